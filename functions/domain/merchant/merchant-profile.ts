@@ -1,0 +1,67 @@
+import { isValidPhoneNumber } from "libphonenumber-js";
+import { z } from "zod";
+import { isKnownTimeZone } from "../time/time-zone.js";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected "HH:MM" (24-hour, local time)');
+
+/** A settlement cycle: T+N business days or D+N calendar days. */
+export const settlementCycleSchema = z
+  .string()
+  .regex(/^[TD]\+\d{1,2}$/, 'expected "T+N" (business days) or "D+N" (calendar days), N from 0 to 99');
+
+export const settlementTermsSchema = z.strictObject({
+  cycle: settlementCycleSchema,
+  cutoff: hhmm.default("23:59"),
+  arrivalBy: hhmm.default("18:00"),
+  graceMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+  feeRate: z
+    .string()
+    .regex(/^(0|1)(\.\d{1,6})?$/, 'expected a decimal string between 0 and 1, e.g. "0.006"')
+    .refine((value) => Number(value) <= 1, "a fee rate cannot exceed 1")
+    .default("0"),
+});
+export type SettlementTerms = z.infer<typeof settlementTermsSchema>;
+
+export const contactSchema = z.strictObject({
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, "expected an E.164 number, e.g. +8613800138000")
+    .refine((phone) => isValidPhoneNumber(phone), "not a valid phone number for its country code")
+    .optional(),
+  email: z.email().optional(),
+  language: z.enum(["zh-CN", "en"]).default("en"),
+  channels: z.array(z.enum(["sms", "email"])).default([]),
+  quietHours: z.strictObject({ start: hhmm, end: hhmm }).optional(),
+});
+export type MerchantContact = z.infer<typeof contactSchema>;
+
+export const merchantIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "expected 1-64 characters: letters, digits, '.', '_' or '-'");
+
+export const merchantProfileSchema = z
+  .strictObject({
+    merchantId: merchantIdSchema,
+    name: z.string().min(1).max(200),
+    timeZone: z.string().refine(isKnownTimeZone, "not an IANA time zone, e.g. Asia/Shanghai"),
+    calendar: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'expected a region code such as "CN", "HK" or "US"'),
+    settlement: settlementTermsSchema,
+    contact: contactSchema.default({ language: "en", channels: [] }),
+  })
+  .superRefine((profile, ctx) => {
+    for (const channel of profile.contact.channels) {
+      const address = channel === "sms" ? profile.contact.phone : profile.contact.email;
+      if (!address) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["contact", channel === "sms" ? "phone" : "email"],
+          message: `channel "${channel}" is listed but no ${channel === "sms" ? "phone" : "email"} is given`,
+        });
+      }
+    }
+  });
+
+/** A validated merchant profile, with defaults filled in. */
+export type MerchantProfile = z.infer<typeof merchantProfileSchema>;
+/** What a caller sends (defaults may be omitted). */
+export type MerchantProfileInput = z.input<typeof merchantProfileSchema>;

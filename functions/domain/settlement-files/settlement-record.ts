@@ -1,0 +1,79 @@
+/**
+ * What every settlement-file parser produces: the `settlewatch parse --json` contract.
+ * Parsers are pure: they read decoded text and yield records; they never touch storage.
+ */
+
+export type SettlementFormat =
+  | "wechat-trade"
+  | "wechat-fundflow"
+  | "alipay-detail"
+  | "alipay-account"
+  | "acquirer-csv"
+  | "adyen-settlement"
+  | "stripe-payout"
+  | "camt053"
+  | "camt054"
+  | "mt940"
+  | "mt942"
+  | "bai2";
+
+export type SettlementLineKind = "payment" | "refund" | "payout" | "fee" | "other";
+
+export interface SettlementLine {
+  type: "line";
+  /** 1-based physical line number (text formats) or entry number (XML, BAI2 records). */
+  source: number;
+  /** The acquirer's or bank's transaction id. */
+  reference: string | null;
+  /** The merchant's order number, or the end-to-end id of a bank entry. */
+  merchantReference: string | null;
+  /** Payout / batch id, when the file gives one. */
+  batchReference: string | null;
+  merchantId: string | null;
+  direction: "credit" | "debit";
+  /** ISO 4217. */
+  currency: string;
+  /** Integer minor units, never negative: `direction` carries the sign. */
+  netMinor: number;
+  grossMinor: number | null;
+  feeMinor: number | null;
+  /** YYYY-MM-DD: the value / settlement date, or the trade date when the file has nothing better. */
+  valueDate: string;
+  kind: SettlementLineKind;
+}
+
+export interface RejectedRecord {
+  type: "rejected";
+  source: number;
+  reason: string;
+}
+
+export type CurrencyTotals = Record<string, { creditMinor: number; debitMinor: number }>;
+
+export interface ControlResult {
+  /** ok: the file's own control figures agree with its detail; absent: it has none. */
+  control: "ok" | "mismatch" | "absent";
+  controlDetail: string;
+}
+
+export interface ParseSummary extends ControlResult {
+  type: "summary";
+  format: SettlementFormat;
+  lines: number;
+  rejected: number;
+  totals: CurrencyTotals;
+}
+
+export type ParsedRecord = SettlementLine | RejectedRecord | ParseSummary;
+
+/** The file as a whole cannot be read as the format (wrong format, truncated header, bad XML). */
+export class UnreadableFileError extends Error {
+  override name = "UnreadableFileError";
+  constructor(
+    message: string,
+    /** 1-based line (or entry) where reading failed, when known. */
+    readonly source: number | null = null,
+  ) {
+    super(source === null ? message : `line ${source}: ${message}`);
+  }
+}

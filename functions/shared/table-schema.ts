@@ -1,0 +1,70 @@
+/**
+ * The single table's key names, index names and key templates, declared once and shared by the
+ * DynamoDB adapter, the local runtime (which creates the table on DynamoDB Local) and the CDK stack.
+ */
+
+export const TABLE_KEYS = { partitionKey: "pk", sortKey: "sk" } as const;
+
+/** Sparse, sharded due index: only PENDING payments carry its keys. */
+export const DUE_INDEX = {
+  name: "due",
+  partitionKey: "gsi1pk",
+  sortKey: "gsi1sk",
+} as const;
+
+/** Lookup index: a payment by the merchant's own order number (settlement matching, issue 3). */
+export const ORDER_INDEX = {
+  name: "order",
+  partitionKey: "gsi2pk",
+  sortKey: "gsi2sk",
+} as const;
+
+/** Time-ordered keys never split for heat, so the due index is spread over this many shards. */
+export const DEFAULT_DUE_SHARDS = 16;
+
+export const keys = {
+  payment: (acquirer: string, paymentId: string) => ({
+    pk: `PAY#${acquirer}#${paymentId}`,
+    sk: "PAYMENT",
+  }),
+  merchant: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: "PROFILE" }),
+  dueShard: (shard: number) => `DUE#${String(shard).padStart(2, "0")}`,
+  /** Sorts by the instant the payment becomes overdue, then by its identity (unique per payment). */
+  dueSort: (overdueAt: string, acquirer: string, paymentId: string) => `${overdueAt}#${acquirer}#${paymentId}`,
+  orderLookup: (merchantId: string, orderId: string) => `ORDER#${merchantId}#${orderId}`,
+} as const;
+
+/** Table definition in the shape CreateTable takes; CDK mirrors it (an assertion test keeps them equal). */
+export const tableDefinition = {
+  AttributeDefinitions: [
+    { AttributeName: TABLE_KEYS.partitionKey, AttributeType: "S" },
+    { AttributeName: TABLE_KEYS.sortKey, AttributeType: "S" },
+    { AttributeName: DUE_INDEX.partitionKey, AttributeType: "S" },
+    { AttributeName: DUE_INDEX.sortKey, AttributeType: "S" },
+    { AttributeName: ORDER_INDEX.partitionKey, AttributeType: "S" },
+    { AttributeName: ORDER_INDEX.sortKey, AttributeType: "S" },
+  ],
+  KeySchema: [
+    { AttributeName: TABLE_KEYS.partitionKey, KeyType: "HASH" },
+    { AttributeName: TABLE_KEYS.sortKey, KeyType: "RANGE" },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: DUE_INDEX.name,
+      KeySchema: [
+        { AttributeName: DUE_INDEX.partitionKey, KeyType: "HASH" },
+        { AttributeName: DUE_INDEX.sortKey, KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "KEYS_ONLY" },
+    },
+    {
+      IndexName: ORDER_INDEX.name,
+      KeySchema: [
+        { AttributeName: ORDER_INDEX.partitionKey, KeyType: "HASH" },
+        { AttributeName: ORDER_INDEX.sortKey, KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "KEYS_ONLY" },
+    },
+  ],
+  BillingMode: "PAY_PER_REQUEST",
+} as const;

