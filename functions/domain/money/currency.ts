@@ -1,11 +1,27 @@
 import currencyCodes from "currency-codes";
 
 /** Codes that are in ISO 4217 but are not money a merchant can be paid in (funds, metals, test, none). */
-const NOT_SETTLEMENT_CURRENCIES = new Set(["XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA"]);
+const NOT_SETTLEMENT_CURRENCIES = new Set([
+  "XXX",
+  "XTS",
+  "XAU",
+  "XAG",
+  "XPD",
+  "XPT",
+  "XDR",
+  "XBA",
+  "XBB",
+  "XBC",
+  "XBD",
+  "XSU",
+  "XUA",
+]);
 
 /** True for an active ISO 4217 alphabetic code a payment can be settled in (e.g. "CNY"). */
 export function isSettlementCurrency(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code) && !NOT_SETTLEMENT_CURRENCIES.has(code) && currencyCodes.code(code) !== undefined;
+  return (
+    /^[A-Z]{3}$/.test(code) && !NOT_SETTLEMENT_CURRENCIES.has(code) && currencyCodes.code(code) !== undefined
+  );
 }
 
 /** Number of minor-unit digits ISO 4217 gives the currency (CNY 2, JPY 0, KWD 3). */

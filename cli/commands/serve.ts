@@ -1,0 +1,38 @@
+import type { Command } from "commander";
+import { loadLocalConfig } from "../../local/local-config.js";
+import { startLocalMonitor } from "../../local/monitor.js";
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("run the monitor locally on an embedded DynamoDB Local (data kept in .settlewatch/)")
+    .option("-c, --config <file>", "local config file (default: ./settlewatch.local.json if present)")
+    .option("-p, --port <port>", "HTTP port (0 picks a free one)")
+    .action(async (options: { config?: string; port?: string }) => {
+      const config = loadLocalConfig(options.config ? { configFile: options.config } : {});
+      if (options.port !== undefined) config.port = Number(options.port);
+      const monitor = await startLocalMonitor(config, {
+        logger: {
+          info: (message, fields) =>
+            console.log(`${new Date().toISOString()} ${message} ${JSON.stringify(fields ?? {})}`),
+          error: (message, fields) =>
+            console.error(`${new Date().toISOString()} ERROR ${message} ${JSON.stringify(fields ?? {})}`),
+        },
+      });
+      console.log(`settlewatch monitor listening on ${monitor.url}`);
+      console.log(`  DynamoDB Local: ${monitor.dynamoDbEndpoint} (data in ${config.dataDir})`);
+      console.log(`  config: ${config.source}`);
+      console.log(`  acquirers with webhook secrets: ${Object.keys(config.webhookSecrets).join(", ")}`);
+      if (config.usingDemoSecrets) {
+        console.log("  no webhook secrets configured: using the demo secret of 'demo-acquirer' (local only)");
+      }
+      console.log("Press Ctrl+C to stop.");
+      const shutdown = async () => {
+        console.log("stopping…");
+        await monitor.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+    });
+}

@@ -1,0 +1,24 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { OverridableCalendarProvider } from "../adapters/calendars/calendar-provider.js";
+import { ssmCalendarOverrides } from "../adapters/calendars/ssm-calendar-overrides.js";
+import { documentClient } from "../adapters/dynamodb/document-client.js";
+import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
+import { DynamoDbPaymentRepository } from "../adapters/dynamodb/payment-repository.js";
+import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
+import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-profile.js";
+import type { OperatorApiEnv } from "../shared/env.js";
+import { metrics } from "../shared/observability.js";
+import { systemClock } from "../use-cases/ports.js";
+
+/** Wires the use cases' ports to AWS: created once per Lambda container, at init. */
+export function awsDependencies(env: OperatorApiEnv) {
+  const db = documentClient(new DynamoDBClient({}));
+  return {
+    payments: new DynamoDbPaymentRepository(db, env.TABLE_NAME, env.DUE_SHARDS),
+    merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
+    calendars: new OverridableCalendarProvider(ssmCalendarOverrides(env.CALENDAR_OVERRIDES_PARAMETER)),
+    clock: systemClock,
+    metrics: new EmfBusinessMetrics(metrics),
+    defaultTerms: defaultMerchantTermsSchema.parse(JSON.parse(env.DEFAULT_MERCHANT_TERMS)),
+  };
+}

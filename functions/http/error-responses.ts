@@ -1,0 +1,35 @@
+import {
+  ConflictError,
+  InvalidJsonError,
+  InvalidRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  ValidationError,
+} from "../use-cases/errors.js";
+import { type HttpResponse, json } from "./http-types.js";
+
+/** The one place where typed errors become status codes. Anything else is a 500 and is logged by the caller. */
+export function errorResponse(error: unknown): { response: HttpResponse; unexpected: boolean } {
+  if (error instanceof ValidationError) {
+    return { response: json(422, { error: "validation failed", errors: error.errors }), unexpected: false };
+  }
+  if (error instanceof InvalidRequestError) {
+    return {
+      response: json(400, { error: error.message, ...(error.errors.length ? { errors: error.errors } : {}) }),
+      unexpected: false,
+    };
+  }
+  const mapped: Array<[new (...args: never[]) => Error, number]> = [
+    [InvalidJsonError, 400],
+    [UnauthorizedError, 401],
+    [NotFoundError, 404],
+    [ConflictError, 409],
+    [PayloadTooLargeError, 413],
+  ];
+  for (const [type, statusCode] of mapped) {
+    if (error instanceof type)
+      return { response: json(statusCode, { error: error.message }), unexpected: false };
+  }
+  return { response: json(500, { error: "internal error" }), unexpected: true };
+}

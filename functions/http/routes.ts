@@ -1,0 +1,85 @@
+import { SIGNATURE_HEADER } from "../domain/confirmation/webhook-signature.js";
+import { InvalidJsonError, NotFoundError } from "../use-cases/errors.js";
+import { type IngestConfirmationsDeps, ingestConfirmations } from "../use-cases/ingest-confirmations.js";
+import { getMerchant, type MerchantDeps, registerMerchant } from "../use-cases/merchants.js";
+import { getPayment } from "../use-cases/payments.js";
+import { type HttpRequest, type HttpResponse, json } from "./http-types.js";
+
+/** Status of a single confirmation's outcome; a batch always answers 200 with one result per item. */
+const SINGLE_STATUS = { accepted: 201, duplicate: 200, conflict: 409, rejected: 422 } as const;
+
+/** POST /v1/confirmations: the public, signed webhook. */
+export async function postConfirmations(
+  request: HttpRequest,
+  deps: IngestConfirmationsDeps,
+): Promise<HttpResponse> {
+  const result = await ingestConfirmations(
+    { rawBody: request.body, signatureHeader: request.headers[SIGNATURE_HEADER] },
+    deps,
+  );
+  if (!result.batch) {
+    const [only] = result.results;
+    if (!only) throw new Error("a single confirmation produced no result");
+    return json(SINGLE_STATUS[only.status], only);
+  }
+  const counts = { accepted: 0, duplicate: 0, conflict: 0, rejected: 0 };
+  for (const item of result.results) counts[item.status] += 1;
+  return json(200, { counts, results: result.results });
+}
+
+export type OperatorDeps = MerchantDeps & Pick<IngestConfirmationsDeps, "payments">;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  run(params: string[], request: HttpRequest, deps: OperatorDeps): Promise<HttpResponse>;
+}
+
+const segment = "([^/]+)";
+const operatorRoutes: Route[] = [
+  {
+    method: "PUT",
+    pattern: new RegExp(`^/v1/merchants/${segment}$`),
+    run: async ([merchantId], request, deps) => {
+      const { created, profile } = await registerMerchant(
+        merchantId as string,
+        parseJson(request.body),
+        deps,
+      );
+      return json(created ? 201 : 200, profile);
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/merchants/${segment}$`),
+    run: async ([merchantId], _request, deps) => json(200, await getMerchant(merchantId as string, deps)),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/payments/${segment}/${segment}$`),
+    run: async ([acquirer, paymentId], _request, deps) =>
+      json(200, await getPayment(acquirer as string, paymentId as string, deps)),
+  },
+];
+
+/** The IAM-authorized operator routes (merchants, payment reads). */
+export async function routeOperatorRequest(request: HttpRequest, deps: OperatorDeps): Promise<HttpResponse> {
+  for (const route of operatorRoutes) {
+    const match = route.pattern.exec(request.path);
+    if (!match) continue;
+    if (route.method !== request.method.toUpperCase()) continue;
+    const params = match.slice(1).map((value) => decodeURIComponent(value));
+    return await route.run(params, request, deps);
+  }
+  const pathKnown = operatorRoutes.some((route) => route.pattern.test(request.path));
+  if (pathKnown) return json(405, { error: `method ${request.method} is not allowed on ${request.path}` });
+  throw new NotFoundError(`no route for ${request.method} ${request.path}`);
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new InvalidJsonError(`body is not valid JSON: ${(error as Error).message}`);
+  }
+}

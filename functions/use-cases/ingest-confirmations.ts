@@ -1,0 +1,274 @@
+import pMap from "p-map";
+import { computeExpectedArrival } from "../domain/arrival/expected-arrival.js";
+import {
+  acquirerIdSchema,
+  type Confirmation,
+  type FieldError,
+  validateConfirmation,
+} from "../domain/confirmation/confirmation.js";
+import { verifyWebhookSignature } from "../domain/confirmation/webhook-signature.js";
+import type { DefaultMerchantTerms, MerchantProfile } from "../domain/merchant/merchant-profile.js";
+import {
+  confirmationFingerprint,
+  type ExpectedArrivalFields,
+  type Payment,
+} from "../domain/payment/payment.js";
+import { InvalidJsonError, InvalidRequestError, PayloadTooLargeError, UnauthorizedError } from "./errors.js";
+import type {
+  BusinessMetrics,
+  CalendarProvider,
+  Clock,
+  MerchantRepository,
+  PaymentRepository,
+  WebhookSecretStore,
+} from "./ports.js";
+
+/** The largest batch one request may carry. */
+export const MAX_BATCH_SIZE = 500;
+/** 1 MiB: a full batch of 500 realistic confirmations is about 200 KB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Parallel conditional writes per request: enough to hide latency, few enough not to throttle a table. */
+const WRITE_CONCURRENCY = 16;
+
+export interface IngestConfirmationsDeps {
+  payments: PaymentRepository;
+  merchants: MerchantRepository;
+  secrets: WebhookSecretStore;
+  calendars: CalendarProvider;
+  clock: Clock;
+  metrics: BusinessMetrics;
+  defaultTerms: DefaultMerchantTerms;
+}
+
+export interface WebhookRequest {
+  rawBody: string;
+  signatureHeader: string | undefined;
+}
+
+export type ConfirmationOutcome =
+  | {
+      status: "accepted" | "duplicate";
+      index: number;
+      acquirer: string;
+      paymentId: string;
+      paymentStatus: Payment["status"];
+      merchantRegistered: boolean;
+      expectedBy: string | null;
+      overdueAt: string | null;
+      explanation: string;
+    }
+  | { status: "conflict"; index: number; acquirer: string; paymentId: string; message: string }
+  | {
+      status: "rejected";
+      index: number;
+      acquirer: string | null;
+      paymentId: string | null;
+      errors: FieldError[];
+    };
+
+export interface IngestConfirmationsResult {
+  /** True when the body was a `{"confirmations": [...]}` batch. */
+  batch: boolean;
+  results: ConfirmationOutcome[];
+}
+
+/**
+ * Verifies, validates and stores signed payment confirmations. Idempotent per (acquirer, paymentId):
+ * the same content again is a duplicate, different content a conflict, and the stored one never changes.
+ */
+export async function ingestConfirmations(
+  request: WebhookRequest,
+  deps: IngestConfirmationsDeps,
+): Promise<IngestConfirmationsResult> {
+  if (Buffer.byteLength(request.rawBody, "utf8") > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  const now = deps.clock.now();
+  let body: unknown;
+  try {
+    body = JSON.parse(request.rawBody);
+  } catch (error) {
+    throw new InvalidJsonError(`body is not valid JSON: ${(error as Error).message}`);
+  }
+  const { items, batch } = unwrapBatch(body);
+  const acquirer = signingAcquirer(items);
+
+  const secrets = await deps.secrets.secretsFor(acquirer);
+  const check = verifyWebhookSignature({
+    header: request.signatureHeader,
+    rawBody: request.rawBody,
+    secrets,
+    nowSeconds: Math.floor(now.getTime() / 1000),
+  });
+  if (!check.ok) {
+    deps.metrics.count("RequestsRejected", 1, acquirer);
+    // An unknown acquirer looks like a bad signature from outside, so nobody can probe for names.
+    throw new UnauthorizedError(check.message);
+  }
+
+  const profiles = new Map<string, Promise<MerchantProfile | undefined>>();
+  const profileOf = (merchantId: string) => {
+    let profile = profiles.get(merchantId);
+    if (!profile) {
+      profile = deps.merchants.get(merchantId);
+      profiles.set(merchantId, profile);
+    }
+    return profile;
+  };
+
+  const results = await pMap(
+    items.entries(),
+    ([index, item]) => ingestOne(index, item, now, profileOf, deps),
+    { concurrency: WRITE_CONCURRENCY },
+  );
+  for (const result of results) {
+    const metric = {
+      accepted: "ConfirmationsAccepted",
+      duplicate: "ConfirmationsDuplicate",
+      conflict: "ConfirmationsConflict",
+      rejected: "ConfirmationsRejected",
+    } as const;
+    deps.metrics.count(metric[result.status], 1, acquirer);
+  }
+  return { batch, results };
+}
+
+function unwrapBatch(body: unknown): { items: unknown[]; batch: boolean } {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new InvalidRequestError('body must be one confirmation object or {"confirmations": [...]}');
+  }
+  if (!("confirmations" in body)) return { items: [body], batch: false };
+  const { confirmations, ...rest } = body as { confirmations: unknown };
+  if (Object.keys(rest).length > 0) {
+    throw new InvalidRequestError(
+      `a batch has only "confirmations"; unknown field(s): ${Object.keys(rest).join(", ")}`,
+    );
+  }
+  if (!Array.isArray(confirmations)) throw new InvalidRequestError('"confirmations" must be an array');
+  if (confirmations.length === 0) throw new InvalidRequestError('"confirmations" is empty');
+  if (confirmations.length > MAX_BATCH_SIZE) {
+    throw new InvalidRequestError(
+      `"confirmations" has ${confirmations.length} items; at most ${MAX_BATCH_SIZE}`,
+    );
+  }
+  return { items: confirmations, batch: true };
+}
+
+/** A request is signed by one acquirer; every item must name it, so the secret to check is known. */
+function signingAcquirer(items: unknown[]): string {
+  const names = new Set<string>();
+  for (const item of items) {
+    const name =
+      typeof item === "object" && item !== null ? (item as { acquirer?: unknown }).acquirer : undefined;
+    if (typeof name === "string" && acquirerIdSchema.safeParse(name).success) names.add(name);
+  }
+  if (names.size === 0) {
+    throw new InvalidRequestError("no valid acquirer in the body: cannot tell whose signature to check", [
+      { field: "acquirer", message: "expected 1-32 characters: lower-case letters, digits or '-'" },
+    ]);
+  }
+  if (names.size > 1) {
+    throw new InvalidRequestError(
+      `a request is signed by one acquirer; this one names ${[...names].join(", ")}`,
+    );
+  }
+  return [...names][0] as string;
+}
+
+async function ingestOne(
+  index: number,
+  item: unknown,
+  now: Date,
+  profileOf: (merchantId: string) => Promise<MerchantProfile | undefined>,
+  deps: IngestConfirmationsDeps,
+): Promise<ConfirmationOutcome> {
+  const validated = validateConfirmation(item, now);
+  if (!validated.ok) {
+    const loose = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    return {
+      status: "rejected",
+      index,
+      acquirer: typeof loose.acquirer === "string" ? loose.acquirer : null,
+      paymentId: typeof loose.paymentId === "string" ? loose.paymentId : null,
+      errors: validated.errors,
+    };
+  }
+  const confirmation = validated.value;
+  const profile = await profileOf(confirmation.merchantId);
+  const payment = await buildPayment(confirmation, profile, now, deps);
+  const stored = await deps.payments.insert(payment);
+  if (stored.outcome === "created") {
+    if (!payment.merchantRegistered)
+      deps.metrics.count("UnregisteredMerchantConfirmations", 1, payment.acquirer);
+    if (payment.arrival?.calendarCoverage === "weekends-only")
+      deps.metrics.count("CalendarNotCovered", 1, payment.acquirer);
+    return outcomeOf("accepted", index, payment);
+  }
+  if (stored.existing.fingerprint === payment.fingerprint)
+    return outcomeOf("duplicate", index, stored.existing);
+  return {
+    status: "conflict",
+    index,
+    acquirer: payment.acquirer,
+    paymentId: payment.paymentId,
+    message: `payment ${payment.acquirer}/${payment.paymentId} was already confirmed with different content; the stored confirmation is unchanged`,
+  };
+}
+
+async function buildPayment(
+  confirmation: Confirmation,
+  profile: MerchantProfile | undefined,
+  now: Date,
+  deps: IngestConfirmationsDeps,
+): Promise<Payment> {
+  const terms = profile ?? deps.defaultTerms;
+  let arrival: ExpectedArrivalFields | undefined;
+  if (confirmation.kind === "payment") {
+    const calendar = await deps.calendars.calendarFor(terms.calendar);
+    const computed = computeExpectedArrival({
+      confirmedAt: confirmation.confirmedAt,
+      timeZone: terms.timeZone,
+      terms: terms.settlement,
+      calendar,
+    });
+    arrival = {
+      tradeDate: computed.tradeDate,
+      dueDate: computed.dueDate,
+      expectedBy: computed.expectedBy,
+      overdueAt: computed.overdueAt,
+      calendarCoverage: computed.calendarCoverage,
+      explanation: profile
+        ? computed.explanation
+        : `${computed.explanation}; merchant ${confirmation.merchantId} has no profile: deployment default terms used, nobody can be notified`,
+    };
+  }
+  const { kind, ...fields } = confirmation;
+  return {
+    ...fields,
+    kind,
+    confirmedAtUtc: new Date(confirmation.confirmedAt).toISOString(),
+    status: kind === "payment" ? "PENDING" : "RECORDED",
+    merchantRegistered: profile !== undefined,
+    ...(arrival ? { arrival } : {}),
+    fingerprint: confirmationFingerprint(confirmation),
+    receivedAt: now.toISOString(),
+  };
+}
+
+function outcomeOf(status: "accepted" | "duplicate", index: number, payment: Payment): ConfirmationOutcome {
+  return {
+    status,
+    index,
+    acquirer: payment.acquirer,
+    paymentId: payment.paymentId,
+    paymentStatus: payment.status,
+    merchantRegistered: payment.merchantRegistered,
+    expectedBy: payment.arrival?.expectedBy ?? null,
+    overdueAt: payment.arrival?.overdueAt ?? null,
+    explanation: payment.arrival?.explanation ?? describeNonPayment(payment),
+  };
+}
+
+function describeNonPayment(payment: Payment): string {
+  return `${payment.kind} of payment ${payment.originalPaymentId ?? "?"}: recorded; it moves no money to the merchant, so it has no expected arrival`;
+}

@@ -1,0 +1,48 @@
+import { toFieldErrors } from "../domain/confirmation/confirmation.js";
+import { type MerchantProfile, merchantProfileSchema } from "../domain/merchant/merchant-profile.js";
+import { NotFoundError, ValidationError } from "./errors.js";
+import type { CalendarProvider, MerchantRepository } from "./ports.js";
+
+export interface MerchantDeps {
+  merchants: MerchantRepository;
+  calendars: CalendarProvider;
+}
+
+/**
+ * Creates or replaces a merchant profile. `merchantId` comes from the path; a body that names another
+ * id is refused rather than silently rewritten.
+ */
+export async function registerMerchant(
+  merchantId: string,
+  body: unknown,
+  deps: MerchantDeps,
+): Promise<{ created: boolean; profile: MerchantProfile }> {
+  const withId =
+    typeof body === "object" && body !== null && !Array.isArray(body)
+      ? { merchantId, ...(body as object) }
+      : body;
+  const parsed = merchantProfileSchema.safeParse(withId);
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues));
+  const profile = parsed.data;
+  if (profile.merchantId !== merchantId) {
+    throw new ValidationError([
+      { field: "merchantId", message: `"${profile.merchantId}" does not match the path's "${merchantId}"` },
+    ]);
+  }
+  if (!(await deps.calendars.has(profile.calendar))) {
+    throw new ValidationError([
+      { field: "calendar", message: `no holiday calendar for region "${profile.calendar}"` },
+    ]);
+  }
+  const { created } = await deps.merchants.put(profile);
+  return { created, profile };
+}
+
+export async function getMerchant(
+  merchantId: string,
+  deps: Pick<MerchantDeps, "merchants">,
+): Promise<MerchantProfile> {
+  const profile = await deps.merchants.get(merchantId);
+  if (!profile) throw new NotFoundError(`merchant ${merchantId} is not registered`);
+  return profile;
+}

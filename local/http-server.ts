@@ -1,0 +1,69 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type HttpLogger, handleHttp } from "../functions/http/handle-http.js";
+import { type HttpRequest, type HttpResponse, json } from "../functions/http/http-types.js";
+import { MAX_BODY_BYTES } from "../functions/use-cases/ingest-confirmations.js";
+
+export type LocalLogger = HttpLogger;
+
+class BodyTooLarge extends Error {}
+
+/** Reads at most `limit` bytes; a longer body is refused without buffering the rest. */
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Serves the same routes as the AWS HTTP API, on node:http, for the local monitor. */
+export async function startHttpServer(options: {
+  host: string;
+  port: number;
+  route: (request: HttpRequest) => Promise<HttpResponse>;
+  logger: LocalLogger;
+}): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+  const server = createServer(async (incoming, outgoing) => {
+    let response: HttpResponse;
+    try {
+      const body = await readBody(incoming, MAX_BODY_BYTES);
+      const url = new URL(incoming.url ?? "/", "http://local");
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(incoming.headers)) {
+        headers[name] = Array.isArray(value) ? value.join(",") : value;
+      }
+      response = await handleHttp(
+        { method: incoming.method ?? "GET", path: url.pathname, headers, body },
+        options.route,
+        options.logger,
+      );
+    } catch (error) {
+      response =
+        error instanceof BodyTooLarge
+          ? json(413, { error: `body is larger than ${MAX_BODY_BYTES} bytes` })
+          : json(500, { error: "internal error" });
+      if (!(error instanceof BodyTooLarge))
+        options.logger.error("local server failure", { error: String(error) });
+    }
+    outgoing.writeHead(response.statusCode, response.headers);
+    outgoing.end(response.body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    server,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import {
+  parseWebhookSecrets,
+  webhookSecretsSchema,
+} from "../functions/domain/confirmation/webhook-secrets.js";
+import { defaultMerchantTermsSchema } from "../functions/domain/merchant/merchant-profile.js";
+
+/** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
+export const DEMO_WEBHOOK_SECRETS = { "demo-acquirer": ["whsec_local_demo_do_not_use_in_aws"] };
+
+export const localConfigSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).default(8787),
+  host: z.string().default("127.0.0.1"),
+  /** DynamoDB Local keeps its database file here, so a restart keeps the data. */
+  dataDir: z.string().default(".settlewatch"),
+  tableName: z.string().min(3).default("settlewatch"),
+  dueShards: z.number().int().min(1).max(256).default(16),
+  webhookSecrets: webhookSecretsSchema.optional(),
+  defaultTerms: defaultMerchantTermsSchema.default({
+    timeZone: "Asia/Shanghai",
+    calendar: "CN",
+    settlement: { cycle: "T+1", cutoff: "23:59", arrivalBy: "18:00", graceMinutes: 60, feeRate: "0.006" },
+  }),
+  /** A JSON file of calendar overrides (same shape as the SSM parameter in AWS). */
+  calendarOverridesFile: z.string().optional(),
+});
+
+export type LocalConfig = Omit<z.infer<typeof localConfigSchema>, "webhookSecrets"> & {
+  webhookSecrets: Record<string, string[]>;
+  /** True when no secrets were configured and the demo secret is in use. */
+  usingDemoSecrets: boolean;
+  /** Where the configuration came from, for the start banner. */
+  source: string;
+};
+
+/**
+ * Local configuration: `--config FILE`, else $SETTLEWATCH_CONFIG, else ./settlewatch.local.json if it
+ * exists, else defaults. $SETTLEWATCH_PORT and $SETTLEWATCH_WEBHOOK_SECRETS (JSON) override the file.
+ */
+export function loadLocalConfig(
+  options: { configFile?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): LocalConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.configFile ?? env.SETTLEWATCH_CONFIG;
+  const candidate = explicit ? resolve(cwd, explicit) : resolve(cwd, "settlewatch.local.json");
+  let raw: unknown = {};
+  let source = "built-in defaults";
+  if (existsSync(candidate)) {
+    try {
+      raw = JSON.parse(readFileSync(candidate, "utf8"));
+    } catch (error) {
+      throw new Error(`${candidate}: not valid JSON: ${(error as Error).message}`);
+    }
+    source = candidate;
+  } else if (explicit) {
+    throw new Error(`config file ${candidate} does not exist`);
+  }
+  const parsed = localConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`${source}: ${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}`);
+  }
+  const config = parsed.data;
+  if (env.SETTLEWATCH_PORT) config.port = Number(env.SETTLEWATCH_PORT);
+  let secretsInput: unknown = config.webhookSecrets;
+  if (env.SETTLEWATCH_WEBHOOK_SECRETS) {
+    try {
+      secretsInput = JSON.parse(env.SETTLEWATCH_WEBHOOK_SECRETS);
+    } catch {
+      throw new Error(
+        'SETTLEWATCH_WEBHOOK_SECRETS must be JSON, e.g. {"acme-pay":["a-secret-of-16+-chars"]}',
+      );
+    }
+  }
+  const usingDemoSecrets = secretsInput === undefined;
+  const { webhookSecrets: _unused, ...rest } = config;
+  return {
+    ...rest,
+    dataDir: resolve(cwd, config.dataDir),
+    ...(config.calendarOverridesFile
+      ? { calendarOverridesFile: resolve(cwd, config.calendarOverridesFile) }
+      : {}),
+    webhookSecrets: parseWebhookSecrets(secretsInput ?? DEMO_WEBHOOK_SECRETS),
+    usingDemoSecrets,
+    source,
+  };
+}
