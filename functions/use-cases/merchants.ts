@@ -22,7 +22,7 @@ export async function registerMerchant(
       ? { merchantId, ...(body as object) }
       : body;
   const parsed = merchantProfileSchema.safeParse(withId);
-  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues));
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error.issues, withId));
   const profile = parsed.data;
   if (profile.merchantId !== merchantId) {
     throw new ValidationError([

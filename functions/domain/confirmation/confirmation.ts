@@ -14,7 +14,7 @@ export const paymentIdSchema = z
   .string()
   .min(1, "must not be empty")
   .max(64, "must be at most 64 characters")
-  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+  .regex(/^[\x21-\x7e]*$/, "must be printable ASCII without spaces");
 
 const rfc3339Instant = z.string().superRefine((value, ctx) => {
   if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
@@ -85,7 +85,11 @@ export interface FieldError {
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 /** Renders zod's issue paths the way an API user writes them ("contact.phone", "[2].currency"). */
-export function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ""): FieldError[] {
+export function toFieldErrors(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  prefix = "",
+): FieldError[] {
   return issues.map((issue) => {
     let field = prefix;
     for (const segment of issue.path) {
@@ -93,7 +97,7 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ""):
         typeof segment === "number" ? `[${segment}]` : field === "" ? String(segment) : `.${String(segment)}`;
     }
     const message =
-      issue.code === "invalid_type" && issue.input === undefined
+      issue.code === "invalid_type" && valueAt(input, issue.path) === undefined
         ? "is required"
         : issue.code === "unrecognized_keys"
           ? `unknown field(s): ${issue.keys.join(", ")}`
@@ -102,13 +106,22 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[], prefix = ""):
   });
 }
 
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const segment of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
 /**
  * Validates one confirmation. `now` is the receiver's clock: a `confirmedAt` more than five minutes
  * ahead of it is refused, because the acquirer's clock or the payload is wrong.
  */
 export function validateConfirmation(input: unknown, now: Date): ValidationResult<Confirmation> {
   const parsed = confirmationSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues) };
+  if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues, input) };
   const confirmedAtMs = Date.parse(parsed.data.confirmedAt);
   if (confirmedAtMs - now.getTime() > MAX_FUTURE_SKEW_MS) {
     return {
