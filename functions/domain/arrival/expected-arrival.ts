@@ -1,0 +1,320 @@
+import type { BusinessCalendar } from "../calendar/business-calendar.js";
+import {
+  daysInMonth,
+  epochDayFromCivil,
+  isoDateOfEpochDay,
+  isWeekendEpochDay,
+  MS_PER_DAY,
+  yearOfIsoDate,
+} from "../calendar/civil-date.js";
+import type { SettlementTerms } from "../merchant/merchant-profile.js";
+import { explainArrival, type SkippedDay } from "./arrival-explanation.js";
+import { UnknownTimeZoneError, zoneOffsets } from "./zone-offsets.js";
+
+/** What {@link computeExpectedArrival} needs. */
+export interface ExpectedArrivalInput {
+  /** When the payment was confirmed: an RFC 3339 date-time with "Z" or an offset. */
+  confirmedAt: string;
+  /** The merchant's IANA time zone, e.g. "Asia/Shanghai". */
+  timeZone: string;
+  /** The merchant's settlement terms (feeRate is not used here). */
+  terms: Pick<SettlementTerms, "cycle" | "cutoff" | "arrivalBy" | "graceMinutes">;
+  /** The merchant's business calendar (e.g. `registry.get(profile.calendar)`). */
+  calendar: BusinessCalendar;
+}
+
+/** When the money is due, and why. */
+export interface ExpectedArrival {
+  /** Merchant-local trade date, "YYYY-MM-DD". */
+  tradeDate: string;
+  /** Merchant-local due date, "YYYY-MM-DD". */
+  dueDate: string;
+  /** The due date at arrivalBy, merchant-local, as a UTC instant (`toISOString()` format). */
+  expectedBy: string;
+  /** expectedBy plus the grace minutes (`toISOString()` format). */
+  overdueAt: string;
+  /**
+   * "covered" when every year the business-day count went through has holiday data;
+   * "weekends-only" when some year has none (then only weekends were skipped in it).
+   * A D cycle counts calendar days and never consults the calendar: always "covered".
+   */
+  calendarCoverage: "covered" | "weekends-only";
+  /** The years without holiday data the count went through (empty when covered). */
+  uncoveredYears: number[];
+  /** One line saying how the due date was found, e.g. for logs, the API and notices. */
+  explanation: string;
+}
+
+/** An input the computation cannot use; `field` names which one. */
+export class ExpectedArrivalInputError extends Error {
+  override name = "ExpectedArrivalInputError";
+  constructor(
+    readonly field:
+      | "confirmedAt"
+      | "timeZone"
+      | "terms.cycle"
+      | "terms.cutoff"
+      | "terms.arrivalBy"
+      | "terms.graceMinutes",
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** The calendar has no business day for an implausibly long stretch (broken calendar data). */
+export class NoBusinessDayError extends Error {
+  override name = "NoBusinessDayError";
+}
+
+/** Longest run of consecutive non-business days accepted before the calendar is deemed broken. */
+const MAX_DAYS_OFF_IN_A_ROW = 366;
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const CYCLE = /^([TD])\+(\d{1,2})$/;
+
+interface Cycle {
+  kind: "T" | "D";
+  days: number;
+}
+
+// Terms come from a handful of merchant profiles: parse each distinct string once.
+const cycles = new Map<string, Cycle>();
+const clockTimes = new Map<string, number>();
+
+function parseCycle(cycle: string): Cycle {
+  let parsed = cycles.get(cycle);
+  if (parsed === undefined) {
+    const match = CYCLE.exec(cycle);
+    if (!match) {
+      throw new ExpectedArrivalInputError(
+        "terms.cycle",
+        `${JSON.stringify(cycle)} is not "T+N" (business days) or "D+N" (calendar days)`,
+      );
+    }
+    parsed = { kind: match[1] === "T" ? "T" : "D", days: Number(match[2]) };
+    if (cycles.size < 1000) cycles.set(cycle, parsed);
+  }
+  return parsed;
+}
+
+function parseClock(value: string, field: "terms.cutoff" | "terms.arrivalBy"): number {
+  let minutes = clockTimes.get(value);
+  if (minutes === undefined) {
+    const match = HHMM.exec(value);
+    if (!match)
+      throw new ExpectedArrivalInputError(field, `${JSON.stringify(value)} is not "HH:MM" (24-hour)`);
+    minutes = Number(match[1]) * 60 + Number(match[2]);
+    if (clockTimes.size < 10_000) clockTimes.set(value, minutes);
+  }
+  return minutes;
+}
+
+function invalidInstant(value: string): ExpectedArrivalInputError {
+  return new ExpectedArrivalInputError(
+    "confirmedAt",
+    `${JSON.stringify(value)} is not an RFC 3339 date-time with an offset, e.g. 2026-09-30T07:00:00Z`,
+  );
+}
+
+/** Milliseconds since the epoch of an RFC 3339 date-time, or throws. */
+function parseInstant(value: string): number {
+  const match = RFC3339.exec(value);
+  if (!match) throw invalidInstant(value);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 60
+  ) {
+    throw invalidInstant(value);
+  }
+  const fraction = match[7];
+  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
+  let offsetMinutes = 0;
+  if (match[8] === undefined) {
+    const offsetHours = Number(match[10]);
+    const offsetRest = Number(match[11]);
+    if (offsetHours > 23 || offsetRest > 59) throw invalidInstant(value);
+    offsetMinutes = (match[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetRest);
+  }
+  // A leap second (:60) reads as the first millisecond after :59, as POSIX time does.
+  return (
+    epochDayFromCivil(year, month, day) * MS_PER_DAY +
+    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
+    millis
+  );
+}
+
+// Shared by results that have nothing to list (never mutated).
+const NONE: never[] = [];
+
+/** Steps through business days, noting what it skipped and what it had to assume. */
+class BusinessDayWalk {
+  skipped: SkippedDay[] = NONE;
+  makeUpWorkdays: number[] = NONE;
+  readonly uncoveredYears: number[] = [];
+  // Coverage is looked up once per year met (a count rarely crosses more than one year).
+  #year = Number.NaN;
+  #covered = true;
+
+  constructor(readonly calendar: BusinessCalendar) {}
+
+  /** The first business day on or after `from`. */
+  nextBusinessDay(from: number): number {
+    let day = from;
+    while (!this.#isBusinessDay(day)) {
+      day++;
+      if (day - from > MAX_DAYS_OFF_IN_A_ROW) {
+        throw new NoBusinessDayError(
+          `calendar ${this.calendar.region} has no business day in the ${MAX_DAYS_OFF_IN_A_ROW} days from ${isoDateOfEpochDay(from)}`,
+        );
+      }
+    }
+    return day;
+  }
+
+  #isBusinessDay(epochDay: number): boolean {
+    const iso = isoDateOfEpochDay(epochDay);
+    const year = yearOfIsoDate(iso);
+    if (year !== this.#year) {
+      this.#year = year;
+      this.#covered = this.calendar.coversYear(year);
+      if (!this.#covered && !this.uncoveredYears.includes(year)) this.uncoveredYears.push(year);
+    }
+    // Uncovered year: weekends only, whatever the calendar implementation would say.
+    if (!this.#covered) return !isWeekendEpochDay(epochDay);
+    const weekend = isWeekendEpochDay(epochDay);
+    if (this.calendar.isBusinessDay(iso)) {
+      if (weekend && this.calendar.isMakeUpWorkday(iso)) {
+        if (this.makeUpWorkdays === NONE) this.makeUpWorkdays = [];
+        this.makeUpWorkdays.push(epochDay);
+      }
+      return true;
+    }
+    const name = this.calendar.holidayName(iso) ?? (weekend ? undefined : "day off");
+    if (name !== undefined) {
+      if (this.skipped === NONE) this.skipped = [];
+      this.skipped.push({ epochDay, name });
+    }
+    return false;
+  }
+}
+
+/**
+ * Computes when a confirmed payment's money is due, in the merchant's zone and calendar.
+ *
+ * 1. Trade date: the merchant-local date of `confirmedAt` in `timeZone`; when the local time is
+ *    at or after `terms.cutoff`, the next calendar day.
+ * 2. Due date:
+ *    - "T+N" counts business days of `calendar`. T+0 is the trade date if it is a business day,
+ *      else the next business day; T+N is N business days after T+0. So T+1 from a Wednesday is
+ *      Thursday, and T+1 from a Saturday trade date is Tuesday (T+0 = Monday).
+ *    - "D+N" is the trade date plus N calendar days, holidays and weekends included.
+ *    In a year the calendar does not cover, only weekends are skipped; the result says so
+ *    (`calendarCoverage: "weekends-only"`, `uncoveredYears`, and the explanation).
+ * 3. `expectedBy`: the due date at `terms.arrivalBy`, merchant-local, as a UTC instant. If that
+ *    wall time does not exist (a DST gap), it moves forward by the gap (02:30 -> 03:30 in New York
+ *    on the spring-forward day); if it exists twice (clocks go back), the earlier instant is used.
+ *    `overdueAt` is `expectedBy` plus `terms.graceMinutes`.
+ *
+ * Pure: no clock, no I/O. Business-day answers are cached by the calendar, zone offsets per UTC
+ * day, so repeated dates cost little.
+ *
+ * @throws ExpectedArrivalInputError for a malformed instant, unknown zone or malformed terms.
+ * @throws NoBusinessDayError if the calendar has no business day in a year-long stretch.
+ */
+export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArrival {
+  const { confirmedAt, timeZone, terms, calendar } = input;
+  const confirmedMs = parseInstant(confirmedAt);
+  const cycle = parseCycle(terms.cycle);
+  const cutoffMinute = parseClock(terms.cutoff, "terms.cutoff");
+  const arrivalByMinute = parseClock(terms.arrivalBy, "terms.arrivalBy");
+  const graceMinutes = terms.graceMinutes;
+  if (!Number.isInteger(graceMinutes) || graceMinutes < 0) {
+    throw new ExpectedArrivalInputError(
+      "terms.graceMinutes",
+      `${graceMinutes} is not a whole number of minutes >= 0`,
+    );
+  }
+  let offsets: ReturnType<typeof zoneOffsets>;
+  try {
+    offsets = zoneOffsets(timeZone);
+  } catch (error) {
+    if (error instanceof UnknownTimeZoneError) throw new ExpectedArrivalInputError("timeZone", error.message);
+    throw error;
+  }
+
+  // 1. Trade date.
+  const localMs = confirmedMs + offsets.offsetMinutes(confirmedMs) * 60_000;
+  const confirmedLocalDay = Math.floor(localMs / MS_PER_DAY);
+  const localMsOfDay = localMs - confirmedLocalDay * MS_PER_DAY;
+  const tradeDay = localMsOfDay >= cutoffMinute * 60_000 ? confirmedLocalDay + 1 : confirmedLocalDay;
+
+  // 2. Due date.
+  let skipped: SkippedDay[] = NONE;
+  let makeUpWorkdays: number[] = NONE;
+  let uncoveredYears: number[] = [];
+  let dueDay: number;
+  let dueHoliday: string | undefined;
+  if (cycle.kind === "D") {
+    dueDay = tradeDay + cycle.days;
+    const dueIso = isoDateOfEpochDay(dueDay);
+    if (calendar.coversYear(yearOfIsoDate(dueIso))) dueHoliday = calendar.holidayName(dueIso);
+  } else {
+    const walk = new BusinessDayWalk(calendar);
+    dueDay = walk.nextBusinessDay(tradeDay); // T+0
+    for (let step = 0; step < cycle.days; step++) dueDay = walk.nextBusinessDay(dueDay + 1);
+    walk.uncoveredYears.sort((a, b) => a - b);
+    skipped = walk.skipped;
+    makeUpWorkdays = walk.makeUpWorkdays;
+    uncoveredYears = walk.uncoveredYears;
+  }
+
+  // 3. Due instant.
+  const due = offsets.utcFromLocal(dueDay * MS_PER_DAY + arrivalByMinute * 60_000);
+  const dueLocalMs = due.utcMs + offsets.offsetMinutes(due.utcMs) * 60_000;
+  const dueLocalDay = Math.floor(dueLocalMs / MS_PER_DAY);
+  const overdueMs = due.utcMs + graceMinutes * 60_000;
+
+  return {
+    tradeDate: isoDateOfEpochDay(tradeDay),
+    dueDate: isoDateOfEpochDay(dueDay),
+    expectedBy: new Date(due.utcMs).toISOString(),
+    overdueAt: new Date(overdueMs).toISOString(),
+    calendarCoverage: uncoveredYears.length > 0 ? "weekends-only" : "covered",
+    uncoveredYears,
+    explanation: explainArrival({
+      cycle: terms.cycle,
+      cycleKind: cycle.kind,
+      cycleDays: cycle.days,
+      region: calendar.region,
+      timeZone,
+      tradeDay,
+      confirmedLocalDay,
+      confirmedLocalMinute: Math.floor(localMsOfDay / 60_000),
+      cutoffMinute,
+      skipped,
+      makeUpWorkdays,
+      uncoveredYears,
+      dueDay,
+      dueHoliday,
+      dueLocalDay,
+      dueLocalMinute: Math.floor((dueLocalMs - dueLocalDay * MS_PER_DAY) / 60_000),
+      arrivalByMinute,
+      shiftedMinutes: due.shiftedMinutes,
+      graceMinutes,
+    }),
+  };
+}
