@@ -43,7 +43,7 @@ describe("ingest confirmations on DynamoDB Local", () => {
     if (result?.status !== "accepted") throw new Error("unreachable");
     // 30 Sep 2026 15:00 Shanghai, before the 23:00 cutoff; T+1 skips the National Day holiday.
     expect(result.expectedBy).toMatch(/^2026-10-\d\dT10:00:00\.000Z$/);
-    expect(result.expectedBy > "2026-10-07").toBe(true);
+    expect((result.expectedBy ?? "") > "2026-10-07").toBe(true);
     expect(Date.parse(result.overdueAt ?? "") - Date.parse(result.expectedBy ?? "")).toBe(60 * 60_000);
     expect(result.explanation).toMatch(/T\+1/);
 

@@ -30,7 +30,7 @@ export type SettlementTerms = z.infer<typeof settlementTermsSchema>;
 export const contactSchema = z.strictObject({
   phone: z
     .string()
-    .regex(/^\+[1-9]\d{6,14}$/, "expected an E.164 number, e.g. +8613800138000")
+    .regex(/^\+[1-9]\d{6,14}$/, { message: "expected an E.164 number, e.g. +8613800138000", abort: true })
     .refine((phone) => isValidPhoneNumber(phone), "not a valid phone number for its country code")
     .optional(),
   email: z.email().optional(),
