@@ -1,0 +1,54 @@
+import { RemovalPolicy } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import { Construct } from "constructs";
+import { tableDefinition } from "../../functions/shared/table-schema.js";
+
+/**
+ * Logical IDs of the stateful resources. A changed logical ID makes CloudFormation create a new
+ * resource and orphan (RETAIN) the old one: an empty table in production. test/infra pins these.
+ */
+export const PINNED_LOGICAL_IDS = {
+  table: "SettlewatchTable",
+  dataKey: "SettlewatchDataKey",
+  webhookSecrets: "SettlewatchWebhookSecrets",
+} as const;
+
+type AttributeName = (typeof tableDefinition.AttributeDefinitions)[number]["AttributeName"];
+
+/** The single table, built from functions/shared/table-schema.ts `tableDefinition` (the CreateTable shape). */
+export class SettlewatchTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: { encryptionKey: kms.IKey }) {
+    super(scope, id);
+    const attribute = (name: AttributeName): dynamodb.Attribute => {
+      const definition = tableDefinition.AttributeDefinitions.find((a) => a.AttributeName === name);
+      if (definition?.AttributeType !== "S")
+        throw new Error(`table-schema: ${name} is not a string attribute`);
+      return { name, type: dynamodb.AttributeType.STRING };
+    };
+    const [hash, range] = tableDefinition.KeySchema;
+
+    this.table = new dynamodb.Table(this, "Table", {
+      partitionKey: attribute(hash.AttributeName),
+      sortKey: attribute(range.AttributeName),
+      billingMode: dynamodb.BillingMode[tableDefinition.BillingMode],
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of tableDefinition.GlobalSecondaryIndexes) {
+      const [indexHash, indexRange] = index.KeySchema;
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.IndexName,
+        partitionKey: attribute(indexHash.AttributeName),
+        sortKey: attribute(indexRange.AttributeName),
+        projectionType: dynamodb.ProjectionType[index.Projection.ProjectionType],
+      });
+    }
+    (this.table.node.defaultChild as dynamodb.CfnTable).overrideLogicalId(PINNED_LOGICAL_IDS.table);
+  }
+}
