@@ -70,8 +70,6 @@ export class NoBusinessDayError extends Error {
 /** Longest run of consecutive non-business days accepted before the calendar is deemed broken. */
 const MAX_DAYS_OFF_IN_A_ROW = 366;
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const CYCLE = /^([TD])\+(\d{1,2})$/;
 
@@ -119,35 +117,69 @@ function invalidInstant(value: string): ExpectedArrivalInputError {
   );
 }
 
-/** Milliseconds since the epoch of an RFC 3339 date-time, or throws. */
-function parseInstant(value: string): number {
-  const match = RFC3339.exec(value);
-  if (!match) throw invalidInstant(value);
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const hour = Number(match[4]);
-  const minute = Number(match[5]);
-  const second = Number(match[6]);
+/**
+ * Milliseconds since the epoch of `confirmedAt`, an RFC 3339 date-time with "Z" or an offset
+ * (fractions beyond milliseconds are truncated).
+ * @throws ExpectedArrivalInputError (field "confirmedAt") for anything else.
+ */
+export function parseConfirmedAt(value: string): number {
+  // Hand-scanned rather than a regular expression: this runs once per payment. Grammar (RFC 3339
+  // section 5.6): YYYY-MM-DD, "T" / "t" / " ", hh:mm:ss, optional ".fraction", "Z" / "z" / +hh:mm / -hh:mm.
+  const length = value.length;
+  if (length < 20) throw invalidInstant(value);
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  const separator = value.charCodeAt(10);
   if (
+    year < 0 ||
     month < 1 ||
     month > 12 ||
     day < 1 ||
     day > daysInMonth(year, month) ||
+    hour < 0 ||
     hour > 23 ||
+    minute < 0 ||
     minute > 59 ||
-    second > 60
+    second < 0 ||
+    second > 60 ||
+    value.charCodeAt(4) !== 45 || // -
+    value.charCodeAt(7) !== 45 ||
+    value.charCodeAt(13) !== 58 || // :
+    value.charCodeAt(16) !== 58 ||
+    (separator !== 84 && separator !== 116 && separator !== 32) // T t space
   ) {
     throw invalidInstant(value);
   }
-  const fraction = match[7];
-  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
-  let offsetMinutes = 0;
-  if (match[8] === undefined) {
-    const offsetHours = Number(match[10]);
-    const offsetRest = Number(match[11]);
-    if (offsetHours > 23 || offsetRest > 59) throw invalidInstant(value);
-    offsetMinutes = (match[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetRest);
+  let index = 19;
+  let millis = 0;
+  if (value.charCodeAt(index) === 46) {
+    // "." then at least one digit; milliseconds are the first three, the rest is truncated.
+    index++;
+    const fractionStart = index;
+    while (index < length) {
+      const code = value.charCodeAt(index);
+      if (code < 48 || code > 57) break;
+      if (index - fractionStart < 3)
+        millis += (code - 48) * (index === fractionStart ? 100 : index === fractionStart + 1 ? 10 : 1);
+      index++;
+    }
+    if (index === fractionStart) throw invalidInstant(value);
+  }
+  let offsetMinutes: number;
+  const zone = value.charCodeAt(index);
+  if ((zone === 90 || zone === 122) && index + 1 === length) {
+    offsetMinutes = 0; // Z z
+  } else if ((zone === 43 || zone === 45) && index + 6 === length && value.charCodeAt(index + 3) === 58) {
+    const offsetHours = digits(value, index + 1, 2);
+    const offsetRest = digits(value, index + 4, 2);
+    if (offsetHours < 0 || offsetHours > 23 || offsetRest < 0 || offsetRest > 59) throw invalidInstant(value);
+    offsetMinutes = (zone === 45 ? -1 : 1) * (offsetHours * 60 + offsetRest);
+  } else {
+    throw invalidInstant(value);
   }
   // A leap second (:60) reads as the first millisecond after :59, as POSIX time does.
   return (
@@ -155,6 +187,31 @@ function parseInstant(value: string): number {
     ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
     millis
   );
+}
+
+/** The number written with `count` ASCII digits at `at`, or -1 if any of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let result = 0;
+  for (let index = at; index < at + count; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return -1;
+    result = result * 10 + (code - 48);
+  }
+  return result;
+}
+
+// Due instants repeat all day (same due date, same arrivalBy, same zone): format each once.
+const isoStrings = new Map<number, string>();
+
+/** `new Date(ms).toISOString()`, cached. */
+function isoInstant(ms: number): string {
+  let text = isoStrings.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    if (isoStrings.size >= 50_000) isoStrings.clear();
+    isoStrings.set(ms, text);
+  }
+  return text;
 }
 
 // Shared by results that have nothing to list (never mutated).
@@ -237,7 +294,7 @@ class BusinessDayWalk {
  */
 export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArrival {
   const { confirmedAt, timeZone, terms, calendar } = input;
-  const confirmedMs = parseInstant(confirmedAt);
+  const confirmedMs = parseConfirmedAt(confirmedAt);
   const cycle = parseCycle(terms.cycle);
   const cutoffMinute = parseClock(terms.cutoff, "terms.cutoff");
   const arrivalByMinute = parseClock(terms.arrivalBy, "terms.arrivalBy");
@@ -291,8 +348,8 @@ export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArr
   return {
     tradeDate: isoDateOfEpochDay(tradeDay),
     dueDate: isoDateOfEpochDay(dueDay),
-    expectedBy: new Date(due.utcMs).toISOString(),
-    overdueAt: new Date(overdueMs).toISOString(),
+    expectedBy: isoInstant(due.utcMs),
+    overdueAt: isoInstant(overdueMs),
     calendarCoverage: uncoveredYears.length > 0 ? "weekends-only" : "covered",
     uncoveredYears,
     explanation: explainArrival({

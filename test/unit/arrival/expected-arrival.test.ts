@@ -4,6 +4,7 @@ import {
   computeExpectedArrival,
   type ExpectedArrivalInput,
   ExpectedArrivalInputError,
+  parseConfirmedAt,
 } from "../../../functions/domain/arrival/expected-arrival.js";
 import { chineseDaysYears } from "../../../functions/domain/calendar/bundled-calendars.js";
 import { parseCalendarOverrides } from "../../../functions/domain/calendar/calendar-data.js";
@@ -166,6 +167,31 @@ describe("time zones", () => {
         calendar: us,
       }).tradeDate,
     ).toBe("2026-03-01");
+  });
+
+  it("reads RFC 3339 variants to the same instant as Date.parse", () => {
+    for (const [confirmedAt, iso] of [
+      ["2026-09-30t07:00:00z", "2026-09-30T07:00:00.000Z"],
+      ["2026-09-30 07:00:00.5Z", "2026-09-30T07:00:00.500Z"],
+      ["2026-09-30T07:00:00.123456789Z", "2026-09-30T07:00:00.123Z"],
+      ["2026-09-30T15:00:00.07+08:00", "2026-09-30T07:00:00.070Z"],
+      ["2026-09-30T01:30:00-05:30", "2026-09-30T07:00:00.000Z"],
+      ["2024-02-29T23:59:59.999-00:00", "2024-02-29T23:59:59.999Z"],
+      ["2026-09-30T07:00:00.000Z", "2026-09-30T07:00:00.000Z"],
+    ] as const) {
+      expect(parseConfirmedAt(confirmedAt), confirmedAt).toBe(Date.parse(iso));
+    }
+    const next = (() => {
+      let state = 3;
+      return () => {
+        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return state / 2_147_483_648;
+      };
+    })();
+    for (let i = 0; i < 2000; i++) {
+      const ms = Date.UTC(1971, 0, 1) + Math.floor(next() * (Date.UTC(2099, 0, 1) - Date.UTC(1971, 0, 1)));
+      expect(parseConfirmedAt(new Date(ms).toISOString())).toBe(ms);
+    }
   });
 
   it("accepts offsets and fractions in confirmedAt", () => {
@@ -369,7 +395,19 @@ describe("bad input", () => {
       'confirmedAt | confirmedAt: "2026-09-30" is not an RFC 3339 date-time with an offset, e.g. 2026-09-30T07:00:00Z',
     );
     expect(fieldOf({ ...base, confirmedAt: "2026-02-30T07:00:00Z" })).toMatch(/^confirmedAt \| /);
-    expect(fieldOf({ ...base, confirmedAt: "2026-09-30T07:00:00" })).toMatch(/^confirmedAt \| /);
+    for (const confirmedAt of [
+      "2026-09-30T07:00:00",
+      "2026-09-30T07:00:00.Z",
+      "2026-09-30T07:00:00+0800",
+      "2026-09-30T07:00:00+08:00 ",
+      "2026-09-30T24:00:00Z",
+      "2026-09-30T07:00Z",
+      "2026-9-30T07:00:00Z",
+      "2026-09-30_07:00:00Z",
+      "2026-09-30T07:00:00+24:00",
+    ]) {
+      expect(fieldOf({ ...base, confirmedAt }), confirmedAt).toMatch(/^confirmedAt \| /);
+    }
     expect(fieldOf({ ...base, timeZone: "Asia/Beijing" })).toBe(
       'timeZone | timeZone: not an IANA time zone: "Asia/Beijing" (e.g. Asia/Shanghai)',
     );
