@@ -17,6 +17,11 @@ export interface ParseOptions {
   readonly fileName?: string;
 }
 
+/** What a parser returns when done: the control check, and which layout of the format it read. */
+export interface ParseResult extends ControlResult {
+  variant?: string;
+}
+
 /** What a parser yields for each record: exactly one of these per data record in the file. */
 export type ParserOutput = SettlementLine | RejectedRecord;
 
@@ -29,14 +34,15 @@ export interface SettlementFormatParser {
    */
   sniff(head: string, options: ParseOptions): number;
   /**
-   * Reads the whole decoded text (chunks of any size, split anywhere - even inside a line or a
-   * surrogate-free multi-char sequence) and yields one `line` or `rejected` per data record, in file
+   * Reads the whole decoded text (chunks of any size, split anywhere - even inside a line or
+   * between the CR and LF of a line break) and yields one `line` or `rejected` per data record, in file
    * order, never buffering the whole file. Headers, comments, trailers and summary rows are not
-   * records. Returns the comparison of the file's own control figures with its detail.
+   * records. Returns the comparison of the file's own control figures with its detail
+   * (a `ControlResult`; `variant` is optional).
    * Throws `UnreadableFileError` (with the line) when the text is not this format at all.
    */
   parse(
     text: AsyncIterable<string>,
     options: ParseOptions,
-  ): AsyncGenerator<ParserOutput, ControlResult, undefined>;
+  ): AsyncGenerator<ParserOutput, ParseResult, undefined>;
 }

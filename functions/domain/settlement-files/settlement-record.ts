@@ -11,6 +11,7 @@ export type SettlementFormat =
   | "acquirer-csv"
   | "adyen-settlement"
   | "stripe-payout"
+  | "unionpay-zm"
   | "camt053"
   | "camt054"
   | "mt940"
@@ -35,7 +36,15 @@ export interface SettlementLine {
   currency: string;
   /** Integer minor units, never negative: `direction` carries the sign. */
   netMinor: number;
+  /**
+   * The amount the acquirer settles before its fees, in `currency`, never negative (same direction
+   * as the line); null when the file does not give it (or gives it in another currency).
+   */
   grossMinor: number | null;
+  /**
+   * Fees in `currency`: positive when charged to the merchant, negative when returned (a refunded
+   * WeChat fee). When gross is known: signed net = signed gross − fee (credit positive).
+   */
   feeMinor: number | null;
   /** YYYY-MM-DD: the value / settlement date, or the trade date when the file has nothing better. */
   valueDate: string;
@@ -59,6 +68,12 @@ export interface ControlResult {
 export interface ParseSummary extends ControlResult {
   type: "summary";
   format: SettlementFormat;
+  /**
+   * Which layout of the format was read, when the format has several (WeChat "ALL" / "legacy",
+   * the acquirer name of an acquirer CSV, "payout_reconciliation" vs "balance_history"...).
+   * Optional: absent when the parser does not say.
+   */
+  variant?: string;
   lines: number;
   rejected: number;
   totals: CurrencyTotals;

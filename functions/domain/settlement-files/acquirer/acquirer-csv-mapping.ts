@@ -56,6 +56,34 @@ export const AcquirerCsvMapping = z
     ignoreLines: z.array(z.string()).default([]),
     /** How many lines before the header row may be preamble (the header is found by its names). */
     maxPreambleLines: z.number().int().min(0).max(1000).default(20),
+    /**
+     * For files without a header row: the name of each column, in order (the names `columns` refers
+     * to). Mapping stays by name; only the names are supplied by config instead of the file.
+     */
+    columnNames: z.array(z.string().min(1)).min(1).optional(),
+    /** Thousands separator inside amounts ("1,234.56"), removed before parsing. */
+    thousandsSeparator: z.enum([",", ".", " ", "'"]).optional(),
+    /**
+     * A footer/header line holding the file's own totals: a regex (JavaScript syntax) with named
+     * groups `count`, `gross`, `net` and/or `fee`, e.g.
+     * `"^总笔数：\\t(?<count>\\d+)\\t交易金额：\\t(?<gross>[-\\d.]+)"`. The line is not a record;
+     * its figures are compared with the detail (count of records; signed sums, credit positive) and
+     * reported as the summary's control.
+     */
+    controlLine: z
+      .string()
+      .refine(
+        (source) => {
+          try {
+            new RegExp(source, "u");
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: "not a valid regular expression" },
+      )
+      .optional(),
   })
   .refine((m) => m.columns.net !== undefined || m.columns.gross !== undefined, {
     message: "map at least one of columns.net or columns.gross",
@@ -64,6 +92,10 @@ export const AcquirerCsvMapping = z
   .refine((m) => m.columns.currency !== undefined || m.defaultCurrency !== undefined, {
     message: "map columns.currency or set defaultCurrency",
     path: ["defaultCurrency"],
+  })
+  .refine((m) => m.decimalSeparator !== m.thousandsSeparator, {
+    message: "thousandsSeparator must differ from decimalSeparator",
+    path: ["thousandsSeparator"],
   });
 
 /** A validated acquirer CSV mapping (defaults applied). */

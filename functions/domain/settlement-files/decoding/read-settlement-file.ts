@@ -1,0 +1,161 @@
+/**
+ * The one entry point for reading a settlement file: bytes in (a stream of any chunk size), records
+ * out (JSON-Lines-ready `line` / `rejected` objects, then one `summary`). Streaming end to end: gzip
+ * and the text decoding are streamed, the parser pulls lines as the consumer pulls records, so memory
+ * stays flat whatever the file size (zip is the exception: its compressed bytes are held, see
+ * containers.ts).
+ */
+import type { AcquirerCsvMapping } from "../acquirer/acquirer-csv-mapping.js";
+import type { ParseOptions, ParseResult, ParserOutput, SettlementFormatParser } from "../format-parser.js";
+import { detectFormat, parserFor, settlementFormatParsers } from "../format-registry.js";
+import {
+  type CurrencyTotals,
+  type ParsedRecord,
+  type ParseSummary,
+  type SettlementFormat,
+  UnreadableFileError,
+} from "../settlement-record.js";
+import { containerOf, gunzip, openZipEntry, peekBytes } from "./containers.js";
+import { type DetectedEncoding, decodeText } from "./text-decoding.js";
+
+export interface ReadSettlementFileOptions {
+  /** The format, or "auto" (default) to sniff it from the first ~16 KB of text. */
+  format?: SettlementFormat | "auto";
+  /** Acquirer CSV mappings from config; tried before the built-in ones. */
+  acquirerCsv?: readonly AcquirerCsvMapping[];
+  /** Original file name (e.g. the S3 key's last part): some formats need it (UnionPay ZM's date). */
+  fileName?: string;
+  /** Force a text encoding (any iconv-lite name, e.g. "gb18030", "windows-1250") instead of detecting. */
+  encoding?: string;
+  /** For zips: read the entry whose name contains this (default: the one detail entry). */
+  zipEntry?: string;
+  /** For zips: refuse zips larger than this many bytes (default 256 MiB). */
+  maxZipBytes?: number;
+  /** The parsers to choose from (default: all registered ones). */
+  parsers?: readonly SettlementFormatParser[];
+  /** Told how the bytes were unwrapped and decoded (for logs). */
+  onDecoded?: (info: {
+    container: "gzip" | "zip" | "none";
+    entry?: string;
+    encoding: DetectedEncoding;
+  }) => void;
+}
+
+const HEAD_CHARS = 16 * 1024;
+
+/** Takes text chunks until `min` characters are seen; `chunks` replays everything. */
+async function prefetchText(
+  source: AsyncIterable<string>,
+  min: number,
+): Promise<{ head: string; chunks: AsyncIterable<string> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const taken: string[] = [];
+  let size = 0;
+  let done = false;
+  while (size < min) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    taken.push(next.value);
+    size += next.value.length;
+  }
+  async function* chunks(): AsyncGenerator<string, void, undefined> {
+    yield* taken;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head: taken.join("").replace(/^\uFEFF/, ""), chunks: chunks() };
+}
+
+/**
+ * Reads a settlement file: detects gzip/zip, the text encoding and (unless forced) the format, then
+ * yields one record per data record of the file and finally the summary (counts, totals per currency
+ * of the `line` records, and the control verdict). Throws UnreadableFileError (naming the line when
+ * known) when the bytes are not a readable file of the format.
+ */
+export async function* readSettlementFile(
+  bytes: AsyncIterable<Uint8Array>,
+  options: ReadSettlementFileOptions = {},
+): AsyncGenerator<ParsedRecord, void, undefined> {
+  const { head: magic, rest } = await peekBytes(bytes, 4);
+  if (magic.length === 0) throw new UnreadableFileError("empty file (0 bytes)");
+  const container = containerOf(magic);
+  let fileBytes: AsyncIterable<Uint8Array> = rest;
+  let fileName = options.fileName;
+  let entry: string | undefined;
+  if (container === "gzip") {
+    fileBytes = gunzip(rest);
+    if (fileName) fileName = fileName.replace(/\.gz$/i, "");
+  } else if (container === "zip") {
+    const opened = await openZipEntry(rest, {
+      ...(options.zipEntry !== undefined ? { entry: options.zipEntry } : {}),
+      ...(options.maxZipBytes !== undefined ? { maxBytes: options.maxZipBytes } : {}),
+    });
+    fileBytes = opened.bytes;
+    entry = opened.name;
+    fileName = opened.name.split("/").pop() ?? opened.name;
+  }
+
+  let encoding: DetectedEncoding = "utf-8";
+  const text = decodeText(fileBytes, {
+    ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    onEncoding: (e) => {
+      encoding = e;
+    },
+  });
+  const { head, chunks } = await prefetchText(text, HEAD_CHARS);
+  if (head.trim() === "")
+    throw new UnreadableFileError("the file holds no text (empty or only blank lines)", 1);
+
+  const parseOptions: ParseOptions = {
+    ...(options.acquirerCsv !== undefined ? { acquirerCsv: options.acquirerCsv } : {}),
+    ...(fileName !== undefined ? { fileName } : {}),
+  };
+  const parsers = options.parsers ?? settlementFormatParsers;
+  const parser =
+    options.format === undefined || options.format === "auto"
+      ? detectFormat(head, parseOptions, parsers)
+      : parserFor(options.format, parsers);
+  options.onDecoded?.({ container, ...(entry !== undefined ? { entry } : {}), encoding });
+
+  const totals: CurrencyTotals = {};
+  let lines = 0;
+  let rejectedCount = 0;
+  const run = parser.parse(chunks, parseOptions);
+  let step: IteratorResult<ParserOutput, ParseResult> = await run.next();
+  while (!step.done) {
+    const record = step.value;
+    if (record.type === "line") {
+      lines++;
+      let total = totals[record.currency];
+      if (total === undefined) {
+        total = { creditMinor: 0, debitMinor: 0 };
+        totals[record.currency] = total;
+      }
+      if (record.direction === "credit") total.creditMinor += record.netMinor;
+      else total.debitMinor += record.netMinor;
+    } else {
+      rejectedCount++;
+    }
+    yield record;
+    step = await run.next();
+  }
+  const result = step.value;
+  const summary: ParseSummary = {
+    type: "summary",
+    format: parser.format,
+    ...(result.variant !== undefined ? { variant: result.variant } : {}),
+    lines,
+    rejected: rejectedCount,
+    totals,
+    control: result.control,
+    controlDetail: result.controlDetail,
+  };
+  yield summary;
+}

@@ -1,0 +1,176 @@
+/**
+ * Bytes → text, detecting the encoding as the bytes arrive: BOMs (UTF-8, UTF-16), else UTF-8 when
+ * the first non-ASCII bytes are valid UTF-8, else GB18030 (a superset of GBK: Alipay, UnionPay and
+ * most Chinese bank exports) when the bytes decode to mostly CJK text, else Windows-1252. The decision
+ * is taken at the first non-ASCII byte, not on a fixed-size head, so a GBK file whose first 100 KB are
+ * ASCII (a UnionPay ZM file) is still decoded right. Decoding is streaming: memory stays at one chunk.
+ */
+import iconv from "iconv-lite";
+
+/** Encodings the reader may report or be told to use (any iconv-lite name is accepted when forced). */
+export type DetectedEncoding = "utf-8" | "utf-16le" | "utf-16be" | "gb18030" | "windows-1252" | string;
+
+interface ChunkDecoder {
+  write(bytes: Uint8Array): string;
+  end(): string;
+}
+
+function decoderFor(encoding: string): ChunkDecoder {
+  const name = encoding.toLowerCase();
+  if (name === "utf-8" || name === "utf8" || name === "utf-16le") {
+    const d = new TextDecoder(name === "utf-16le" ? "utf-16le" : "utf-8");
+    return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
+  }
+  if (!iconv.encodingExists(name)) throw new RangeError(`unknown text encoding ${JSON.stringify(encoding)}`);
+  const d = iconv.getDecoder(name, { stripBOM: true });
+  return {
+    write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
+    end: () => d.end() ?? "",
+  };
+}
+
+/** How many bytes after the first non-ASCII byte are examined before deciding. */
+const SAMPLE_BYTES = 4096;
+
+function isValidUtf8Prefix(bytes: Uint8Array): boolean {
+  try {
+    // stream: true tolerates a multi-byte sequence cut at the end of the sample.
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Share of non-ASCII characters that are CJK ideographs or CJK/full-width punctuation. */
+function cjkShare(text: string): number {
+  let nonAscii = 0;
+  let cjk = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp < 0x80) continue;
+    nonAscii++;
+    if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff00 && cp <= 0xffef))
+      cjk++;
+  }
+  return nonAscii === 0 ? 0 : cjk / nonAscii;
+}
+
+/** Picks the encoding of bytes that start with a non-ASCII byte and are not valid UTF-8 or are. */
+export function guessEncoding(sample: Uint8Array): DetectedEncoding {
+  if (isValidUtf8Prefix(sample)) return "utf-8";
+  // Drop a possibly cut double-byte character at the end before judging.
+  const gb = iconv.decode(Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength), "gb18030");
+  return cjkShare(gb) >= 0.6 ? "gb18030" : "windows-1252";
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Streaming decoder that settles its encoding on the first non-ASCII bytes (or a BOM, or what it
+ * is told). `encoding` is null until it has settled (pure ASCII so far).
+ */
+export class AdaptiveTextDecoder {
+  encoding: DetectedEncoding | null = null;
+  private decoder: ChunkDecoder | null = null;
+  /** Bytes held back while undecided: a possible BOM start, or the non-ASCII sample. */
+  private held: Uint8Array = new Uint8Array(0);
+  private bomChecked = false;
+
+  constructor(forced?: string) {
+    if (forced) {
+      this.encoding = forced.toLowerCase();
+      this.decoder = decoderFor(forced);
+      this.bomChecked = true;
+    }
+  }
+
+  write(chunk: Uint8Array): string {
+    if (this.decoder) return this.decoder.write(chunk);
+    const bytes = this.held.length > 0 ? concat(this.held, chunk) : chunk;
+    this.held = new Uint8Array(0);
+    if (!this.bomChecked) {
+      if (bytes.length < 3) {
+        this.held = bytes;
+        return "";
+      }
+      this.bomChecked = true;
+      const bom = bomEncoding(bytes);
+      if (bom) return this.settle(bom, bytes);
+    }
+    const firstHigh = bytes.findIndex((b) => b >= 0x80);
+    if (firstHigh < 0) return asciiText(bytes);
+    const sample = bytes.subarray(firstHigh);
+    if (sample.length < SAMPLE_BYTES) {
+      // Wait for more bytes to judge; emit the ASCII before them now.
+      this.held = sample;
+      return asciiText(bytes.subarray(0, firstHigh));
+    }
+    return asciiText(bytes.subarray(0, firstHigh)) + this.settle(guessEncoding(sample), sample);
+  }
+
+  end(): string {
+    if (this.decoder) return this.decoder.end();
+    const bytes = this.held;
+    this.held = new Uint8Array(0);
+    if (bytes.length === 0) return "";
+    const bom = this.bomChecked ? null : bomEncoding(bytes);
+    if (bom) return this.settle(bom, bytes) + this.endDecoder();
+    const firstHigh = bytes.findIndex((b) => b >= 0x80);
+    if (firstHigh < 0) return asciiText(bytes);
+    const sample = bytes.subarray(firstHigh);
+    return (
+      asciiText(bytes.subarray(0, firstHigh)) + this.settle(guessEncoding(sample), sample) + this.endDecoder()
+    );
+  }
+
+  private endDecoder(): string {
+    return this.decoder?.end() ?? "";
+  }
+
+  private settle(encoding: DetectedEncoding, bytes: Uint8Array): string {
+    this.encoding = encoding;
+    this.decoder = decoderFor(encoding);
+    return this.decoder.write(bytes);
+  }
+}
+
+function bomEncoding(bytes: Uint8Array): DetectedEncoding | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return null;
+}
+
+function asciiText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+/** Decodes a byte stream to text chunks (see AdaptiveTextDecoder). `onEncoding` learns the choice. */
+export async function* decodeText(
+  bytes: AsyncIterable<Uint8Array>,
+  options: { encoding?: string; onEncoding?: (encoding: DetectedEncoding) => void } = {},
+): AsyncGenerator<string, void, undefined> {
+  const decoder = new AdaptiveTextDecoder(options.encoding);
+  let reported = false;
+  const report = () => {
+    if (!reported && decoder.encoding !== null) {
+      reported = true;
+      options.onEncoding?.(decoder.encoding);
+    }
+  };
+  for await (const chunk of bytes) {
+    const text = decoder.write(chunk);
+    report();
+    if (text !== "") yield text;
+  }
+  const text = decoder.end();
+  if (decoder.encoding === null) decoder.encoding = "utf-8"; // pure ASCII
+  report();
+  if (text !== "") yield text;
+}
