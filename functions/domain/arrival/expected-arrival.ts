@@ -287,7 +287,7 @@ class BusinessDayWalk {
  *    `overdueAt` is `expectedBy` plus `terms.graceMinutes`.
  *
  * Pure: no clock, no I/O. Business-day answers are cached by the calendar, zone offsets per UTC
- * day, so repeated dates cost little.
+ * day and formatted due instants per instant (all bounded), so repeated dates cost little.
  *
  * @throws ExpectedArrivalInputError for a malformed instant, unknown zone or malformed terms.
  * @throws NoBusinessDayError if the calendar has no business day in a year-long stretch.
