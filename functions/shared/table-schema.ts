@@ -33,6 +33,13 @@ export const keys = {
   dueSort: (overdueAt: string, acquirer: string, paymentId: string) =>
     `${overdueAt}#${acquirer}#${paymentId}`,
   orderLookup: (merchantId: string, orderId: string) => `ORDER#${merchantId}#${orderId}`,
+  /** OVERDUE payments waiting for their next escalation notice live in these partitions of the same index. */
+  escalationShard: (shard: number) => `ESC#${String(shard).padStart(2, "0")}`,
+  /** Notices waiting for their send time (quiet hours) live in these partitions of the same index. */
+  outboxShard: (shard: number) => `OUTBOX#${String(shard).padStart(2, "0")}`,
+  notice: (noticeId: string, channel: string) => ({ pk: `NOTICE#${noticeId}`, sk: `CHANNEL#${channel}` }),
+  /** One item per acquirer and day whose settlement file has been received. */
+  fileDay: (acquirer: string, day: string) => ({ pk: `FILEDAY#${acquirer}`, sk: day }),
 } as const;
 
 /** Table definition in the shape CreateTable takes; CDK mirrors it (an assertion test keeps them equal). */

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from "../domain/calendar/business-calendar.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
-import type { Payment } from "../domain/payment/payment.js";
+import type { Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
 
 /** What the use cases need from storage and the outside world. Adapters implement these. */
 
@@ -43,10 +43,96 @@ export type BusinessMetricName =
   | "ConfirmationsRejected"
   | "RequestsRejected"
   | "UnregisteredMerchantConfirmations"
-  | "CalendarNotCovered";
+  | "CalendarNotCovered"
+  | "PaymentsOverdue"
+  | "PaymentsAwaitingFile"
+  | "OverdueAmountMinor"
+  | "MerchantsUnreachable"
+  | "NoticesScheduled"
+  | "NoticesSent"
+  | "NoticesFailed"
+  | "SettlementFilesLate";
 
 export interface BusinessMetrics {
   count(name: BusinessMetricName, value: number, acquirer?: string): void;
 }
 
 export const noMetrics: BusinessMetrics = { count: () => undefined };
+
+/** A payment's identity as read from an index. */
+export interface PaymentRef {
+  acquirer: string;
+  paymentId: string;
+}
+
+/** The overdue check's view of the table: the due and escalation partitions of the sparse index. */
+export interface OverdueStore {
+  /** Refs whose index key sorts at or before `nowIso` in one index partition, a page at a time. */
+  indexedUpTo(partition: string, nowIso: string): AsyncIterable<PaymentRef[]>;
+  /** Current items (strongly consistent): the index can lag behind the table. */
+  getPayments(refs: readonly PaymentRef[]): Promise<Payment[]>;
+  /** PENDING → OVERDUE, leaving the due partition for an escalation partition; false if it moved meanwhile. */
+  markOverdue(payment: Payment, nowIso: string, escalation: { partition: string; at: string }): Promise<boolean>;
+  /**
+   * Appends a notice to the payment's history and sets (or clears) its next escalation time, on
+   * condition that nobody appended one since `payment` was read; false if somebody did.
+   */
+  recordPaymentNotice(
+    payment: Payment,
+    entry: PaymentNoticeEntry,
+    next: { partition: string; at: string } | null,
+  ): Promise<boolean>;
+}
+
+export type NoticeStatus = "SCHEDULED" | "QUEUED" | "SENT";
+
+/** A notice decided by the check: the text is fixed when it is decided, so a retry sends the same words. */
+export interface NoticeRecord {
+  noticeId: string;
+  channel: "sms" | "email" | "ops";
+  /** A merchant id, or "ops#<acquirer>". The address is looked up when sending, never stored here. */
+  recipientId: string;
+  kind: "overdue" | "escalation" | "arrived" | "file-late";
+  level: number;
+  language: "zh-CN" | "en";
+  subject?: string | undefined;
+  text: string;
+  payments: PaymentRef[];
+  /** Not before this instant (quiet hours). */
+  sendAfter: string;
+  status: NoticeStatus;
+  createdAt: string;
+  attempts: number;
+  sentAt?: string | undefined;
+}
+
+export interface NoticeStore {
+  /** Writes the record unless one with the same id and channel exists; says whether it wrote. */
+  create(notice: NoticeRecord, outboxPartition: string): Promise<boolean>;
+  /** Scheduled notices whose send time has come, from one outbox partition. */
+  dueForSending(partition: string, nowIso: string): AsyncIterable<Array<{ noticeId: string; channel: string }>>;
+  /** SCHEDULED → QUEUED once it is on the queue; false when already queued or sent. */
+  markQueued(noticeId: string, channel: string): Promise<boolean>;
+  /** Claims the notice for sending (SCHEDULED/QUEUED → SENT) before publishing; undefined if already sent. */
+  claim(noticeId: string, channel: string, nowIso: string): Promise<NoticeRecord | undefined>;
+  /** Gives a claimed notice back after a failed publish, so the queue's retry can send it. */
+  release(noticeId: string, channel: string, reason: string): Promise<void>;
+  get(noticeId: string, channel: string): Promise<NoticeRecord | undefined>;
+}
+
+/** Which days' settlement files have been received, per acquirer. */
+export interface FileDayLedger {
+  latestFileDay(acquirer: string): Promise<string | undefined>;
+  recordFileDay(acquirer: string, day: string): Promise<void>;
+}
+
+export interface NoticeQueue {
+  enqueue(messages: ReadonlyArray<{ noticeId: string; channel: string }>): Promise<void>;
+}
+
+/** Delivers a rendered notice (SNS in AWS; console and outbox file locally). */
+export interface NoticeSender {
+  sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void>;
+  sendEmail(input: { merchantId: string; email: string; subject: string; text: string; noticeId: string }): Promise<void>;
+  sendOps(input: { subject: string; text: string; noticeId: string }): Promise<void>;
+}

@@ -90,6 +90,8 @@ export function fromItem(item: PaymentItem): Payment {
     merchantRegistered: get("merchantRegistered"),
     fingerprint: get("fingerprint"),
     receivedAt: get("receivedAt"),
+    ...optional("overdueMarkedAt"),
+    ...(Array.isArray(item.noticeHistory) ? { noticeHistory: item.noticeHistory as Payment["noticeHistory"] } : {}),
   };
   if (typeof item.expectedBy === "string") {
     payment.arrival = {

@@ -27,6 +27,13 @@ export interface ExpectedArrivalFields {
   calendarCoverage: "covered" | "weekends-only";
 }
 
+export interface PaymentNoticeEntry {
+  kind: "overdue" | "escalation" | "arrived";
+  level: number;
+  sentAt: string;
+  noticeId: string;
+}
+
 export interface Payment {
   acquirer: string;
   paymentId: string;
@@ -48,6 +55,10 @@ export interface Payment {
   merchantRegistered: boolean;
   /** Present for payments (kind "payment"); refunds and reversals have none. */
   arrival?: ExpectedArrivalFields;
+  /** Set when the overdue check moved the payment to OVERDUE. */
+  overdueMarkedAt?: string | undefined;
+  /** Notices sent about this payment (overdue, escalation, arrived), for the escalation schedule. */
+  noticeHistory?: PaymentNoticeEntry[] | undefined;
   /** sha256 of the confirmation's content: tells a duplicate from a conflicting re-send. */
   fingerprint: string;
   receivedAt: string;

@@ -1,0 +1,128 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DUE_INDEX, keys } from "../../shared/table-schema.js";
+import type { NoticeRecord, NoticeStore } from "../../use-cases/ports.js";
+import { indexKeysUpTo } from "./index-pages.js";
+
+/** Notice records: the exactly-once ledger of what was (or will be) sent to whom. */
+export class DynamoDbNoticeStore implements NoticeStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(notice: NoticeRecord, outboxPartition: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.notice(notice.noticeId, notice.channel),
+            entity: "notice",
+            ...notice,
+            [DUE_INDEX.partitionKey]: outboxPartition,
+            [DUE_INDEX.sortKey]: `${notice.sendAfter}#${notice.noticeId}#${notice.channel}`,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async *dueForSending(partition: string, nowIso: string): AsyncIterable<Array<{ noticeId: string; channel: string }>> {
+    for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) {
+      yield page.map((item) => ({
+        noticeId: String(item.pk).slice("NOTICE#".length),
+        channel: String(item.sk).slice("CHANNEL#".length),
+      }));
+    }
+  }
+
+  async markQueued(noticeId: string, channel: string): Promise<boolean> {
+    return await this.update(
+      noticeId,
+      channel,
+      "SET #status = :queued REMOVE #gpk, #gsk",
+      "#status = :scheduled",
+      { ":queued": "QUEUED", ":scheduled": "SCHEDULED" },
+    );
+  }
+
+  async claim(noticeId: string, channel: string, nowIso: string): Promise<NoticeRecord | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(noticeId, channel),
+          UpdateExpression: "SET #status = :sent, sentAt = :now, attempts = attempts + :one REMOVE #gpk, #gsk",
+          ConditionExpression: "#status IN (:scheduled, :queued)",
+          ExpressionAttributeNames: { "#status": "status", "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey },
+          ExpressionAttributeValues: {
+            ":sent": "SENT",
+            ":now": nowIso,
+            ":one": 1,
+            ":scheduled": "SCHEDULED",
+            ":queued": "QUEUED",
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? toRecord(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async release(noticeId: string, channel: string, reason: string): Promise<void> {
+    await this.update(noticeId, channel, "SET #status = :queued, lastError = :reason REMOVE sentAt", "#status = :sent", {
+      ":queued": "QUEUED",
+      ":sent": "SENT",
+      ":reason": reason.slice(0, 500),
+    });
+  }
+
+  async get(noticeId: string, channel: string): Promise<NoticeRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.notice(noticeId, channel), ConsistentRead: true }),
+    );
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  private async update(
+    noticeId: string,
+    channel: string,
+    expression: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(noticeId, channel),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: {
+            "#status": "status",
+            ...(expression.includes("#gpk") ? { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey } : {}),
+          },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+function toRecord(item: Record<string, unknown>): NoticeRecord {
+  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g1, gsi1sk: _g2, lastError: _e, ...record } = item;
+  return record as unknown as NoticeRecord;
+}

@@ -1,0 +1,111 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Payment, PaymentNoticeEntry } from "../../domain/payment/payment.js";
+import { DUE_INDEX, keys } from "../../shared/table-schema.js";
+import type { OverdueStore, PaymentRef } from "../../use-cases/ports.js";
+import { indexKeysUpTo } from "./index-pages.js";
+import { fromItem } from "./payment-repository.js";
+
+const BATCH_GET_LIMIT = 100;
+
+/** Parses `PAY#<acquirer>#<paymentId>`; acquirer ids have no "#", payment ids may. */
+function refOfPaymentKey(pk: string): PaymentRef {
+  const rest = pk.slice("PAY#".length);
+  const split = rest.indexOf("#");
+  return { acquirer: rest.slice(0, split), paymentId: rest.slice(split + 1) };
+}
+
+export class DynamoDbOverdueStore implements OverdueStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async *indexedUpTo(partition: string, nowIso: string): AsyncIterable<PaymentRef[]> {
+    for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) {
+      yield page.map((item) => refOfPaymentKey(String(item.pk)));
+    }
+  }
+
+  async getPayments(refs: readonly PaymentRef[]): Promise<Payment[]> {
+    const payments: Payment[] = [];
+    for (let start = 0; start < refs.length; start += BATCH_GET_LIMIT) {
+      let pending: Array<Record<string, unknown>> | undefined = refs
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((ref) => keys.payment(ref.acquirer, ref.paymentId));
+      for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const answer = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) payments.push(fromItem(item));
+        pending = answer.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined;
+      }
+    }
+    return payments;
+  }
+
+  async markOverdue(payment: Payment, nowIso: string, escalation: { partition: string; at: string }): Promise<boolean> {
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.payment(payment.acquirer, payment.paymentId),
+        UpdateExpression: "SET #status = :overdue, overdueMarkedAt = :now, #gpk = :partition, #gsk = :sort",
+        ConditionExpression: "#status = :pending AND overdueAt <= :now",
+        ExpressionAttributeNames: { "#status": "status", "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey },
+        ExpressionAttributeValues: {
+          ":overdue": "OVERDUE",
+          ":pending": "PENDING",
+          ":now": nowIso,
+          ":partition": escalation.partition,
+          ":sort": keys.dueSort(escalation.at, payment.acquirer, payment.paymentId),
+        },
+      }),
+    );
+  }
+
+  async recordPaymentNotice(
+    payment: Payment,
+    entry: PaymentNoticeEntry,
+    next: { partition: string; at: string } | null,
+  ): Promise<boolean> {
+    const known = payment.noticeHistory?.length ?? 0;
+    const names: Record<string, string> = { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey };
+    const values: Record<string, unknown> = { ":entry": [entry], ":empty": [], ":known": known };
+    let update = "SET noticeHistory = list_append(if_not_exists(noticeHistory, :empty), :entry)";
+    if (next) {
+      update += ", #gpk = :partition, #gsk = :sort";
+      values[":partition"] = next.partition;
+      values[":sort"] = keys.dueSort(next.at, payment.acquirer, payment.paymentId);
+    } else {
+      update += " REMOVE #gpk, #gsk";
+    }
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.payment(payment.acquirer, payment.paymentId),
+        UpdateExpression: update,
+        // Nobody appended a notice since we read it: two checks never record the same level twice.
+        ConditionExpression:
+          known === 0 ? "attribute_exists(pk) AND attribute_not_exists(noticeHistory)" : "size(noticeHistory) = :known",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: known === 0 ? withoutKey(values, ":known") : values,
+      }),
+    );
+  }
+
+  private async conditional(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.db.send(command);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+function withoutKey(values: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = values;
+  return rest;
+}

@@ -1,0 +1,53 @@
+import { appendFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { maskEmail, maskPhone } from "../../domain/notification/mask.js";
+import type { NoticeSender } from "../../use-cases/ports.js";
+
+export interface SentNotice {
+  at: string;
+  channel: "sms" | "email" | "ops";
+  /** Masked address: the outbox is read by people and may be shared. */
+  to: string;
+  subject?: string;
+  text: string;
+  noticeId: string;
+}
+
+/** Local stand-in for SNS: prints each notice and appends it to an outbox file (JSON Lines). */
+export class OutboxNoticeSender implements NoticeSender {
+  readonly sent: SentNotice[] = [];
+
+  constructor(
+    private readonly outboxFile: string | undefined,
+    private readonly print: (line: string) => void = () => undefined,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void> {
+    await this.record({ channel: "sms", to: maskPhone(input.phone), text: input.text, noticeId: input.noticeId });
+  }
+
+  async sendEmail(input: { email: string; subject: string; text: string; noticeId: string }): Promise<void> {
+    await this.record({
+      channel: "email",
+      to: maskEmail(input.email),
+      subject: input.subject,
+      text: input.text,
+      noticeId: input.noticeId,
+    });
+  }
+
+  async sendOps(input: { subject: string; text: string; noticeId: string }): Promise<void> {
+    await this.record({ channel: "ops", to: "ops", subject: input.subject, text: input.text, noticeId: input.noticeId });
+  }
+
+  private async record(notice: Omit<SentNotice, "at">): Promise<void> {
+    const entry: SentNotice = { at: this.clock().toISOString(), ...notice };
+    this.sent.push(entry);
+    this.print(`notice ${entry.channel} → ${entry.to}: ${entry.subject ? `[${entry.subject}] ` : ""}${entry.text}`);
+    if (this.outboxFile) {
+      await mkdir(dirname(this.outboxFile), { recursive: true });
+      await appendFile(this.outboxFile, `${JSON.stringify(entry)}\n`, "utf8");
+    }
+  }
+}
