@@ -1,0 +1,149 @@
+// Bundle size and module init time of each Lambda handler, bundled exactly as the CDK construct
+// bundles it (infra/constructs/bundling.ts), next to an empty handler bundled the same way.
+//
+//   node bin/run-ts.js bench/bundle-size.bench.ts [--runs 15] [--strict]
+//
+// Init time = `await import(bundle)` in a fresh `node` process (parse + evaluate, handler's top-level
+// code included), median of N processes. A Lambda with 512 MB gets about a third of a vCPU, so
+// expect its cold-start init to be several times these figures; the ratio to the empty handler is
+// the portable number. --strict exits 1 when a bundle exceeds the size budget.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import type { ingestConfirmationsEnvSchema } from "../functions/shared/env.js";
+import { loadDeployments } from "../infra/config/deployments.js";
+import { esbuildOptionsFor, FUNCTION_NODE_OPTIONS } from "../infra/constructs/bundling.js";
+import { REPO_ROOT } from "../infra/constructs/settlewatch-function.js";
+
+const SIZE_BUDGET_BYTES = 1024 * 1024;
+const args = process.argv.slice(2);
+const runsArg = args.indexOf("--runs");
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 15;
+const STRICT = args.includes("--strict");
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs needs a positive integer");
+
+const OUT = join(REPO_ROOT, "bench/out/bundle-size");
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+const emptyEntry = join(OUT, "empty.handler.mjs");
+writeFileSync(emptyEntry, "export const handler = async () => ({ statusCode: 204 });\n");
+
+const handlers = [
+  { name: "empty (baseline)", entry: emptyEntry },
+  {
+    name: "ingest-confirmations",
+    entry: join(REPO_ROOT, "functions/handlers/ingest-confirmations.handler.ts"),
+  },
+  { name: "operator-api", entry: join(REPO_ROOT, "functions/handlers/operator-api.handler.ts") },
+];
+
+// The handlers parse their environment at init: give them what the stack gives them (ARNs are fakes;
+// nothing is called at init).
+const [deployment] = loadDeployments();
+if (!deployment) throw new Error("no deployment configured");
+const lambdaEnv: Record<keyof ReturnType<typeof ingestConfirmationsEnvSchema.parse>, string> = {
+  TABLE_NAME: "settlewatch-bench",
+  DEPLOYMENT: deployment.name,
+  DUE_SHARDS: String(deployment.dueShards),
+  DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+  CALENDAR_OVERRIDES_PARAMETER: deployment.calendarOverridesParameter,
+  POWERTOOLS_SERVICE_NAME: "settlewatch",
+  POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+  WEBHOOK_SECRETS_ID: `arn:aws:secretsmanager:${deployment.region}:111122223333:secret:bench-AbCdEf`,
+};
+const childEnv = {
+  PATH: process.env.PATH ?? "",
+  AWS_REGION: deployment.region,
+  AWS_ACCESS_KEY_ID: "bench",
+  AWS_SECRET_ACCESS_KEY: "bench",
+  ...lambdaEnv,
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** Milliseconds to import the bundle in a fresh node process (one warm-up run, then RUNS runs). */
+function initTimes(bundle: string, nodeFlags: string[]): number[] {
+  const script = `const t0 = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+if (typeof m.handler !== "function") throw new Error("no handler export");
+process.stdout.write(String(performance.now() - t0));`;
+  const times: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const child = spawnSync(process.execPath, [...nodeFlags, "--input-type=module", "-e", script], {
+      env: childEnv,
+      encoding: "utf8",
+    });
+    if (child.status !== 0) throw new Error(`importing ${bundle} failed:\n${child.stderr}`);
+    if (run > 0) times.push(Number(child.stdout));
+  }
+  return times;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const rows: string[][] = [];
+const heaviest: string[] = [];
+let baseline: { plain: number; maps: number } | undefined;
+let overBudget = false;
+
+for (const handler of handlers) {
+  const options = esbuildOptionsFor(handler.entry, join(OUT, handler.name.replace(/\W+/g, "-")));
+  const result = await build({ ...options, metafile: true });
+  const bytes = statSync(options.outfile).size;
+  const gzip = gzipSync(readFileSync(options.outfile)).length;
+  const map = statSync(`${options.outfile}.map`).size;
+  const plain = median(initTimes(options.outfile, []));
+  const maps = median(initTimes(options.outfile, [FUNCTION_NODE_OPTIONS]));
+  baseline ??= { plain, maps };
+  const within = bytes <= SIZE_BUDGET_BYTES;
+  overBudget ||= !within;
+  rows.push([
+    handler.name,
+    kb(bytes),
+    within ? "yes" : "NO",
+    kb(gzip),
+    kb(map),
+    `${plain.toFixed(1)} ms (${(plain / baseline.plain).toFixed(1)}x)`,
+    `${maps.toFixed(1)} ms (${(maps / baseline.maps).toFixed(1)}x)`,
+  ]);
+
+  // Where the bytes come from, by package: the first thing to look at when a bundle grows.
+  const byPackage = new Map<string, number>();
+  const output = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith("index.mjs"))?.[1];
+  for (const [file, input] of Object.entries(output?.inputs ?? {})) {
+    const name =
+      file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? file.split("/").slice(0, 2).join("/");
+    byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytesInOutput);
+  }
+  const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  if (handler.entry !== emptyEntry) {
+    heaviest.push(`${handler.name}: ${top.map(([name, size]) => `${name} ${kb(size)}`).join(", ")}`);
+  }
+}
+
+const header = [
+  "handler",
+  "bundle (min)",
+  "<= 1 MB",
+  "gzip",
+  "source map",
+  `init median of ${RUNS}`,
+  `init, ${FUNCTION_NODE_OPTIONS}`,
+];
+const widths = header.map((title, column) =>
+  Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+);
+const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
+console.log(`node ${process.version}, esbuild options from infra/constructs/bundling.ts, bundles in ${OUT}`);
+console.log(line(header));
+console.log(line(widths.map((width) => "-".repeat(width))));
+for (const row of rows) console.log(line(row));
+console.log("\nlargest packages in each bundle (minified bytes):");
+for (const entry of heaviest) console.log(`  ${entry}`);
+if (STRICT && overBudget) process.exit(1);
