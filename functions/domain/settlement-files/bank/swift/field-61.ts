@@ -1,0 +1,75 @@
+/**
+ * SWIFT field 61 (statement line): `6!n[4!n]2a[1!a]15d1!a3!c[16x][//16x]` + `[34x]` on the next
+ * line - value date YYMMDD, optional entry date MMDD, mark (C, D, RC, RD; EC/ED in MT942), optional
+ * funds code (3rd letter of the currency), amount with a decimal comma, transaction type (N/F/S +
+ * 3 characters), customer reference, `//` bank reference, supplementary details.
+ */
+export interface Field61 {
+  readonly valueDate: string;
+  readonly mark: "C" | "D" | "RC" | "RD" | "EC" | "ED";
+  readonly amount: string;
+  readonly transactionType: string;
+  readonly customerReference: string | null;
+  readonly bankReference: string | null;
+  readonly supplementary: string | null;
+}
+
+export type Field61Parse = { ok: true; field: Field61 } | { ok: false; reason: string };
+
+// Type codes are checked loosely: banks send `MCI0`, `S   ` and lower-case letters.
+const FIELD_61 = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d+(?:,\d*)?)([A-Za-z][A-Za-z0-9 ]{3})(.*)$/;
+
+/** Placeholders banks put where no reference exists (Rabobank's `EREF` points to `:86:/EREF/`). */
+const NO_REFERENCE = new Set(["NONREF", "NOTPROVIDED", "KREF+", "EREF", ""]);
+
+/**
+ * A reference sub-field: 16x by the standard, but banks overrun it (ASN puts an 18-character IBAN
+ * there) or pad it and append a name (Rabobank), so it ends at the first run of 2+ spaces.
+ */
+function reference(value: string | undefined): string | null {
+  const trimmed = (value ?? "").trim().split(/\s{2,}/)[0] ?? "";
+  return NO_REFERENCE.has(trimmed.toUpperCase()) ? null : trimmed;
+}
+
+function parseFirstLine(text: string): Field61 | null {
+  const match = FIELD_61.exec(text);
+  if (!match) return null;
+  const rest = match[7] ?? "";
+  const slashes = rest.indexOf("//");
+  return {
+    valueDate: match[1] ?? "",
+    mark: (match[3] ?? "C") as Field61["mark"],
+    amount: match[5] ?? "",
+    transactionType: (match[6] ?? "").toUpperCase(),
+    customerReference: reference(slashes === -1 ? rest : rest.slice(0, slashes)),
+    bankReference: slashes === -1 ? null : reference(rest.slice(slashes + 2)),
+    supplementary: null,
+  };
+}
+
+/**
+ * Parses the lines of a `:61:` field. Usually the first line holds everything up to the bank
+ * reference and the second the supplementary details; some exports wrap the first line itself
+ * (`…CR` / `30,00N062NONREF`), so when the first line alone does not parse, the first two joined do.
+ */
+export function parseField61(lines: readonly string[]): Field61Parse {
+  const first = (lines[0] ?? "").trim();
+  let consumed = 1;
+  let field = parseFirstLine(first);
+  if (!field && lines.length > 1) {
+    field = parseFirstLine(first + (lines[1] ?? "").trim());
+    consumed = 2;
+  }
+  if (!field) {
+    return {
+      ok: false,
+      reason: `:61: "${first}" does not read as value date, [entry date], C/D/RC/RD mark, amount, transaction type`,
+    };
+  }
+  const supplementary = lines
+    .slice(consumed)
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join(" ");
+  return { ok: true, field: { ...field, supplementary: supplementary === "" ? null : supplementary } };
+}
