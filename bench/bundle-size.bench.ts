@@ -93,7 +93,7 @@ let baseline: { plain: number; maps: number } | undefined;
 let overBudget = false;
 
 for (const handler of handlers) {
-  const options = esbuildOptionsFor(handler.entry, join(OUT, handler.name.replace(/\W+/g, "-")));
+  const options = esbuildOptionsFor(handler.entry, join(OUT, handler.name.split(" ")[0] ?? handler.name));
   const result = await build({ ...options, metafile: true });
   const bytes = statSync(options.outfile).size;
   const gzip = gzipSync(readFileSync(options.outfile)).length;

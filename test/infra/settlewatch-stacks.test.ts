@@ -3,11 +3,13 @@ import { join } from "node:path";
 import type { CfnElement } from "aws-cdk-lib";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
+import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envKeys } from "../../functions/shared/env.js";
 import { tableDefinition } from "../../functions/shared/table-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
-import { FUNCTION_BUNDLING } from "../../infra/constructs/bundling.js";
+import { esbuildOptionsFor, FUNCTION_BUNDLING } from "../../infra/constructs/bundling.js";
+import { REPO_ROOT } from "../../infra/constructs/settlewatch-function.js";
 import { readValidationReport, type SynthesizedDeployment, synthesizeDeployment } from "./support/synth.js";
 
 // One synth (with esbuild bundling) for the whole file: this machine has two cores.
@@ -151,6 +153,20 @@ describe("functions", () => {
       expect(bundle).not.toMatch(/from\s*"@aws-sdk\//);
       expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
     }
+  });
+
+  it("are bundled exactly as esbuildOptionsFor (what the bundle-size bench measures) bundles them", async () => {
+    const fn = fns().ingest;
+    const code = fnProps(fn).Code as { S3Key: string };
+    const deployed = readFileSync(
+      join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`, "index.mjs"),
+    );
+    const options = esbuildOptionsFor(
+      join(REPO_ROOT, "functions/handlers/ingest-confirmations.handler.ts"),
+      join(synth.outdir, "bench-bundle"),
+    );
+    await build({ ...options, logLevel: "error" });
+    expect(readFileSync(options.outfile).equals(deployed)).toBe(true);
   });
 });
 
