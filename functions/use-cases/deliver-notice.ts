@@ -42,7 +42,11 @@ export async function deliverNotice(
   const acquirer = notice.payments[0]?.acquirer;
   try {
     if (notice.channel === "sms") {
-      await deps.sender.sendSms({ phone: address.phone as string, text: notice.text, noticeId: notice.noticeId });
+      await deps.sender.sendSms({
+        phone: address.phone as string,
+        text: notice.text,
+        noticeId: notice.noticeId,
+      });
     } else if (notice.channel === "email") {
       await deps.sender.sendEmail({
         merchantId: notice.recipientId,
@@ -52,7 +56,11 @@ export async function deliverNotice(
         noticeId: notice.noticeId,
       });
     } else {
-      await deps.sender.sendOps({ subject: notice.subject ?? "settlewatch", text: notice.text, noticeId: notice.noticeId });
+      await deps.sender.sendOps({
+        subject: notice.subject ?? "settlewatch",
+        text: notice.text,
+        noticeId: notice.noticeId,
+      });
     }
   } catch (error) {
     await deps.notices.release(message.noticeId, message.channel, (error as Error).message);

@@ -72,7 +72,11 @@ export interface OverdueStore {
   /** Current items (strongly consistent): the index can lag behind the table. */
   getPayments(refs: readonly PaymentRef[]): Promise<Payment[]>;
   /** PENDING → OVERDUE, leaving the due partition for an escalation partition; false if it moved meanwhile. */
-  markOverdue(payment: Payment, nowIso: string, escalation: { partition: string; at: string }): Promise<boolean>;
+  markOverdue(
+    payment: Payment,
+    nowIso: string,
+    escalation: { partition: string; at: string },
+  ): Promise<boolean>;
   /**
    * Appends a notice to the payment's history and sets (or clears) its next escalation time, on
    * condition that nobody appended one since `payment` was read; false if somebody did.
@@ -110,7 +114,10 @@ export interface NoticeStore {
   /** Writes the record unless one with the same id and channel exists; says whether it wrote. */
   create(notice: NoticeRecord, outboxPartition: string): Promise<boolean>;
   /** Scheduled notices whose send time has come, from one outbox partition. */
-  dueForSending(partition: string, nowIso: string): AsyncIterable<Array<{ noticeId: string; channel: string }>>;
+  dueForSending(
+    partition: string,
+    nowIso: string,
+  ): AsyncIterable<Array<{ noticeId: string; channel: string }>>;
   /** SCHEDULED → QUEUED once it is on the queue; false when already queued or sent. */
   markQueued(noticeId: string, channel: string): Promise<boolean>;
   /** Claims the notice for sending (SCHEDULED/QUEUED → SENT) before publishing; undefined if already sent. */
@@ -133,6 +140,12 @@ export interface NoticeQueue {
 /** Delivers a rendered notice (SNS in AWS; console and outbox file locally). */
 export interface NoticeSender {
   sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void>;
-  sendEmail(input: { merchantId: string; email: string; subject: string; text: string; noticeId: string }): Promise<void>;
+  sendEmail(input: {
+    merchantId: string;
+    email: string;
+    subject: string;
+    text: string;
+    noticeId: string;
+  }): Promise<void>;
   sendOps(input: { subject: string; text: string; noticeId: string }): Promise<void>;
 }

@@ -28,7 +28,13 @@ export class DynamoDbFileDayLedger implements FileDayLedger {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.fileDay(acquirer, day), entity: "file-day", acquirer, day, recordedAt: new Date().toISOString() },
+        Item: {
+          ...keys.fileDay(acquirer, day),
+          entity: "file-day",
+          acquirer,
+          day,
+          recordedAt: new Date().toISOString(),
+        },
       }),
     );
   }

@@ -33,7 +33,10 @@ export class DynamoDbNoticeStore implements NoticeStore {
     }
   }
 
-  async *dueForSending(partition: string, nowIso: string): AsyncIterable<Array<{ noticeId: string; channel: string }>> {
+  async *dueForSending(
+    partition: string,
+    nowIso: string,
+  ): AsyncIterable<Array<{ noticeId: string; channel: string }>> {
     for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) {
       yield page.map((item) => ({
         noticeId: String(item.pk).slice("NOTICE#".length),
@@ -58,9 +61,14 @@ export class DynamoDbNoticeStore implements NoticeStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.notice(noticeId, channel),
-          UpdateExpression: "SET #status = :sent, sentAt = :now, attempts = attempts + :one REMOVE #gpk, #gsk",
+          UpdateExpression:
+            "SET #status = :sent, sentAt = :now, attempts = attempts + :one REMOVE #gpk, #gsk",
           ConditionExpression: "#status IN (:scheduled, :queued)",
-          ExpressionAttributeNames: { "#status": "status", "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey },
+          ExpressionAttributeNames: {
+            "#status": "status",
+            "#gpk": DUE_INDEX.partitionKey,
+            "#gsk": DUE_INDEX.sortKey,
+          },
           ExpressionAttributeValues: {
             ":sent": "SENT",
             ":now": nowIso,
@@ -79,16 +87,26 @@ export class DynamoDbNoticeStore implements NoticeStore {
   }
 
   async release(noticeId: string, channel: string, reason: string): Promise<void> {
-    await this.update(noticeId, channel, "SET #status = :queued, lastError = :reason REMOVE sentAt", "#status = :sent", {
-      ":queued": "QUEUED",
-      ":sent": "SENT",
-      ":reason": reason.slice(0, 500),
-    });
+    await this.update(
+      noticeId,
+      channel,
+      "SET #status = :queued, lastError = :reason REMOVE sentAt",
+      "#status = :sent",
+      {
+        ":queued": "QUEUED",
+        ":sent": "SENT",
+        ":reason": reason.slice(0, 500),
+      },
+    );
   }
 
   async get(noticeId: string, channel: string): Promise<NoticeRecord | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.notice(noticeId, channel), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.notice(noticeId, channel),
+        ConsistentRead: true,
+      }),
     );
     return Item ? toRecord(Item) : undefined;
   }
@@ -109,7 +127,9 @@ export class DynamoDbNoticeStore implements NoticeStore {
           ConditionExpression: condition,
           ExpressionAttributeNames: {
             "#status": "status",
-            ...(expression.includes("#gpk") ? { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey } : {}),
+            ...(expression.includes("#gpk")
+              ? { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey }
+              : {}),
           },
           ExpressionAttributeValues: values,
         }),

@@ -34,25 +34,38 @@ export class DynamoDbOverdueStore implements OverdueStore {
         .slice(start, start + BATCH_GET_LIMIT)
         .map((ref) => keys.payment(ref.acquirer, ref.paymentId));
       for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
         const answer = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
         );
         for (const item of answer.Responses?.[this.tableName] ?? []) payments.push(fromItem(item));
-        pending = answer.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined;
+        pending = answer.UnprocessedKeys?.[this.tableName]?.Keys as
+          | Array<Record<string, unknown>>
+          | undefined;
       }
     }
     return payments;
   }
 
-  async markOverdue(payment: Payment, nowIso: string, escalation: { partition: string; at: string }): Promise<boolean> {
+  async markOverdue(
+    payment: Payment,
+    nowIso: string,
+    escalation: { partition: string; at: string },
+  ): Promise<boolean> {
     return await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.payment(payment.acquirer, payment.paymentId),
         UpdateExpression: "SET #status = :overdue, overdueMarkedAt = :now, #gpk = :partition, #gsk = :sort",
         ConditionExpression: "#status = :pending AND overdueAt <= :now",
-        ExpressionAttributeNames: { "#status": "status", "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey },
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#gpk": DUE_INDEX.partitionKey,
+          "#gsk": DUE_INDEX.sortKey,
+        },
         ExpressionAttributeValues: {
           ":overdue": "OVERDUE",
           ":pending": "PENDING",
@@ -87,7 +100,9 @@ export class DynamoDbOverdueStore implements OverdueStore {
         UpdateExpression: update,
         // Nobody appended a notice since we read it: two checks never record the same level twice.
         ConditionExpression:
-          known === 0 ? "attribute_exists(pk) AND attribute_not_exists(noticeHistory)" : "size(noticeHistory) = :known",
+          known === 0
+            ? "attribute_exists(pk) AND attribute_not_exists(noticeHistory)"
+            : "size(noticeHistory) = :known",
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: known === 0 ? withoutKey(values, ":known") : values,
       }),

@@ -91,7 +91,9 @@ export function fromItem(item: PaymentItem): Payment {
     fingerprint: get("fingerprint"),
     receivedAt: get("receivedAt"),
     ...optional("overdueMarkedAt"),
-    ...(Array.isArray(item.noticeHistory) ? { noticeHistory: item.noticeHistory as Payment["noticeHistory"] } : {}),
+    ...(Array.isArray(item.noticeHistory)
+      ? { noticeHistory: item.noticeHistory as Payment["noticeHistory"] }
+      : {}),
   };
   if (typeof item.expectedBy === "string") {
     payment.arrival = {

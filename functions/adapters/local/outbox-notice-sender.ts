@@ -24,7 +24,12 @@ export class OutboxNoticeSender implements NoticeSender {
   ) {}
 
   async sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void> {
-    await this.record({ channel: "sms", to: maskPhone(input.phone), text: input.text, noticeId: input.noticeId });
+    await this.record({
+      channel: "sms",
+      to: maskPhone(input.phone),
+      text: input.text,
+      noticeId: input.noticeId,
+    });
   }
 
   async sendEmail(input: { email: string; subject: string; text: string; noticeId: string }): Promise<void> {
@@ -38,13 +43,21 @@ export class OutboxNoticeSender implements NoticeSender {
   }
 
   async sendOps(input: { subject: string; text: string; noticeId: string }): Promise<void> {
-    await this.record({ channel: "ops", to: "ops", subject: input.subject, text: input.text, noticeId: input.noticeId });
+    await this.record({
+      channel: "ops",
+      to: "ops",
+      subject: input.subject,
+      text: input.text,
+      noticeId: input.noticeId,
+    });
   }
 
   private async record(notice: Omit<SentNotice, "at">): Promise<void> {
     const entry: SentNotice = { at: this.clock().toISOString(), ...notice };
     this.sent.push(entry);
-    this.print(`notice ${entry.channel} → ${entry.to}: ${entry.subject ? `[${entry.subject}] ` : ""}${entry.text}`);
+    this.print(
+      `notice ${entry.channel} → ${entry.to}: ${entry.subject ? `[${entry.subject}] ` : ""}${entry.text}`,
+    );
     if (this.outboxFile) {
       await mkdir(dirname(this.outboxFile), { recursive: true });
       await appendFile(this.outboxFile, `${JSON.stringify(entry)}\n`, "utf8");

@@ -38,9 +38,16 @@ export class SnsNoticeSender implements NoticeSender {
     );
   }
 
-  async sendEmail(input: { merchantId: string; subject: string; text: string; noticeId: string }): Promise<void> {
+  async sendEmail(input: {
+    merchantId: string;
+    subject: string;
+    text: string;
+    noticeId: string;
+  }): Promise<void> {
     const topicArn = `${this.options.topicArnPrefix}${merchantEmailTopicName(this.options.topicNamePrefix, input.merchantId)}`;
-    await this.sns.send(new PublishCommand({ TopicArn: topicArn, Subject: input.subject, Message: input.text }));
+    await this.sns.send(
+      new PublishCommand({ TopicArn: topicArn, Subject: input.subject, Message: input.text }),
+    );
   }
 
   async sendOps(input: { subject: string; text: string; noticeId: string }): Promise<void> {

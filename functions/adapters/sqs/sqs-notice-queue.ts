@@ -14,11 +14,16 @@ export class SqsNoticeQueue implements NoticeQueue {
       const { Failed } = await this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: chunk.map((message, index) => ({ Id: String(index), MessageBody: JSON.stringify(message) })),
+          Entries: chunk.map((message, index) => ({
+            Id: String(index),
+            MessageBody: JSON.stringify(message),
+          })),
         }),
       );
       if (Failed && Failed.length > 0) {
-        throw new Error(`SQS refused ${Failed.length} notice message(s): ${Failed[0]?.Code} ${Failed[0]?.Message ?? ""}`);
+        throw new Error(
+          `SQS refused ${Failed.length} notice message(s): ${Failed[0]?.Code} ${Failed[0]?.Message ?? ""}`,
+        );
       }
     }
   }

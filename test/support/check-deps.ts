@@ -1,0 +1,64 @@
+import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
+import { DynamoDbFileDayLedger } from "../../functions/adapters/dynamodb/file-day-ledger.js";
+import { DynamoDbMerchantRepository } from "../../functions/adapters/dynamodb/merchant-repository.js";
+import { DynamoDbNoticeStore } from "../../functions/adapters/dynamodb/notice-store.js";
+import { DynamoDbOverdueStore } from "../../functions/adapters/dynamodb/overdue-store.js";
+import { InProcessNoticeQueue } from "../../functions/adapters/local/in-process-notice-queue.js";
+import { OutboxNoticeSender } from "../../functions/adapters/local/outbox-notice-sender.js";
+import { type DeliverNoticeDeps, deliverNotice } from "../../functions/use-cases/deliver-notice.js";
+import type { NoticeSender } from "../../functions/use-cases/ports.js";
+import type { OverdueCheckConfig, OverdueCheckDeps } from "../../functions/use-cases/run-overdue-check.js";
+import type { TestTable } from "./dynamodb.js";
+import { RecordingMetrics } from "./ingest-deps.js";
+
+/** A settable clock, so one test can run the check at several instants. */
+export class TestClock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+/** The overdue check and the notifier wired to DynamoDB Local, with an in-process queue. */
+export function checkDeps(
+  table: TestTable,
+  clock: TestClock,
+  config: Partial<OverdueCheckConfig> = {},
+  sender?: NoticeSender,
+) {
+  const db = documentClient(table.client);
+  const queue = new InProcessNoticeQueue();
+  const metrics = new RecordingMetrics();
+  const outbox = new OutboxNoticeSender(
+    undefined,
+    () => undefined,
+    () => clock.now(),
+  );
+  const check: OverdueCheckDeps = {
+    overdue: new DynamoDbOverdueStore(db, table.tableName),
+    notices: new DynamoDbNoticeStore(db, table.tableName),
+    merchants: new DynamoDbMerchantRepository(db, table.tableName),
+    fileDays: new DynamoDbFileDayLedger(db, table.tableName),
+    queue,
+    clock,
+    metrics,
+    config: { dueShards: 16, ...config },
+  };
+  const deliver: DeliverNoticeDeps = {
+    notices: check.notices,
+    merchants: check.merchants,
+    sender: sender ?? outbox,
+    clock,
+    metrics,
+  };
+  /** What a notifier Lambda does with the queue: deliver every waiting message. */
+  const drain = async () => {
+    const outcomes = [];
+    for (const message of queue.drain()) outcomes.push(await deliverNotice(message, deliver));
+    return outcomes;
+  };
+  return { check, deliver, queue, outbox, metrics, drain, db };
+}
