@@ -1,7 +1,8 @@
 /**
  * Bytes → text, detecting the encoding as the bytes arrive: BOMs (UTF-8, UTF-16), else UTF-8 when
  * the first non-ASCII bytes are valid UTF-8, else GB18030 (a superset of GBK: Alipay, UnionPay and
- * most Chinese bank exports) when the bytes decode to mostly CJK text, else Windows-1252. The decision
+ * most Chinese bank exports) when the non-ASCII bytes pair up as GB2312 characters, else Windows-1252
+ * (a guess: Windows-1250/CP852 files need the `encoding` option). The decision
  * is taken at the first non-ASCII byte, not on a fixed-size head, so a GBK file whose first 100 KB are
  * ASCII (a UnionPay ZM file) is still decoded right. Decoding is streaming: memory stays at one chunk.
  */
@@ -42,26 +43,36 @@ function isValidUtf8Prefix(bytes: Uint8Array): boolean {
   }
 }
 
-/** Share of non-ASCII characters that are CJK ideographs or CJK/full-width punctuation. */
-function cjkShare(text: string): number {
-  let nonAscii = 0;
-  let cjk = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 0x80) continue;
-    nonAscii++;
-    if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff00 && cp <= 0xffef))
-      cjk++;
+/**
+ * Share of non-ASCII byte pairs that look like GB2312 hanzi/punctuation: lead 0x81-0xFE and trail
+ * 0xA1-0xFE. Real Chinese text is almost all such pairs; Latin text in Windows-125x has accented
+ * letters followed by ASCII ("Mü-ller" = FC 6C), which GBK would also accept but as rare ideographs.
+ */
+function gb2312PairShare(bytes: Uint8Array): number {
+  let pairs = 0;
+  let other = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const next = bytes[i + 1];
+    if (next === undefined) break; // cut at the end of the sample
+    if (b >= 0x81 && b <= 0xfe && next >= 0xa1 && next <= 0xfe) pairs++;
+    else other++;
+    i += b >= 0x81 && b <= 0xfe ? 2 : 1;
   }
-  return nonAscii === 0 ? 0 : cjk / nonAscii;
+  return pairs + other === 0 ? 0 : pairs / (pairs + other);
 }
 
-/** Picks the encoding of bytes that start with a non-ASCII byte and are not valid UTF-8 or are. */
+/**
+ * Picks the encoding of a sample that starts at the first non-ASCII byte: UTF-8 when valid, else
+ * GB18030 when it reads as Chinese, else Windows-1252.
+ */
 export function guessEncoding(sample: Uint8Array): DetectedEncoding {
   if (isValidUtf8Prefix(sample)) return "utf-8";
-  // Drop a possibly cut double-byte character at the end before judging.
-  const gb = iconv.decode(Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength), "gb18030");
-  return cjkShare(gb) >= 0.6 ? "gb18030" : "windows-1252";
+  return gb2312PairShare(sample) >= 0.8 ? "gb18030" : "windows-1252";
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

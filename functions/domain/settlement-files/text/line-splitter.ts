@@ -19,7 +19,9 @@ export class LineSplitter {
     const text = this.carry + chunk;
     // A final CR may be the first half of a CRLF: hold it back until the next chunk.
     const end = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length;
-    const lastBreak = Math.max(text.lastIndexOf("\n", end - 1), text.lastIndexOf("\r", end - 1));
+    // (lastIndexOf treats a negative start as 0, hence the guard.)
+    const lastBreak =
+      end === 0 ? -1 : Math.max(text.lastIndexOf("\n", end - 1), text.lastIndexOf("\r", end - 1));
     if (lastBreak < 0) {
       if (text.length > this.maxLineLength) {
         throw new UnreadableFileError(
