@@ -11,7 +11,12 @@ import { metrics } from "../shared/observability.js";
 import { systemClock } from "../use-cases/ports.js";
 
 /** Wires the use cases' ports to AWS: created once per Lambda container, at init. */
-export function awsDependencies(env: OperatorApiEnv) {
+export function awsDependencies(
+  env: Pick<
+    OperatorApiEnv,
+    "TABLE_NAME" | "DUE_SHARDS" | "CALENDAR_OVERRIDES_PARAMETER" | "DEFAULT_MERCHANT_TERMS"
+  >,
+) {
   const db = documentClient(new DynamoDBClient({}));
   return {
     payments: new DynamoDbPaymentRepository(db, env.TABLE_NAME, env.DUE_SHARDS),

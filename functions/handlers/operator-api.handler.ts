@@ -1,7 +1,9 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { SnsMerchantEmailSubscriptions } from "../adapters/sns/merchant-email-topics.js";
 import { fromApiGatewayEvent, toApiGatewayResult } from "../http/api-gateway.js";
 import { handleHttp } from "../http/handle-http.js";
 import { routeOperatorRequest } from "../http/routes.js";
@@ -10,7 +12,14 @@ import { logger, metrics } from "../shared/observability.js";
 import { awsDependencies } from "./aws-dependencies.js";
 
 const env = operatorApiEnvSchema.parse(process.env);
-const deps = awsDependencies(env);
+const deps = {
+  ...awsDependencies(env),
+  emailSubscriptions: new SnsMerchantEmailSubscriptions(
+    new SNSClient({}),
+    env.EMAIL_TOPIC_PREFIX,
+    env.EMAIL_TOPIC_KMS_KEY,
+  ),
+};
 
 /** Merchants and payment reads — IAM-authorized routes of the HTTP API. */
 const operatorApi = async (event: APIGatewayProxyEventV2) =>

@@ -25,11 +25,63 @@ export const ingestConfirmationsEnvSchema = z.object({
 });
 export type IngestConfirmationsEnv = z.infer<typeof ingestConfirmationsEnvSchema>;
 
-export const operatorApiEnvSchema = z.object({ ...commonEnv });
+/** Merchant email notices go to a topic per merchant; the operator API subscribes the email at registration. */
+const emailTopicsEnv = {
+  /** Topic names are `<prefix>-merchant-<merchantId>` (see merchant-email-topics.ts). */
+  EMAIL_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+  /** KMS key (ARN or alias) the merchant topics are encrypted with. */
+  EMAIL_TOPIC_KMS_KEY: z.string().optional(),
+};
+
+export const operatorApiEnvSchema = z.object({ ...commonEnv, ...emailTopicsEnv });
 export type OperatorApiEnv = z.infer<typeof operatorApiEnvSchema>;
+
+const jsonText = z.string().refine((text) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be JSON");
+
+export const checkOverdueEnvSchema = z.object({
+  ...commonEnv,
+  NOTICE_QUEUE_URL: z.url(),
+  /** JSON array of hours, e.g. [0,24,72]. */
+  ESCALATION_HOURS: jsonText.default("[0,24,72]"),
+  /** JSON {"<acquirer>": {"expectedBy":"10:00","timeZone":"Asia/Shanghai","daysAfter":1}}. */
+  SETTLEMENT_FILE_EXPECTATIONS: jsonText.default("{}"),
+  /** JSON {"<acquirer>": {"names": {"en": "...", "zh-CN": "..."}, "hotline": "95017"}} for notice texts. */
+  ACQUIRER_CONTACTS: jsonText.default("{}"),
+});
+export type CheckOverdueEnv = z.infer<typeof checkOverdueEnvSchema>;
+
+export const notifyEnvSchema = z.object({
+  TABLE_NAME: commonEnv.TABLE_NAME,
+  DEPLOYMENT: commonEnv.DEPLOYMENT,
+  POWERTOOLS_SERVICE_NAME: commonEnv.POWERTOOLS_SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: commonEnv.POWERTOOLS_METRICS_NAMESPACE,
+  EMAIL_TOPIC_PREFIX: emailTopicsEnv.EMAIL_TOPIC_PREFIX,
+  /** arn:<partition>:sns:<region>:<account>: — merchant topic names are appended to it. */
+  SNS_TOPIC_ARN_PREFIX: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:$/),
+  OPS_TOPIC_ARN: z.string().startsWith("arn:"),
+  SMS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/)
+    .optional(),
+  /** Per-message price cap in USD (SNS AWS.SNS.SMS.MaxPrice), the spend guard per text. */
+  SMS_MAX_PRICE_USD: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
+});
+export type NotifyEnv = z.infer<typeof notifyEnvSchema>;
 
 /** The variable names each function needs; the CDK function construct must set every one. */
 export const envKeys = {
   ingestConfirmations: Object.keys(ingestConfirmationsEnvSchema.shape) as Array<keyof IngestConfirmationsEnv>,
   operatorApi: Object.keys(operatorApiEnvSchema.shape) as Array<keyof OperatorApiEnv>,
+  checkOverdue: Object.keys(checkOverdueEnvSchema.shape) as Array<keyof CheckOverdueEnv>,
+  notify: Object.keys(notifyEnvSchema.shape) as Array<keyof NotifyEnv>,
 } as const;

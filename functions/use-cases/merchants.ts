@@ -1,11 +1,13 @@
 import { toFieldErrors } from "../domain/confirmation/confirmation.js";
 import { type MerchantProfile, merchantProfileSchema } from "../domain/merchant/merchant-profile.js";
 import { NotFoundError, ValidationError } from "./errors.js";
-import type { CalendarProvider, MerchantRepository } from "./ports.js";
+import type { CalendarProvider, EmailSubscriptions, MerchantRepository } from "./ports.js";
 
 export interface MerchantDeps {
   merchants: MerchantRepository;
   calendars: CalendarProvider;
+  /** Absent locally: emails are written to the outbox, no subscription needed. */
+  emailSubscriptions?: EmailSubscriptions | undefined;
 }
 
 /**
@@ -35,6 +37,9 @@ export async function registerMerchant(
     ]);
   }
   const { created } = await deps.merchants.put(profile);
+  const { email, channels } = profile.contact;
+  if (email && channels.includes("email"))
+    await deps.emailSubscriptions?.ensureSubscribed(profile.merchantId, email);
   return { created, profile };
 }
 

@@ -149,3 +149,8 @@ export interface NoticeSender {
   }): Promise<void>;
   sendOps(input: { subject: string; text: string; noticeId: string }): Promise<void>;
 }
+
+/** Email notices go to a per-merchant SNS topic the merchant's address subscribes to (and confirms). */
+export interface EmailSubscriptions {
+  ensureSubscribed(merchantId: string, email: string): Promise<void>;
+}

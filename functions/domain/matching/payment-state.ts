@@ -1,0 +1,101 @@
+/**
+ * What matching reads and writes on a payment beyond the confirmation: which line settled it, the
+ * figures compared, the batch it waits for, the refunds applied. Decisions describe their effect
+ * as a {@link PaymentUpdate}: one conditional write the use case applies as it is.
+ */
+import type { Payment, PaymentStatus } from "../payment/payment.js";
+import type { AmountFigures } from "./fee-check.js";
+
+/** Enough to address a payment item (acquirer + paymentId) and to report on it (merchantId). */
+export interface PaymentIdentity {
+  acquirer: string;
+  paymentId: string;
+  merchantId: string;
+}
+
+/** The matching attributes of a payment item; all absent until a line touches the payment. */
+export interface SettlementState {
+  /**
+   * Key ({@link settlementLineKey}) of the one leg-1 line that claimed the payment: settled it,
+   * flagged it MISMATCH, or (bank-credit mode) tied it to a batch. At most one line ever claims a
+   * payment; a second one is a duplicate settlement.
+   */
+  lineKey?: string;
+  /** What that line's decision was, so a replay of it returns the same outcome. */
+  outcome?: "matched" | "mismatched";
+  /** The claiming line's value date (YYYY-MM-DD). */
+  valueDate?: string;
+  /** Both sides of the amount comparison, kept on every claim (a MISMATCH is explained by them). */
+  figures?: AmountFigures;
+  /** Bank-credit mode: the payout batch whose bank credit settles this payment. */
+  batchKey?: string;
+  /** Sum of the refund lines applied so far (minor units, payment currency). */
+  refundedMinor?: number;
+  /** Keys of the refund lines applied, so a replayed refund line is not counted twice. */
+  refundLineKeys?: readonly string[];
+}
+
+/** A payment as the matching port returns it: the stored payment plus its matching attributes. */
+export interface MatchablePayment extends Payment {
+  settlement?: SettlementState;
+}
+
+/**
+ * One conditional write on one payment item. Apply it as an UpdateItem whose condition is
+ * `condition` (all of it) and whose updates are `status`, `set`, `addRefundLineKey` and, when
+ * `leaveDueIndex`, REMOVE of the due-index key attributes - all in that single request, so a
+ * payment can never be settled and still due. A failed condition means the payment moved since it
+ * was read: re-read it and decide again (the decision is then a replay or a duplicate).
+ */
+export interface PaymentUpdate {
+  payment: PaymentIdentity;
+  condition: {
+    /** The status the decision was made on. */
+    status: PaymentStatus;
+    /** settlement.lineKey must be absent (null) or equal to this (a string); not checked when omitted. */
+    lineKey?: string | null;
+    /** Refunds: settlement.refundedMinor must equal this (absent counts as 0). */
+    refundedMinor?: number;
+    /** Refunds: settlement.refundLineKeys must not contain this key. */
+    refundLineKeyAbsent?: string;
+    /** Bank credit: settlement.batchKey must equal this. */
+    batchKey?: string;
+  };
+  /** New status; absent when the status stays. */
+  status?: PaymentStatus;
+  /** Attributes to SET under `settlement` (others untouched). */
+  set: SettlementState;
+  /** Refunds: ADD this key to settlement.refundLineKeys (a string set). */
+  addRefundLineKey?: string;
+  /** REMOVE the due-index keys in the same write (the payment is no longer awaited). */
+  leaveDueIndex: boolean;
+}
+
+/** A status change, as the issue states them (PENDING → SETTLED, OVERDUE → SETTLED_LATE...). */
+export interface StatusTransition {
+  from: PaymentStatus;
+  to: PaymentStatus;
+}
+
+/** Statuses in which a payment is still awaited (it may carry the due-index keys). */
+export const AWAITED_STATUSES: ReadonlySet<PaymentStatus> = new Set(["PENDING", "OVERDUE"]);
+
+/** Statuses a payment never leaves by matching a new line (it was settled, flagged or closed). */
+export const FINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
+  "SETTLED",
+  "SETTLED_LATE",
+  "REVERSED",
+  "REFUNDED",
+]);
+
+/** The identity of a payment. */
+export function identityOf(payment: Pick<Payment, "acquirer" | "paymentId" | "merchantId">): PaymentIdentity {
+  return { acquirer: payment.acquirer, paymentId: payment.paymentId, merchantId: payment.merchantId };
+}
+
+/** Where settling an awaited payment takes it: PENDING → SETTLED, OVERDUE → SETTLED_LATE. */
+export function settledStatusFor(status: PaymentStatus): PaymentStatus | undefined {
+  if (status === "PENDING") return "SETTLED";
+  if (status === "OVERDUE") return "SETTLED_LATE";
+  return undefined;
+}

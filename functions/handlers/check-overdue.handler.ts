@@ -1,0 +1,47 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { documentClient } from "../adapters/dynamodb/document-client.js";
+import { DynamoDbFileDayLedger } from "../adapters/dynamodb/file-day-ledger.js";
+import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
+import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
+import { DynamoDbOverdueStore } from "../adapters/dynamodb/overdue-store.js";
+import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
+import { SqsNoticeQueue } from "../adapters/sqs/sqs-notice-queue.js";
+import { checkConfigFromEnv } from "../shared/check-config.js";
+import { checkOverdueEnvSchema } from "../shared/env.js";
+import { logger, metrics } from "../shared/observability.js";
+import { systemClock } from "../use-cases/ports.js";
+import { runOverdueCheck } from "../use-cases/run-overdue-check.js";
+
+const env = checkOverdueEnvSchema.parse(process.env);
+const db = documentClient(new DynamoDBClient({}));
+const businessMetrics = new EmfBusinessMetrics(metrics);
+const deps = {
+  overdue: new DynamoDbOverdueStore(db, env.TABLE_NAME),
+  notices: new DynamoDbNoticeStore(db, env.TABLE_NAME),
+  merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
+  fileDays: new DynamoDbFileDayLedger(db, env.TABLE_NAME),
+  queue: new SqsNoticeQueue(new SQSClient({}), env.NOTICE_QUEUE_URL),
+  clock: systemClock,
+  metrics: businessMetrics,
+  config: checkConfigFromEnv(env),
+};
+
+/** EventBridge schedule → one overdue check. Stops 20 s before the Lambda timeout; the next run resumes. */
+const checkOverdue = async (_event: unknown, context: Context) => {
+  try {
+    const report = await runOverdueCheck(deps, {
+      deadline: Date.now() + context.getRemainingTimeInMillis() - 20_000,
+    });
+    logger.info("overdue check done", { report });
+    return report;
+  } finally {
+    businessMetrics.flush();
+  }
+};
+
+export const handler = middy(checkOverdue).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,57 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import middy from "@middy/core";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { z } from "zod";
+import { documentClient } from "../adapters/dynamodb/document-client.js";
+import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
+import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
+import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
+import { SnsNoticeSender } from "../adapters/sns/sns-notice-sender.js";
+import { notifyEnvSchema } from "../shared/env.js";
+import { logger, metrics } from "../shared/observability.js";
+import { deliverNotice } from "../use-cases/deliver-notice.js";
+import { systemClock } from "../use-cases/ports.js";
+
+const env = notifyEnvSchema.parse(process.env);
+const db = documentClient(new DynamoDBClient({}));
+const businessMetrics = new EmfBusinessMetrics(metrics);
+const deps = {
+  notices: new DynamoDbNoticeStore(db, env.TABLE_NAME),
+  merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
+  sender: new SnsNoticeSender(new SNSClient({}), {
+    smsSenderId: env.SMS_SENDER_ID,
+    maxPriceUsd: env.SMS_MAX_PRICE_USD,
+    topicArnPrefix: env.SNS_TOPIC_ARN_PREFIX,
+    topicNamePrefix: env.EMAIL_TOPIC_PREFIX,
+    opsTopicArn: env.OPS_TOPIC_ARN,
+  }),
+  clock: systemClock,
+  metrics: businessMetrics,
+};
+
+const messageSchema = z.strictObject({
+  noticeId: z.string().regex(/^[0-9a-f]{64}$/),
+  channel: z.enum(["sms", "email", "ops"]),
+});
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const message = messageSchema.parse(JSON.parse(record.body));
+  const outcome = await deliverNotice(message, deps);
+  logger.info("notice handled", { noticeId: message.noticeId, channel: message.channel, outcome });
+}
+
+/** SQS → SNS. A failed record is reported back (partial batch response) and retried; the rest are done. */
+const notify = async (event: SQSEvent, context: Context) => {
+  try {
+    return await processPartialResponse(event, recordHandler, processor, { context });
+  } finally {
+    businessMetrics.flush();
+  }
+};
+
+export const handler = middy(notify).use(injectLambdaContext(logger)).use(logMetrics(metrics));
