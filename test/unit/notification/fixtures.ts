@@ -4,7 +4,7 @@ import type { Payment } from "../../../functions/domain/payment/payment.js";
 
 /** A PENDING WeChat Pay payment of m-001 confirmed 30 Sep 2026 15:00 Shanghai, due 8 Oct 18:00, overdue 19:00. */
 export function payment(
-  overrides: Partial<Payment> & { arrival?: Partial<NonNullable<Payment["arrival"]>> } = {},
+  overrides: Omit<Partial<Payment>, "arrival"> & { arrival?: Partial<NonNullable<Payment["arrival"]>> } = {},
 ): Payment {
   const { arrival, ...rest } = overrides;
   const confirmedAt = rest.confirmedAt ?? "2026-09-30T15:00:00+08:00";
