@@ -105,5 +105,7 @@ export type AcquirerCsvMappingInput = z.input<typeof AcquirerCsvMapping>;
 
 /** Validates a config value holding one mapping or an array of them. Throws a ZodError naming the field. */
 export function parseAcquirerCsvMappings(value: unknown): AcquirerCsvMapping[] {
-  return z.union([AcquirerCsvMapping.transform((m) => [m]), z.array(AcquirerCsvMapping).min(1)]).parse(value);
+  // Parsed separately (not as a union) so an error names the field, not just "invalid input".
+  if (Array.isArray(value)) return z.array(AcquirerCsvMapping).min(1).parse(value);
+  return [AcquirerCsvMapping.parse(value)];
 }

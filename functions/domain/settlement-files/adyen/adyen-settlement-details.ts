@@ -132,7 +132,8 @@ export const adyenSettlementParser: SettlementFormatParser = {
           feeMinor: fee,
           valueDate,
           kind,
-          zeroDirection: kind === "payment" ? "credit" : "debit",
+          // A zero amount keeps the side of the column it was written in.
+          zeroDirection: netCredit !== null ? "credit" : "debit",
         });
       } catch (error) {
         return rejected(line, error);
