@@ -195,7 +195,8 @@ describe("every data record becomes exactly one line or rejected", () => {
       // totals are the sums of the lines
       const totals: Record<string, { creditMinor: number; debitMinor: number }> = {};
       for (const l of result.lines) {
-        const t = (totals[l.currency] ??= { creditMinor: 0, debitMinor: 0 });
+        const t = totals[l.currency] ?? { creditMinor: 0, debitMinor: 0 };
+      totals[l.currency] = t;
         if (l.direction === "credit") t.creditMinor += l.netMinor;
         else t.debitMinor += l.netMinor;
         expect(Number.isInteger(l.netMinor) && l.netMinor >= 0).toBe(true);
