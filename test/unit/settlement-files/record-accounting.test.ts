@@ -196,7 +196,7 @@ describe("every data record becomes exactly one line or rejected", () => {
       const totals: Record<string, { creditMinor: number; debitMinor: number }> = {};
       for (const l of result.lines) {
         const t = totals[l.currency] ?? { creditMinor: 0, debitMinor: 0 };
-      totals[l.currency] = t;
+        totals[l.currency] = t;
         if (l.direction === "credit") t.creditMinor += l.netMinor;
         else t.debitMinor += l.netMinor;
         expect(Number.isInteger(l.netMinor) && l.netMinor >= 0).toBe(true);
