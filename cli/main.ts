@@ -1,10 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { JavaMissingError } from "../local/dynamodb-local.js";
 import { CliError } from "./api-client.js";
+import { registerCheckCommand } from "./commands/check.js";
 import { registerConfirmationCommands } from "./commands/confirmations.js";
 import { registerMerchantCommands } from "./commands/merchants.js";
+import { registerParseCommand } from "./commands/parse.js";
 import { registerPaymentCommands } from "./commands/payments.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerSimulateCommand } from "./commands/simulate.js";
 
 const program = new Command("settlewatch")
   .description("settlewatch operator CLI: run the local monitor, register merchants, send and read payments")
@@ -15,6 +18,9 @@ registerServeCommand(program);
 registerMerchantCommands(program);
 registerPaymentCommands(program);
 registerConfirmationCommands(program);
+registerCheckCommand(program);
+registerSimulateCommand(program);
+registerParseCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,9 @@ import {
   webhookSecretsSchema,
 } from "../functions/domain/confirmation/webhook-secrets.js";
 import { defaultMerchantTermsSchema } from "../functions/domain/merchant/merchant-profile.js";
+import { escalationScheduleSchema } from "../functions/domain/notification/escalation.js";
+import { settlementFileExpectationSchema } from "../functions/domain/overdue/settlement-file-expectation.js";
+import { acquirerContactsSchema } from "../functions/shared/check-config.js";
 
 /** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
 export const DEMO_WEBHOOK_SECRETS = { "demo-acquirer": ["whsec_local_demo_do_not_use_in_aws"] };
@@ -25,6 +28,12 @@ export const localConfigSchema = z.strictObject({
   }),
   /** A JSON file of calendar overrides (same shape as the SSM parameter in AWS). */
   calendarOverridesFile: z.string().optional(),
+  /** How often the local monitor runs the overdue check, in seconds (AWS: the EventBridge rate). */
+  checkIntervalSeconds: z.number().int().min(5).default(300),
+  escalationHours: escalationScheduleSchema.default([0, 24, 72]),
+  /** Per acquirer: when its settlement file for a day is expected (payments wait for it, not merchants). */
+  settlementFiles: z.record(z.string(), settlementFileExpectationSchema).default({}),
+  acquirerContacts: acquirerContactsSchema.default({}),
 });
 
 export type LocalConfig = Omit<z.infer<typeof localConfigSchema>, "webhookSecrets"> & {

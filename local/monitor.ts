@@ -1,23 +1,19 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { OverridableCalendarProvider } from "../functions/adapters/calendars/calendar-provider.js";
-import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
-import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
-import { DynamoDbPaymentRepository } from "../functions/adapters/dynamodb/payment-repository.js";
-import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
 import type { HttpRequest } from "../functions/http/http-types.js";
+import { json } from "../functions/http/http-types.js";
 import { postConfirmations, routeOperatorRequest } from "../functions/http/routes.js";
-import type { IngestConfirmationsDeps } from "../functions/use-cases/ingest-confirmations.js";
-import { type BusinessMetrics, type Clock, noMetrics, systemClock } from "../functions/use-cases/ports.js";
+import type { BusinessMetrics, Clock } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local.js";
 import { type LocalLogger, startHttpServer } from "./http-server.js";
 import type { LocalConfig } from "./local-config.js";
+import { type LocalServices, localServices } from "./local-services.js";
 import { ensureTable } from "./table-setup.js";
 
 export interface LocalMonitor {
   url: string;
   dynamoDbEndpoint: string;
-  deps: IngestConfirmationsDeps;
+  services: LocalServices;
+  deps: LocalServices["ingest"];
   stop(): Promise<void>;
 }
 
@@ -27,11 +23,17 @@ export interface LocalMonitorOptions {
   clock?: Clock;
   metrics?: BusinessMetrics;
   logger?: LocalLogger;
+  /** Run the overdue check on a timer (config.checkIntervalSeconds). Default false. */
+  runChecks?: boolean;
+  print?: (line: string) => void;
 }
 
 export const quietLogger: LocalLogger = { info: () => undefined, error: () => undefined };
 
-/** The whole monitor on one machine: DynamoDB Local, the table, the same use cases, an HTTP API. */
+/**
+ * The whole monitor on one machine: DynamoDB Local, the table, the same use cases as in AWS, an
+ * HTTP API, and the overdue check on a timer with notices printed and written to an outbox file.
+ */
 export async function startLocalMonitor(
   config: LocalConfig,
   options: LocalMonitorOptions = {},
@@ -43,36 +45,48 @@ export async function startLocalMonitor(
     endpoint = dynamo.endpoint;
   }
   const client = localDynamoDbClient(endpoint);
+  const logger = options.logger ?? quietLogger;
   try {
     await ensureTable(client, config.tableName);
-    const db = documentClient(client);
-    const overridesFile = config.calendarOverridesFile;
-    const deps: IngestConfirmationsDeps = {
-      payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards),
-      merchants: new DynamoDbMerchantRepository(db, config.tableName),
-      secrets: new StaticWebhookSecretStore(config.webhookSecrets),
-      calendars: new OverridableCalendarProvider(async () =>
-        overridesFile ? JSON.parse(await readFile(overridesFile, "utf8")) : undefined,
-      ),
-      clock: options.clock ?? systemClock,
-      metrics: options.metrics ?? noMetrics,
-      defaultTerms: config.defaultTerms,
-    };
-    const route = (request: HttpRequest) =>
-      request.method.toUpperCase() === "POST" && request.path === "/v1/confirmations"
-        ? postConfirmations(request, deps)
-        : routeOperatorRequest(request, deps);
-    const http = await startHttpServer({
-      host: config.host,
-      port: config.port,
-      route,
-      logger: options.logger ?? quietLogger,
+    const services = localServices(client, config, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.print ? { print: options.print } : {}),
     });
+    const runCheck = async (asOf?: Date) => {
+      const clock = asOf ? { now: () => new Date(asOf.getTime()) } : undefined;
+      const result = await services.checkAndNotify(clock);
+      logger.info("overdue check", { ...result.report, deliveries: result.deliveries });
+      return result;
+    };
+    const route = async (request: HttpRequest) => {
+      if (request.method.toUpperCase() === "POST" && request.path === "/v1/confirmations") {
+        return await postConfirmations(request, services.ingest);
+      }
+      // Local only (in AWS the EventBridge schedule runs the check): run it now, optionally as of an instant.
+      if (request.method.toUpperCase() === "POST" && request.path === "/local/check") {
+        const asOf = request.body ? (JSON.parse(request.body) as { asOf?: string }).asOf : undefined;
+        if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
+          return json(400, { error: "asOf must be an RFC 3339 instant" });
+        }
+        return json(200, await runCheck(asOf ? new Date(asOf) : undefined));
+      }
+      return await routeOperatorRequest(request, services.ingest);
+    };
+    const http = await startHttpServer({ host: config.host, port: config.port, route, logger });
+    let timer: NodeJS.Timeout | undefined;
+    if (options.runChecks) {
+      timer = setInterval(() => {
+        runCheck().catch((error: unknown) => logger.error("overdue check failed", { error: String(error) }));
+      }, config.checkIntervalSeconds * 1000);
+    }
     return {
       url: http.url,
       dynamoDbEndpoint: endpoint,
-      deps,
+      services,
+      deps: services.ingest,
       stop: async () => {
+        if (timer) clearInterval(timer);
         await http.stop();
         client.destroy();
         await dynamo?.stop();

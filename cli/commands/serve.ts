@@ -12,6 +12,8 @@ export function registerServeCommand(program: Command): void {
       const config = loadLocalConfig(options.config ? { configFile: options.config } : {});
       if (options.port !== undefined) config.port = Number(options.port);
       const monitor = await startLocalMonitor(config, {
+        runChecks: true,
+        print: (line) => console.log(`${new Date().toISOString()} ${line}`),
         logger: {
           info: (message, fields) =>
             console.log(`${new Date().toISOString()} ${message} ${JSON.stringify(fields ?? {})}`),
@@ -22,6 +24,9 @@ export function registerServeCommand(program: Command): void {
       console.log(`settlewatch monitor listening on ${monitor.url}`);
       console.log(`  DynamoDB Local: ${monitor.dynamoDbEndpoint} (data in ${config.dataDir})`);
       console.log(`  config: ${config.source}`);
+      console.log(
+        `  overdue check every ${config.checkIntervalSeconds} s; notices printed and written to ${config.dataDir}/outbox.jsonl`,
+      );
       console.log(`  acquirers with webhook secrets: ${Object.keys(config.webhookSecrets).join(", ")}`);
       if (config.usingDemoSecrets) {
         console.log("  no webhook secrets configured: using the demo secret of 'demo-acquirer' (local only)");

@@ -106,6 +106,20 @@ export async function ingestConfirmations(
     throw new UnauthorizedError(check.message);
   }
 
+  const results = await storeConfirmations(items, deps, acquirer);
+  return { batch, results };
+}
+
+/**
+ * Validates and stores confirmations whose origin is already trusted (a verified webhook, or an
+ * operator's simulation). Each item is accepted, a duplicate, a conflict or rejected on its own.
+ */
+export async function storeConfirmations(
+  items: readonly unknown[],
+  deps: Omit<IngestConfirmationsDeps, "secrets">,
+  acquirer?: string,
+): Promise<ConfirmationOutcome[]> {
+  const now = deps.clock.now();
   const profiles = new Map<string, Promise<MerchantProfile | undefined>>();
   const profileOf = (merchantId: string) => {
     let profile = profiles.get(merchantId);
@@ -119,18 +133,19 @@ export async function ingestConfirmations(
   const results = await pMap(
     items.entries(),
     ([index, item]) => ingestOne(index, item, now, profileOf, deps),
-    { concurrency: WRITE_CONCURRENCY },
+    {
+      concurrency: WRITE_CONCURRENCY,
+    },
   );
-  for (const result of results) {
-    const metric = {
-      accepted: "ConfirmationsAccepted",
-      duplicate: "ConfirmationsDuplicate",
-      conflict: "ConfirmationsConflict",
-      rejected: "ConfirmationsRejected",
-    } as const;
-    deps.metrics.count(metric[result.status], 1, acquirer);
-  }
-  return { batch, results };
+  const metric = {
+    accepted: "ConfirmationsAccepted",
+    duplicate: "ConfirmationsDuplicate",
+    conflict: "ConfirmationsConflict",
+    rejected: "ConfirmationsRejected",
+  } as const;
+  for (const result of results)
+    deps.metrics.count(metric[result.status], 1, acquirer ?? result.acquirer ?? undefined);
+  return results;
 }
 
 function unwrapBatch(body: unknown): { items: unknown[]; batch: boolean } {
@@ -180,7 +195,7 @@ async function ingestOne(
   item: unknown,
   now: Date,
   profileOf: (merchantId: string) => Promise<MerchantProfile | undefined>,
-  deps: IngestConfirmationsDeps,
+  deps: Omit<IngestConfirmationsDeps, "secrets">,
 ): Promise<ConfirmationOutcome> {
   const validated = validateConfirmation(item, now);
   if (!validated.ok) {
@@ -219,7 +234,7 @@ async function buildPayment(
   confirmation: Confirmation,
   profile: MerchantProfile | undefined,
   now: Date,
-  deps: IngestConfirmationsDeps,
+  deps: Omit<IngestConfirmationsDeps, "secrets">,
 ): Promise<Payment> {
   const terms = profile ?? deps.defaultTerms;
   let arrival: ExpectedArrivalFields | undefined;

@@ -99,3 +99,53 @@ export function settledStatusFor(status: PaymentStatus): PaymentStatus | undefin
   if (status === "OVERDUE") return "SETTLED_LATE";
   return undefined;
 }
+
+/** The payment no longer satisfies the update's condition (it moved since it was read). */
+export class PaymentConditionFailedError extends Error {
+  override name = "PaymentConditionFailedError";
+  constructor(
+    readonly payment: PaymentIdentity,
+    readonly detail: string,
+  ) {
+    super(`payment ${payment.acquirer}/${payment.paymentId}: condition failed: ${detail}`);
+  }
+}
+
+/**
+ * The reference semantics of a {@link PaymentUpdate}, in memory: checks the condition (throws
+ * {@link PaymentConditionFailedError}) and returns the updated copy. The DynamoDB adapter must
+ * behave the same; the out-of-order matcher uses this to see its own earlier decisions. Whether
+ * the payment carries due-index keys is a storage matter: `leaveDueIndex` is not modelled here.
+ */
+export function applyPaymentUpdate(payment: MatchablePayment, update: PaymentUpdate): MatchablePayment {
+  const { condition } = update;
+  const state = payment.settlement ?? {};
+  const fail = (detail: string): never => {
+    throw new PaymentConditionFailedError(update.payment, detail);
+  };
+  if (payment.acquirer !== update.payment.acquirer || payment.paymentId !== update.payment.paymentId) {
+    fail("update addressed to another payment");
+  }
+  if (payment.status !== condition.status) fail(`status is ${payment.status}, expected ${condition.status}`);
+  if (condition.lineKey === null && state.lineKey !== undefined) fail("already claimed by a line");
+  if (typeof condition.lineKey === "string" && state.lineKey !== condition.lineKey) {
+    fail("claimed by another line");
+  }
+  if (condition.refundedMinor !== undefined && (state.refundedMinor ?? 0) !== condition.refundedMinor) {
+    fail(`refunded ${state.refundedMinor ?? 0}, expected ${condition.refundedMinor}`);
+  }
+  if (
+    condition.refundLineKeyAbsent !== undefined &&
+    (state.refundLineKeys ?? []).includes(condition.refundLineKeyAbsent)
+  ) {
+    fail("refund line already applied");
+  }
+  if (condition.batchKey !== undefined && state.batchKey !== condition.batchKey) {
+    fail(`batch is ${state.batchKey ?? "absent"}, expected ${condition.batchKey}`);
+  }
+  const settlement: SettlementState = { ...state, ...update.set };
+  if (update.addRefundLineKey !== undefined) {
+    settlement.refundLineKeys = [...(state.refundLineKeys ?? []), update.addRefundLineKey];
+  }
+  return { ...payment, status: update.status ?? payment.status, settlement };
+}

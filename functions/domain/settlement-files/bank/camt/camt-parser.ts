@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from "saxes";
-import type { ParseOptions, ParserOutput, SettlementFormatParser } from "../../format-parser.js";
-import { type ControlResult, type SettlementFormat, UnreadableFileError } from "../../settlement-record.js";
+import type { ParseOptions, ParseResult, ParserOutput, SettlementFormatParser } from "../../format-parser.js";
+import { type SettlementFormat, UnreadableFileError } from "../../settlement-record.js";
 import { formatAmount } from "../amounts.js";
 import { ControlLedger } from "../control.js";
 import { isoDatePart } from "../dates.js";
@@ -190,7 +190,7 @@ function checkStatement(state: StatementState, statementName: string, ledger: Co
 export async function* readCamt(
   text: AsyncIterable<string>,
   expected: CamtMessage,
-): AsyncGenerator<ParserOutput, ControlResult, undefined> {
+): AsyncGenerator<ParserOutput, ParseResult, undefined> {
   const parser = new SaxesParser({ xmlns: false, position: true });
   const pending: ParserOutput[] = [];
   const ledger = new ControlLedger();
@@ -204,6 +204,8 @@ export async function* readCamt(
   let statementDepth = -1;
   let statement: StatementState | null = null;
   let statements = 0;
+  /** The message version read, e.g. "camt.053.001.08" - reported as the parse variant. */
+  let variant: string | null = null;
   let messageCreatedOn: string | null = null;
   /** The subtree being captured (a Ntry, Bal, …); index 0 is its root. */
   const capture: XmlElement[] = [];
@@ -323,6 +325,7 @@ export async function* readCamt(
           );
         }
         messageDepth = depth;
+        variant = declared ? `camt.${declared[1]}.001.${declared[2]}` : `${expected} (no namespace)`;
       }
     } else if (statement === null && depth === messageDepth + 1 && name === "GrpHdr") {
       capture.push({ name, line, attributes: {}, children: [], text: "" });
@@ -391,11 +394,12 @@ export async function* readCamt(
       1,
     );
   }
-  return ledger.result(
+  const result = ledger.result(
     statements === 0
       ? `no <${statementName}> in the file`
       : `no OPBD/CLBD balance pair and no TxsSummry in ${statements} <${statementName}>`,
   );
+  return variant === null ? result : { ...result, variant };
 }
 
 function sniffCamt(head: string, message: CamtMessage): number {

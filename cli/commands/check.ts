@@ -1,0 +1,40 @@
+import type { Command } from "commander";
+import { loadLocalConfig } from "../../local/local-config.js";
+import { startLocalMonitor } from "../../local/monitor.js";
+import { CliError, callApi, monitorUrl } from "../api-client.js";
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command("check")
+    .description("run the overdue check once (on the running local monitor, else on the local data directly)")
+    .option("--as-of <instant>", "run as if it were this RFC 3339 instant")
+    .option("--url <url>", "monitor URL")
+    .option("-c, --config <file>", "local config file (when no monitor is running)")
+    .action(async (options: { asOf?: string; url?: string; config?: string }) => {
+      if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) {
+        throw new CliError(`--as-of ${options.asOf}: not an RFC 3339 instant`);
+      }
+      const body = JSON.stringify(options.asOf ? { asOf: options.asOf } : {});
+      try {
+        const answer = await callApi(monitorUrl(options.url), "POST", "/local/check", body);
+        console.log(JSON.stringify(answer.body, null, 2));
+        if (answer.status !== 200) process.exitCode = 1;
+        return;
+      } catch (error) {
+        if (!(error instanceof CliError) || options.url) throw error;
+      }
+      // No monitor running: open the local data ourselves, run once, stop.
+      const config = loadLocalConfig(options.config ? { configFile: options.config } : {});
+      config.port = 0;
+      const monitor = await startLocalMonitor(config, { print: (line) => console.error(line) });
+      try {
+        const at = options.asOf ? new Date(options.asOf) : undefined;
+        const result = await monitor.services.checkAndNotify(
+          at ? { now: () => new Date(at.getTime()) } : undefined,
+        );
+        console.log(JSON.stringify(result, null, 2));
+      } finally {
+        await monitor.stop();
+      }
+    });
+}

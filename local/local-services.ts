@@ -1,0 +1,108 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { OverridableCalendarProvider } from "../functions/adapters/calendars/calendar-provider.js";
+import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
+import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
+import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
+import { DynamoDbNoticeStore } from "../functions/adapters/dynamodb/notice-store.js";
+import { DynamoDbOverdueStore } from "../functions/adapters/dynamodb/overdue-store.js";
+import { DynamoDbPaymentRepository } from "../functions/adapters/dynamodb/payment-repository.js";
+import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
+import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
+import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
+import {
+  type DeliverNoticeDeps,
+  type DeliveryOutcome,
+  deliverNotice,
+} from "../functions/use-cases/deliver-notice.js";
+import type { IngestConfirmationsDeps } from "../functions/use-cases/ingest-confirmations.js";
+import { type BusinessMetrics, type Clock, noMetrics, systemClock } from "../functions/use-cases/ports.js";
+import {
+  type OverdueCheckDeps,
+  type OverdueCheckReport,
+  runOverdueCheck,
+} from "../functions/use-cases/run-overdue-check.js";
+import type { LocalConfig } from "./local-config.js";
+
+export interface LocalServices {
+  ingest: IngestConfirmationsDeps;
+  check: OverdueCheckDeps;
+  deliver: DeliverNoticeDeps;
+  outbox: OutboxNoticeSender;
+  /** One check, then every notice it queued delivered (what EventBridge + SQS + the notifier do in AWS). */
+  checkAndNotify(clock?: Clock): Promise<{ report: OverdueCheckReport; deliveries: DeliveryOutcome[] }>;
+}
+
+/** The same use cases as in AWS, wired to DynamoDB Local and local stand-ins for SQS and SNS. */
+export function localServices(
+  client: DynamoDBClient,
+  config: LocalConfig,
+  options: {
+    clock?: Clock;
+    metrics?: BusinessMetrics;
+    print?: (line: string) => void;
+    outboxFile?: string | null;
+  } = {},
+): LocalServices {
+  const db = documentClient(client);
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? noMetrics;
+  const overridesFile = config.calendarOverridesFile;
+  const merchants = new DynamoDbMerchantRepository(db, config.tableName);
+  const notices = new DynamoDbNoticeStore(db, config.tableName);
+  const queue = new InProcessNoticeQueue();
+  // A check run "as of" an instant sends its notices at that instant too.
+  let sendingClock: Clock = clock;
+  const outbox = new OutboxNoticeSender(
+    options.outboxFile === null ? undefined : (options.outboxFile ?? join(config.dataDir, "outbox.jsonl")),
+    options.print,
+    () => sendingClock.now(),
+  );
+  const ingest: IngestConfirmationsDeps = {
+    payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards),
+    merchants,
+    secrets: new StaticWebhookSecretStore(config.webhookSecrets),
+    calendars: new OverridableCalendarProvider(async () =>
+      overridesFile ? JSON.parse(await readFile(overridesFile, "utf8")) : undefined,
+    ),
+    clock,
+    metrics,
+    defaultTerms: config.defaultTerms,
+  };
+  const check: OverdueCheckDeps = {
+    overdue: new DynamoDbOverdueStore(db, config.tableName),
+    notices,
+    merchants,
+    fileDays: new DynamoDbFileDayLedger(db, config.tableName),
+    queue,
+    clock,
+    metrics,
+    config: {
+      dueShards: config.dueShards,
+      escalationHours: config.escalationHours,
+      fileExpectations: config.settlementFiles,
+      noticeText: { acquirers: config.acquirerContacts },
+    },
+  };
+  const deliver: DeliverNoticeDeps = { notices, merchants, sender: outbox, clock, metrics };
+  return {
+    ingest,
+    check,
+    deliver,
+    outbox,
+    async checkAndNotify(at?: Clock) {
+      const runClock = at ?? clock;
+      const report = await runOverdueCheck({ ...check, clock: runClock });
+      const deliveries: DeliveryOutcome[] = [];
+      sendingClock = runClock;
+      try {
+        for (const message of queue.drain())
+          deliveries.push(await deliverNotice(message, { ...deliver, clock: runClock }));
+      } finally {
+        sendingClock = clock;
+      }
+      return { report, deliveries };
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { readFile } from "node:fs/promises";
+import { ValidationError } from "../functions/use-cases/errors.js";
+import type { ConfirmationOutcome } from "../functions/use-cases/ingest-confirmations.js";
+import { storeConfirmations } from "../functions/use-cases/ingest-confirmations.js";
+import { registerMerchant } from "../functions/use-cases/merchants.js";
+import { localDynamoDbClient, startDynamoDbLocal } from "./dynamodb-local.js";
+import type { LocalConfig } from "./local-config.js";
+import { localServices } from "./local-services.js";
+import { ensureTable } from "./table-setup.js";
+
+export interface SimulationInput {
+  merchantsFile: string;
+  confirmationsFile: string;
+  settlementFiles: string[];
+  asOf: string[];
+}
+
+export interface SimulationOutput {
+  asOf: string | string[];
+  payments: Array<{
+    acquirer: string;
+    paymentId: string;
+    merchantId: string;
+    status: string;
+    expectedBy: string | null;
+    explanation: string | null;
+  }>;
+  notifications: Array<{
+    merchantId: string;
+    channel: "sms" | "email";
+    to: string;
+    language: string;
+    text: string;
+    paymentIds: string[];
+    at?: string;
+  }>;
+  opsAlerts: Array<{ subject: string; text: string; at: string }>;
+  rejectedConfirmations: Array<{ line: number; errors: string[] }>;
+  unmatchedLines: number;
+}
+
+/** An input file the simulation cannot use; the message names the file, line or field. */
+export class SimulationInputError extends Error {
+  override name = "SimulationInputError";
+}
+
+/**
+ * Runs the whole pipeline on a fresh in-memory DynamoDB Local: registers the merchants, stores the
+ * confirmations (trusted: no signatures), runs the check at each `asOf` in order and collects the
+ * notices it would send, with addresses masked.
+ */
+export async function simulate(input: SimulationInput, config: LocalConfig): Promise<SimulationOutput> {
+  if (input.asOf.length === 0) throw new SimulationInputError("--as-of is required (an RFC 3339 instant)");
+  const instants = input.asOf.map((value) => {
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) throw new SimulationInputError(`--as-of ${value}: not an RFC 3339 instant`);
+    return new Date(at);
+  });
+  if (input.settlementFiles.length > 0) {
+    throw new SimulationInputError(
+      "--settlement: settlement-file ingestion is not available in this version yet",
+    );
+  }
+  const merchants = await readMerchants(input.merchantsFile);
+  const confirmations = await readJsonLines(input.confirmationsFile);
+
+  const dynamo = await startDynamoDbLocal();
+  const client = localDynamoDbClient(dynamo.endpoint);
+  try {
+    const simConfig: LocalConfig = { ...config, tableName: "settlewatch-simulation" };
+    await ensureTable(client, simConfig.tableName);
+    const services = localServices(client, simConfig, { outboxFile: null });
+    for (const [index, merchant] of merchants.entries()) {
+      const merchantId = (merchant as { merchantId?: unknown }).merchantId;
+      try {
+        await registerMerchant(String(merchantId ?? ""), merchant, services.ingest);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        throw new SimulationInputError(`${input.merchantsFile}: [${index}]: ${error.message}`);
+      }
+    }
+    // Confirmations are judged against the later of now and the last as-of (none may be from the future).
+    const latest = Math.max(Date.now(), ...instants.map((instant) => instant.getTime()));
+    const ingestClock = { now: () => new Date(latest) };
+    const outcomes = await storeConfirmations(
+      confirmations.map((entry) => entry.value),
+      { ...services.ingest, clock: ingestClock },
+    );
+    const rejectedConfirmations = outcomes
+      .filter(
+        (outcome): outcome is Extract<ConfirmationOutcome, { status: "rejected" }> =>
+          outcome.status === "rejected",
+      )
+      .map((outcome) => ({
+        line: confirmations[outcome.index]?.line ?? 0,
+        errors: outcome.errors.map((error) => `${error.field}: ${error.message}`),
+      }));
+
+    const multiple = instants.length > 1;
+    const notifications: SimulationOutput["notifications"] = [];
+    const opsAlerts: SimulationOutput["opsAlerts"] = [];
+    for (const instant of instants) {
+      const before = services.outbox.sent.length;
+      await services.checkAndNotify({ now: () => new Date(instant.getTime()) });
+      for (const sent of services.outbox.sent.slice(before)) {
+        const notice = await services.check.notices.get(sent.noticeId, sent.channel);
+        if (sent.channel === "ops") {
+          opsAlerts.push({ subject: sent.subject ?? "", text: sent.text, at: sent.at });
+          continue;
+        }
+        notifications.push({
+          merchantId: notice?.recipientId ?? "",
+          channel: sent.channel,
+          to: sent.to,
+          language: notice?.language ?? "",
+          text: sent.subject ? `${sent.subject}\n\n${sent.text}` : sent.text,
+          paymentIds: (notice?.payments ?? []).map((payment) => payment.paymentId),
+          ...(multiple ? { at: sent.at } : {}),
+        });
+      }
+    }
+
+    const payments: SimulationOutput["payments"] = [];
+    const seen = new Set<string>();
+    for (const outcome of outcomes) {
+      if (outcome.status === "rejected" || outcome.status === "conflict") continue;
+      const key = `${outcome.acquirer}#${outcome.paymentId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const payment = await services.ingest.payments.get(outcome.acquirer, outcome.paymentId);
+      if (!payment) continue;
+      payments.push({
+        acquirer: payment.acquirer,
+        paymentId: payment.paymentId,
+        merchantId: payment.merchantId,
+        status: payment.status,
+        expectedBy: payment.arrival?.expectedBy ?? null,
+        explanation: payment.arrival?.explanation ?? null,
+      });
+    }
+    return {
+      asOf: multiple ? instants.map((instant) => instant.toISOString()) : (instants[0] as Date).toISOString(),
+      payments,
+      notifications,
+      opsAlerts,
+      rejectedConfirmations,
+      unmatchedLines: 0,
+    };
+  } finally {
+    client.destroy();
+    await dynamo.stop();
+  }
+}
+
+async function readMerchants(file: string): Promise<unknown[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new SimulationInputError(`${file}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed))
+    throw new SimulationInputError(`${file}: expected a JSON array of merchant profiles`);
+  return parsed;
+}
+
+async function readJsonLines(file: string): Promise<Array<{ line: number; value: unknown }>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new SimulationInputError(`${file}: ${(error as Error).message}`);
+  }
+  const entries: Array<{ line: number; value: unknown }> = [];
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    if (line.trim() === "") continue;
+    try {
+      entries.push({ line: index + 1, value: JSON.parse(line) });
+    } catch (error) {
+      throw new SimulationInputError(
+        `${file}: line ${index + 1}: not valid JSON: ${(error as Error).message}`,
+      );
+    }
+  }
+  return entries;
+}
