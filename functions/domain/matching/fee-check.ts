@@ -113,7 +113,8 @@ export function checkLineArithmetic(
 ): FeeComparison | null {
   if (line.grossMinor === null || line.feeMinor === null) return null;
   const tolerance = toleranceOf(options);
-  const expected = line.direction === "credit" ? line.grossMinor - line.feeMinor : line.grossMinor + line.feeMinor;
+  const expected =
+    line.direction === "credit" ? line.grossMinor - line.feeMinor : line.grossMinor + line.feeMinor;
   const difference = line.netMinor - expected;
   const money = (minor: number) => describeMinor(minor, line.currency);
   const operator = line.direction === "credit" ? "−" : "+";
@@ -132,7 +133,9 @@ export function checkLineArithmetic(
  * The amount the line settles before fees: its gross, else net + fee (credit) / net − fee (debit)
  * when it gives a fee, else null (a net-only line).
  */
-export function grossOfLine(line: Pick<SettlementLine, "direction" | "grossMinor" | "feeMinor" | "netMinor">) {
+export function grossOfLine(
+  line: Pick<SettlementLine, "direction" | "grossMinor" | "feeMinor" | "netMinor">,
+) {
   if (line.grossMinor !== null) return line.grossMinor;
   if (line.feeMinor === null) return null;
   return line.direction === "credit" ? line.netMinor + line.feeMinor : line.netMinor - line.feeMinor;

@@ -29,7 +29,9 @@ export interface FeeRate {
 export class InvalidFeeRateError extends Error {
   override name = "InvalidFeeRateError";
   constructor(readonly rate: string) {
-    super(`invalid fee rate ${JSON.stringify(rate)}: expected a decimal string between 0 and 1, e.g. "0.006"`);
+    super(
+      `invalid fee rate ${JSON.stringify(rate)}: expected a decimal string between 0 and 1, e.g. "0.006"`,
+    );
   }
 }
 
@@ -61,7 +63,11 @@ export function toFeeRate(rate: FeeRate | string): FeeRate {
  * whole minor unit by `rounding` (default "half-up": 10000 × 0.006 = 60; 9999 × 0.006 = 59.994 → 60;
  * 75 × 0.006 = 0.45 → 0; 250 × 0.006 = 1.5 → 2).
  */
-export function feeForGross(grossMinor: number, rate: FeeRate | string, rounding: FeeRounding = "half-up"): number {
+export function feeForGross(
+  grossMinor: number,
+  rate: FeeRate | string,
+  rounding: FeeRounding = "half-up",
+): number {
   if (!Number.isSafeInteger(grossMinor) || grossMinor < 0) {
     throw new RangeError(`gross must be a non-negative integer of minor units, got ${grossMinor}`);
   }

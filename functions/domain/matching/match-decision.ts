@@ -125,7 +125,10 @@ export async function termsFor(options: Pick<MatchOptions, "terms">, merchantId:
 }
 
 /** The merchant id the line is matched under. */
-export function merchantOfLine(line: SettlementLine, options: Pick<MatchOptions, "merchantId">): string | null {
+export function merchantOfLine(
+  line: SettlementLine,
+  options: Pick<MatchOptions, "merchantId">,
+): string | null {
   return options.merchantId ?? line.merchantId;
 }
 

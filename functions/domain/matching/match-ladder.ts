@@ -108,7 +108,10 @@ async function matchPaymentLine(
   // Rung 2: the merchant's order number.
   if (line.merchantReference !== null) {
     const found = (await lookup.byOrderId(merchantId, line.merchantReference)).filter(
-      (p) => p.acquirer === acquirer && p.kind === "payment" && (merchantId === null || p.merchantId === merchantId),
+      (p) =>
+        p.acquirer === acquirer &&
+        p.kind === "payment" &&
+        (merchantId === null || p.merchantId === merchantId),
     );
     const own = found.find((p) => p.settlement?.lineKey === lineKey);
     if (own) return decidePaymentLine(line, own, "order", acquirer, options, lineKey);
@@ -138,7 +141,8 @@ async function matchPaymentLine(
     const own = found.find((p) => p.settlement?.lineKey === lineKey);
     if (own) return decidePaymentLine(line, own, "window", acquirer, options, lineKey);
     const open = found.filter((p) => isOpen(p) && !contradicts(p, line));
-    if (open.length === 1 && open[0]) return decidePaymentLine(line, open[0], "window", acquirer, options, lineKey);
+    if (open.length === 1 && open[0])
+      return decidePaymentLine(line, open[0], "window", acquirer, options, lineKey);
     if (open.length > 1) return ambiguous(line, "window", open, lineKey);
     tried.push(
       `window ${merchantId} ${describeMinor(gross, line.currency)} trade dates ${range.from}..${range.to}`,
@@ -175,7 +179,9 @@ function isOpen(payment: MatchablePayment): boolean {
 /** A candidate whose own order id differs from the line's is not the line's payment. */
 function contradicts(payment: MatchablePayment, line: SettlementLine): boolean {
   return (
-    payment.orderId !== undefined && line.merchantReference !== null && payment.orderId !== line.merchantReference
+    payment.orderId !== undefined &&
+    line.merchantReference !== null &&
+    payment.orderId !== line.merchantReference
   );
 }
 
@@ -331,7 +337,16 @@ export async function decidePaymentLine(
         },
       };
     }
-    return settle(base, label, payment.status, to, check.reason, check.figures, { ...claim, batchKey }, batchKey);
+    return settle(
+      base,
+      label,
+      payment.status,
+      to,
+      check.reason,
+      check.figures,
+      { ...claim, batchKey },
+      batchKey,
+    );
   }
   return settle(base, label, payment.status, to, check.reason, check.figures, claim, undefined);
 }

@@ -216,7 +216,8 @@ function containsToken(text: string, token: string): boolean {
   for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
     const before = text[at - 1];
     const after = text[at + token.length];
-    if ((before === undefined || !word.test(before)) && (after === undefined || !word.test(after))) return true;
+    if ((before === undefined || !word.test(before)) && (after === undefined || !word.test(after)))
+      return true;
   }
   return false;
 }

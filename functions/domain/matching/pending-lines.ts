@@ -55,7 +55,10 @@ export async function matchPendingLinesForConfirmation(
   const window = { ...DEFAULT_WINDOW, ...options.window };
   const concerned = storedUnmatchedLines
     .filter((stored) => concerns(stored, payment, window))
-    .sort((a, b) => order(a) - order(b) || compare(a.line.valueDate, b.line.valueDate) || a.line.source - b.line.source);
+    .sort(
+      (a, b) =>
+        order(a) - order(b) || compare(a.line.valueDate, b.line.valueDate) || a.line.source - b.line.source,
+    );
 
   const overlay = new OverlayLookup(lookup, payment);
   const results: PendingLineMatch[] = [];
@@ -134,8 +137,9 @@ class OverlayLookup implements PaymentLookup {
   }
 
   async byOrderId(merchantId: string | null, orderId: string): Promise<MatchablePayment[]> {
-    return this.merge(await this.inner.byOrderId(merchantId, orderId), (p) =>
-      p.orderId === orderId && (merchantId === null || p.merchantId === merchantId),
+    return this.merge(
+      await this.inner.byOrderId(merchantId, orderId),
+      (p) => p.orderId === orderId && (merchantId === null || p.merchantId === merchantId),
     );
   }
 

@@ -49,7 +49,9 @@ export async function matchRefundLine(
     if (found?.originalPaymentId !== undefined) {
       const original = await lookup.byReference(acquirer, found.originalPaymentId);
       if (original?.kind === "payment") return decideRefundLine(line, original, "reference", lineKey);
-      tried.push(`reference ${line.reference} (a ${found.kind} of ${found.originalPaymentId}, not known yet)`);
+      tried.push(
+        `reference ${line.reference} (a ${found.kind} of ${found.originalPaymentId}, not known yet)`,
+      );
     } else {
       tried.push(`reference ${line.reference}`);
     }
@@ -57,7 +59,10 @@ export async function matchRefundLine(
   if (line.merchantReference !== null) {
     const merchantId = merchantOfLine(line, options);
     const found = (await lookup.byOrderId(merchantId, line.merchantReference)).filter(
-      (p) => p.acquirer === acquirer && p.kind === "payment" && (merchantId === null || p.merchantId === merchantId),
+      (p) =>
+        p.acquirer === acquirer &&
+        p.kind === "payment" &&
+        (merchantId === null || p.merchantId === merchantId),
     );
     if (found.length === 1 && found[0]) return decideRefundLine(line, found[0], "order", lineKey);
     if (found.length > 1) {
@@ -164,7 +169,9 @@ export function decideRefundLine(
     };
   }
   const closes = full && original.status !== "MISMATCH" && original.status !== "REFUNDED";
-  const transition: StatusTransition | undefined = closes ? { from: original.status, to: "REFUNDED" } : undefined;
+  const transition: StatusTransition | undefined = closes
+    ? { from: original.status, to: "REFUNDED" }
+    : undefined;
   const update: PaymentUpdate = {
     payment: id,
     condition: { status: original.status, refundedMinor: before, refundLineKeyAbsent: lineKey },
