@@ -182,16 +182,20 @@ export async function runOverdueCheck(
     report.notified += plan.payments.length;
     await recordOnPayments(plan, candidates, levelOf, deps, nowIso, now, hours);
   }
-  for (const { payment } of unnotifiable) {
-    report.unreachable += 1;
-    deps.metrics.count("MerchantsUnreachable", 1, payment.acquirer);
-    // Nobody to tell: record it once so the payment leaves the escalation partition.
-    await deps.overdue.recordPaymentNotice(
-      payment,
-      { kind: "overdue", level: levelOf.get(idOf(payment)) ?? 0, sentAt: nowIso, noticeId: "unreachable" },
-      null,
-    );
-  }
+  await pMap(
+    unnotifiable,
+    async ({ payment }) => {
+      report.unreachable += 1;
+      deps.metrics.count("MerchantsUnreachable", 1, payment.acquirer);
+      // Nobody to tell: record it once so the payment leaves the escalation partition.
+      await deps.overdue.recordPaymentNotice(
+        payment,
+        { kind: "overdue", level: levelOf.get(idOf(payment)) ?? 0, sentAt: nowIso, noticeId: "unreachable" },
+        null,
+      );
+    },
+    { concurrency: 16 },
+  );
 
   for (const late of lateFiles.values()) {
     report.lateFiles.push({ acquirer: late.acquirer, day: late.day, heldPayments: late.heldPayments });
