@@ -134,6 +134,32 @@ describe("MT940 without envelope (LF, bank header lines, control characters, odd
   });
 });
 
+describe("MT940 tags and fields spanning lines", () => {
+  it("joins a tag split after its colon and a :61: wrapped inside the amount", async () => {
+    const text = [
+      ":20:WRAP",
+      ":25:DE02120300000000202051",
+      ":60F:C181125EUR0,00",
+      ":61:1811261126CR",
+      "30,00N062NONREF",
+      ":",
+      "86:166?00GUTSCHR. UEBERWEISUNG?20SVWZ+Payout 4711",
+      ":62F:C181126EUR30,00",
+      "-",
+    ].join("\r\n");
+    const { lines, control } = await parseText(mt940Parser, text, 4);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        source: 4,
+        netMinor: 3000,
+        valueDate: "2018-11-26",
+        batchReference: "Payout 4711",
+      }),
+    ]);
+    expect(control.control).toBe("ok");
+  });
+});
+
 describe("broken MT940", () => {
   it("reports a statement without :62F: as a mismatch naming it", async () => {
     const { control, lines } = await parseText(mt940Parser, fixture("mt940-missing-62f.sta"));

@@ -6,6 +6,8 @@
  * holding more than one record (a file with no line breaks at all is still split at each `/`).
  */
 
+import { UnreadableFileError } from "../../settlement-record.js";
+
 /** Record codes BAI2 defines; `/` followed by one of these (and a comma) starts a new record. */
 export const RECORD_CODES = new Set(["01", "02", "03", "16", "49", "88", "98", "99"]);
 
@@ -17,6 +19,9 @@ export interface Segment {
   /** Ended by `/` (rather than only by a line break). */
   readonly terminated: boolean;
 }
+
+/** A record longer than this without any `/` or line break is not BAI2 (and must not be buffered). */
+const MAX_SEGMENT_LENGTH = 1_048_576;
 
 const BOUNDARY = /\r\n|\r|\n|\/[ \t]*(?=(?:01|02|03|16|49|88|98|99),)/g;
 
@@ -50,6 +55,12 @@ export async function* segments(chunks: AsyncIterable<string>): AsyncGenerator<S
       start = match.index + boundary.length;
     }
     buffer = buffer.slice(start);
+    if (buffer.length > MAX_SEGMENT_LENGTH) {
+      throw new UnreadableFileError(
+        `not BAI2: more than ${MAX_SEGMENT_LENGTH} characters without a record end`,
+        line,
+      );
+    }
   }
   if (buffer.trim() !== "") yield make(buffer, line, false);
 }
