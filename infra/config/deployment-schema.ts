@@ -2,6 +2,13 @@ import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
 import { acquirerIdSchema } from "../../functions/domain/confirmation/confirmation.js";
 import { defaultMerchantTermsSchema } from "../../functions/domain/merchant/merchant-profile.js";
+import {
+  DEFAULT_ESCALATION_HOURS,
+  escalationScheduleSchema,
+} from "../../functions/domain/notification/escalation.js";
+import { LANGUAGES } from "../../functions/domain/notification/templates.js";
+import { settlementFileExpectationSchema } from "../../functions/domain/overdue/settlement-file-expectation.js";
+import { notifyEnvSchema } from "../../functions/shared/env.js";
 import { DEFAULT_DUE_SHARDS } from "../../functions/shared/table-schema.js";
 
 // One deployment = one region (and the acquirers served there) = one pair of stacks. Deployments are
@@ -13,8 +20,44 @@ const retentionDays = new Set<number>(Object.values(RetentionDays).filter((v) =>
 export const acquirerSchema = z.strictObject({
   /** The key of this acquirer in the webhook secret's JSON map, and in confirmations' `acquirer`. */
   id: acquirerIdSchema,
-  /** Human-readable name, for outputs and dashboards. */
+  /** Human-readable name, for outputs and dashboards; the English name in notices unless `contact.names` has one. */
   name: z.string().min(1).max(100),
+  /**
+   * When this acquirer's settlement file for a day is expected (e.g. a WeChat Pay bill: next day
+   * 10:00 Asia/Shanghai). Until it is in, payments due that day are held, not overdue, and ops are
+   * alerted once it is late. Leave out for an acquirer that sends no file: its payments are then
+   * decided on time alone.
+   */
+  settlementFile: settlementFileExpectationSchema.optional(),
+  /** How merchants reach the acquirer: named in the "what to do next" line of a notice. */
+  contact: z
+    .strictObject({
+      /** Display name per notice language ("zh-CN", "en"). */
+      names: z.partialRecord(z.enum(LANGUAGES), z.string().min(1).max(100)).optional(),
+      /** Merchant hotline, e.g. "95017". */
+      hotline: z.string().min(1).max(40).optional(),
+    })
+    .optional(),
+});
+
+/** The notifier's SMS settings. Account-wide SNS settings (spend limit, sandbox) are not here: see the README. */
+const smsSchema = z.strictObject({
+  /**
+   * Alphanumeric sender ID (AWS.SNS.SMS.SenderID), only where the destination country supports one:
+   * not China, not the US. Leave out otherwise.
+   */
+  senderId: notifyEnvSchema.shape.SMS_SENDER_ID.unwrap()
+    .refine((id) => /[A-Za-z]/.test(id), "a sender ID needs at least one letter")
+    .optional(),
+  /** Most USD one text may cost (AWS.SNS.SMS.MaxPrice), a decimal string like "0.05": texts that cost more are not sent. */
+  maxPriceUsd: notifyEnvSchema.shape.SMS_MAX_PRICE_USD.unwrap()
+    .refine((price) => Number(price) > 0, "must be more than 0 (0 would block every text)")
+    .optional(),
+  /**
+   * The account's SNS MonthlySpendLimit (whole USD) as set by ops for this account and region. The
+   * stack does not set it (an account-wide setting); it alarms at 80% of it to the ops topic.
+   */
+  monthlySpendLimitUsd: z.number().int().positive().max(1_000_000).optional(),
 });
 
 /** Secrets Manager name rules; a trailing "-XXXXXX" is refused because it looks like the ARN suffix. */
@@ -35,8 +78,18 @@ const parameterNameSchema = z
 
 export const deploymentSchema = z
   .strictObject({
-    /** Short name: stack names (Settlewatch-<name>-Data/-Api), the DEPLOYMENT env var, tags. */
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "expected 3-32 characters: a-z, 0-9 and '-'"),
+    /**
+     * Short name: stack names (Settlewatch-<name>-Data/-Api/-Notifications), the DEPLOYMENT env var,
+     * tags, and the merchant email topics' prefix (settlewatch-<name>-merchant-*). A "-merchant"
+     * segment is refused: deployment "a"'s topic pattern settlewatch-a-merchant-* would then match
+     * the topics of a deployment "a-merchant-b" in the same account and region.
+     */
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "expected 3-32 characters: a-z, 0-9 and '-'")
+      .refine((name) => !/-merchant(-|$)/.test(name), {
+        message: 'must not contain a "-merchant" segment (it would overlap merchant topic names)',
+      }),
     /** Target account; leave out to deploy to whatever account the CLI credentials belong to. */
     account: z
       .string()
@@ -73,6 +126,30 @@ export const deploymentSchema = z
         }),
       })
       .default({ throttle: { rateLimit: 50, burstLimit: 100 } }),
+    /** How often the overdue check runs (EventBridge rate, minutes). Runs may overlap safely. */
+    checkSchedule: z
+      .strictObject({ rateMinutes: z.number().int().min(1).max(60) })
+      .default({ rateMinutes: 5 }),
+    /** Hours after the first overdue notice at which a payment is notified again; [0] = once. */
+    escalationHours: escalationScheduleSchema.default([...DEFAULT_ESCALATION_HOURS]),
+    sms: smsSchema.default({}),
+    notifier: z
+      .strictObject({
+        /**
+         * Most notifier instances the queue feeds at once (SQS event source maxConcurrency, 2-1000).
+         * SNS SMS has an account-wide send rate (20 texts/s by default): keep this low.
+         */
+        maxConcurrency: z.number().int().min(2).max(1000).default(2),
+        /** Tries per notice message before it is parked in the dead-letter queue (and ops alarmed). */
+        maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+      })
+      .default({ maxConcurrency: 2, maxReceiveCount: 5 }),
+    /** Ops addresses subscribed to the ops topic (alarms, late settlement files); each must confirm. */
+    alarmEmails: z
+      .array(z.email())
+      .max(50)
+      .refine((emails) => new Set(emails.map((e) => e.toLowerCase())).size === emails.length, "listed twice")
+      .default([]),
   })
   .superRefine((deployment, ctx) => {
     const seen = new Set<string>();
@@ -87,6 +164,14 @@ export const deploymentSchema = z
       seen.add(acquirer.id);
     });
   });
+
+/**
+ * Prefix of the merchant email topics (`<prefix>-merchant-<merchant id>`), one per deployment. Derived,
+ * never configured: the operator API (creates them) and the notifier (publishes) must agree.
+ */
+export function merchantEmailTopicPrefix(deployment: { readonly name: string }): string {
+  return `settlewatch-${deployment.name}`;
+}
 
 /** A deployment as written in deployments.ts (defaults may be left out). */
 export type DeploymentInput = z.input<typeof deploymentSchema>;

@@ -13,9 +13,21 @@ export const deployments: readonly DeploymentInput[] = [
     region: "cn-north-1",
     stage: "dev",
     acquirers: [
-      { id: "wechatpay", name: "WeChat Pay" },
-      { id: "alipay", name: "Alipay" },
-      { id: "unionpay", name: "UnionPay" },
+      {
+        id: "wechatpay",
+        name: "WeChat Pay",
+        // The day's bill can be downloaded from 10:00 the next day.
+        settlementFile: { expectedBy: "10:00", timeZone: "Asia/Shanghai", daysAfter: 1 },
+        contact: { names: { "zh-CN": "微信支付", en: "WeChat Pay" }, hotline: "95017" },
+      },
+      {
+        id: "alipay",
+        name: "Alipay",
+        settlementFile: { expectedBy: "09:00", timeZone: "Asia/Shanghai", daysAfter: 1 },
+        contact: { names: { "zh-CN": "支付宝", en: "Alipay" } },
+      },
+      // No settlementFile: UnionPay payments are decided on time alone.
+      { id: "unionpay", name: "UnionPay", contact: { names: { "zh-CN": "银联", en: "UnionPay" } } },
     ],
     webhookSecretName: "settlewatch/cn-example/webhook-secrets",
     defaultMerchantTerms: {
@@ -27,12 +39,24 @@ export const deployments: readonly DeploymentInput[] = [
     calendarOverridesParameter: "/settlewatch/cn-example/calendar-overrides",
     logRetentionDays: 90,
     api: { throttle: { rateLimit: 50, burstLimit: 100 } },
+    checkSchedule: { rateMinutes: 5 },
+    escalationHours: [0, 24, 72],
+    // No sender ID: mainland China does not take alphanumeric sender IDs.
+    sms: { maxPriceUsd: "0.05", monthlySpendLimitUsd: 100 },
+    notifier: { maxConcurrency: 2, maxReceiveCount: 5 },
+    alarmEmails: ["settlewatch-ops@example.com"],
   },
   {
     name: "hk-example",
     region: "ap-east-1",
     stage: "dev",
-    acquirers: [{ id: "card-acquirer", name: "Card acquirer (HK)" }],
+    acquirers: [
+      {
+        id: "card-acquirer",
+        name: "Card acquirer (HK)",
+        settlementFile: { expectedBy: "08:00", timeZone: "Asia/Hong_Kong" },
+      },
+    ],
     webhookSecretName: "settlewatch/hk-example/webhook-secrets",
     defaultMerchantTerms: {
       timeZone: "Asia/Hong_Kong",
@@ -40,6 +64,10 @@ export const deployments: readonly DeploymentInput[] = [
       settlement: { cycle: "T+2", arrivalBy: "17:00", feeRate: "0.022" },
     },
     calendarOverridesParameter: "/settlewatch/hk-example/calendar-overrides",
+    // Everything else by default: check every 5 min, escalation [0, 24, 72], notifier concurrency 2,
+    // 5 tries before the dead-letter queue, no alarm emails. A sender ID only where the destination
+    // country supports one (check the SNS "supported countries" table first).
+    sms: { senderId: "Settlewatch" },
   },
 ];
 

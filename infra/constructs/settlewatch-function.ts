@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Duration, Stack } from "aws-cdk-lib";
+import { Duration, Stack, Token } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -16,13 +16,30 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
  * Variables that name a resource. They are not given as plain props: each comes with its grant,
- * through `bindTable`, `bindSecret` or `bindParameter`, so a variable and its permission cannot
- * drift apart. A forgotten bind fails synth (see the validation in the constructor).
+ * through a bind method (`bindTable`, `bindSecret`, `bindParameter`, `bindQueueSender`,
+ * `bindTopicPublisher`, `bindMerchantEmailTopics`), so a variable and its permission cannot drift
+ * apart. A forgotten bind fails synth (see the validation in the constructor).
  */
-export type ResourceEnvKey = "TABLE_NAME" | "WEBHOOK_SECRETS_ID" | "CALENDAR_OVERRIDES_PARAMETER";
+export type ResourceEnvKey =
+  | "TABLE_NAME"
+  | "WEBHOOK_SECRETS_ID"
+  | "CALENDAR_OVERRIDES_PARAMETER"
+  | "NOTICE_QUEUE_URL"
+  | "OPS_TOPIC_ARN"
+  | "EMAIL_TOPIC_PREFIX"
+  | "EMAIL_TOPIC_KMS_KEY"
+  | "SNS_TOPIC_ARN_PREFIX";
 
-/** Every variable a function's env schema declares, as a string (CDK tokens included). */
-export type FunctionEnvironment<S extends z.ZodObject> = Record<keyof z.output<S> & string, string>;
+type Output<S extends z.ZodObject> = z.output<S>;
+/** Keys the schema declares `.optional()` (a default does not make a key optional here: it is still set). */
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T] & string;
+/**
+ * Every variable a function's env schema declares, as a string (CDK tokens included). Variables the
+ * schema marks optional (SMS_SENDER_ID...) may be left out: an empty string would be a value.
+ */
+export type FunctionEnvironment<S extends z.ZodObject> = {
+  [K in Exclude<keyof Output<S> & string, OptionalKeys<Output<S>>>]: string;
+} & { [K in OptionalKeys<Output<S>>]?: string };
 
 /** Variables set for the runtime itself, beyond the handler's schema. */
 const RUNTIME_ENV_KEYS = new Set(["NODE_OPTIONS"]);
@@ -39,6 +56,22 @@ export interface BindableTable {
 export interface BindableSecret {
   readonly secretArn: string;
   readonly encryptionKey?: IKey | undefined;
+}
+export interface BindableQueue {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly encryptionMasterKey?: IKey | undefined;
+}
+export interface BindableTopic {
+  readonly topicArn: string;
+  readonly masterKey?: IKey | undefined;
+}
+/** The merchant email topics: created at run time by the operator API, `<prefix>-merchant-<id>`. */
+export interface MerchantEmailTopics {
+  /** EMAIL_TOPIC_PREFIX; see functions/adapters/sns/merchant-email-topics.ts. */
+  readonly prefix: string;
+  /** The key every merchant topic is created with. */
+  readonly key: IKey;
 }
 
 /** Reads: items by key, queries on the table and on its two indexes. No Scan: nothing should scan. */
@@ -59,6 +92,23 @@ const KEY_WRITE_ACTIONS = [
   "kms:GenerateDataKey",
   "kms:GenerateDataKeyWithoutPlaintext",
 ];
+/** What a producer needs on the key of an encrypted SQS queue or SNS topic (AWS docs: GenerateDataKey, Decrypt). */
+const KEY_PRODUCER_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
+/** What the Lambda SQS event source needs (the AWSLambdaSQSQueueExecutionRole actions), plus Decrypt on an encrypted queue. */
+const QUEUE_CONSUMER_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
+
+/**
+ * Samples for CloudFormation pseudo parameters, so a value built from them (the SNS ARN prefix
+ * `arn:${AWS::Partition}:sns:<region>:${AWS::AccountId}:`) is still checked against its schema at
+ * synth. A value that refers to a resource (a queue URL, a topic ARN) is known at deploy only: its
+ * bind method vouches for its shape instead.
+ */
+const PSEUDO_PARAMETER_SAMPLES: Readonly<Record<string, string>> = {
+  "AWS::AccountId": "123456789012",
+  "AWS::Partition": "aws",
+  "AWS::Region": "us-east-1",
+  "AWS::URLSuffix": "amazonaws.com",
+};
 
 export interface SettlewatchFunctionProps<S extends z.ZodObject> {
   /** Handler file, relative to the repository root (e.g. "functions/handlers/x.handler.ts"). */
@@ -75,6 +125,13 @@ export interface SettlewatchFunctionProps<S extends z.ZodObject> {
   readonly timeout?: Duration;
   /** Active X-Ray tracing: on for functions behind the API (request path), off elsewhere. @default false */
   readonly tracing?: boolean;
+}
+
+export interface QueueConsumerOptions {
+  /** Messages per invocation (1-10 for a standard queue without a batching window). */
+  readonly batchSize: number;
+  /** Most function instances the event source invokes at once (2-1000). */
+  readonly maxConcurrency: number;
 }
 
 /**
@@ -127,8 +184,8 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
       );
     }
 
-    for (const [key, value] of Object.entries(props.environment) as Array<[string, string]>) {
-      this.setEnv(key, value);
+    for (const [key, value] of Object.entries(props.environment) as Array<[string, string | undefined]>) {
+      if (value !== undefined) this.setEnv(key, value);
     }
     this.node.addValidation({ validate: () => this.validateEnvironment() });
   }
@@ -188,29 +245,161 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     return this;
   }
 
+  /** Sets `key` to the queue's URL and grants sending to that one queue (and its key, if encrypted). */
+  bindQueueSender(key: keyof z.output<S> & ResourceEnvKey, queue: BindableQueue): this {
+    this.setEnv(key, queue.queueUrl);
+    // sqs:SendMessage also authorizes SendMessageBatch.
+    this.allow(["sqs:SendMessage"], [queue.queueArn]);
+    if (queue.encryptionMasterKey) this.allow(KEY_PRODUCER_ACTIONS, [queue.encryptionMasterKey.keyArn]);
+    return this;
+  }
+
+  /**
+   * Feeds the function from the queue: an SQS event source with partial batch responses (the
+   * handler reports failed records, only those are retried) and bounded concurrency. The grant is
+   * written out rather than taken from `SqsEventSource`, which adds ChangeMessageVisibility and
+   * GetQueueUrl that the event source never calls.
+   */
+  consumeQueue(queue: BindableQueue, options: QueueConsumerOptions): this {
+    this.function.addEventSourceMapping("QueueEventSource", {
+      eventSourceArn: queue.queueArn,
+      batchSize: options.batchSize,
+      maxConcurrency: options.maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+    this.allow(QUEUE_CONSUMER_ACTIONS, [queue.queueArn]);
+    if (queue.encryptionMasterKey) this.allow(["kms:Decrypt"], [queue.encryptionMasterKey.keyArn]);
+    return this;
+  }
+
+  /** Sets `key` to the topic's ARN and grants publishing to that one topic (and its key, if encrypted). */
+  bindTopicPublisher(key: keyof z.output<S> & ResourceEnvKey, topic: BindableTopic): this {
+    this.setEnv(key, topic.topicArn);
+    this.allow(["sns:Publish"], [topic.topicArn]);
+    if (topic.masterKey) this.allow(KEY_PRODUCER_ACTIONS, [topic.masterKey.keyArn]);
+    return this;
+  }
+
+  /**
+   * The merchant email topics (`<prefix>-merchant-*` in this account and region), created by the
+   * operator API at merchant registration and published to by the notifier.
+   * - "register": EMAIL_TOPIC_PREFIX and EMAIL_TOPIC_KMS_KEY; CreateTopic (with tags, hence
+   *   TagResource) and Subscribe on those topics.
+   * - "publish": EMAIL_TOPIC_PREFIX and SNS_TOPIC_ARN_PREFIX; Publish on those topics.
+   * Both get the producer actions on the topics' key: the topics are created encrypted with it.
+   */
+  bindMerchantEmailTopics(topics: MerchantEmailTopics, access: "register" | "publish"): this {
+    const stack = Stack.of(this);
+    const arnPrefix = `arn:${stack.partition}:sns:${stack.region}:${stack.account}:`;
+    const pattern = `${arnPrefix}${topics.prefix}-merchant-*`;
+    this.setEnv("EMAIL_TOPIC_PREFIX", topics.prefix);
+    if (access === "register") {
+      this.setEnv("EMAIL_TOPIC_KMS_KEY", topics.key.keyArn);
+      this.allow(["sns:CreateTopic", "sns:Subscribe", "sns:TagResource"], [pattern]);
+    } else {
+      this.setEnv("SNS_TOPIC_ARN_PREFIX", arnPrefix);
+      this.allow(["sns:Publish"], [pattern]);
+    }
+    this.allow(KEY_PRODUCER_ACTIONS, [topics.key.keyArn]);
+    acknowledgeNagFinding(
+      this.role,
+      `AwsSolutions-IAM5[Resource::${nagResource(stack, pattern)}]`,
+      `Merchant email topics are created at run time, one per merchant (${topics.prefix}-merchant-<merchant id>), so no template can list their ARNs. The wildcard covers exactly this deployment's merchant topics in this account and region (deployment names cannot contain a "-merchant" segment, so no other deployment's topics match), and only for ${access === "register" ? "CreateTopic, Subscribe and TagResource" : "Publish"}.`,
+    );
+    return this;
+  }
+
+  /**
+   * SMS by SNS Publish with PhoneNumber. SMS has no resource ARN: IAM authorizes the request against
+   * the phone number itself, so only Resource "*" allows it. The statement is held to this stack's
+   * region (aws:RequestedRegion), where the account's SMS settings (spend limit, sender IDs) apply.
+   */
+  allowSmsToPhoneNumbers(): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["sns:Publish"],
+        resources: ["*"],
+        conditions: { StringEquals: { "aws:RequestedRegion": Stack.of(this).region } },
+      }),
+    );
+    acknowledgeNagFinding(
+      this.role,
+      "AwsSolutions-IAM5[Resource::*]",
+      "SNS Publish to a phone number (SMS) has no resource ARN; IAM authorizes it against the phone number, so Resource must be \"*\". The statement is limited to sns:Publish and to this deployment's region (aws:RequestedRegion); topic publishes are granted separately on exact ARNs. Spend is capped by AWS.SNS.SMS.MaxPrice per text and the account's SNS MonthlySpendLimit, alarmed on SMSMonthToDateSpentUSD.",
+    );
+    return this;
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+  }
+
   private setEnv(key: string, value: string): void {
     if (key in this.env) throw new Error(`${this.node.path}: ${key} is set twice`);
     this.env[key] = value;
     this.function.addEnvironment(key, value);
   }
 
-  /** Synth fails unless the environment has exactly the schema's variables and the schema accepts them. */
+  /**
+   * Synth fails unless the environment has exactly the schema's variables (optional ones may be left
+   * out) and each value passes its schema. Values with tokens: pseudo parameters (account,
+   * partition) are replaced by samples and the value is checked; a value that names a resource (a
+   * queue URL, a topic ARN) is known at deploy only and is vouched for by its bind method.
+   */
   private validateEnvironment(): string[] {
-    const expected = Object.keys(this.envSchema.shape);
-    const errors = expected
-      .filter((key) => !(key in this.env))
-      .map((key) => `${key} is not set (resource variables need bindTable/bindSecret/bindParameter)`);
-    for (const key of Object.keys(this.env)) {
-      if (!expected.includes(key) && !RUNTIME_ENV_KEYS.has(key))
-        errors.push(`${key} is not in the env schema`);
-    }
-    if (errors.length === 0) {
-      // Tokens (ARNs, names) are strings here, so this checks the literal values: shards, terms JSON...
-      const parsed = this.envSchema.safeParse(this.env);
+    const shape = this.envSchema.shape as Record<string, z.ZodType>;
+    const errors = Object.entries(shape)
+      .filter(([key, schema]) => !(key in this.env) && schema.def.type !== "optional")
+      .map(([key]) => `${key} is not set (resource variables need their bind method)`);
+    for (const [key, value] of Object.entries(this.env)) {
+      const schema = shape[key];
+      if (!schema) {
+        if (!RUNTIME_ENV_KEYS.has(key)) errors.push(`${key} is not in the env schema`);
+        continue;
+      }
+      const sample = Token.isUnresolved(value) ? sampleValue(Stack.of(this).resolve(value)) : value;
+      if (sample === undefined) continue;
+      const parsed = schema.safeParse(sample);
       if (!parsed.success) {
-        errors.push(...parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+        const shown = sample === value ? "" : ` (checked as ${JSON.stringify(sample)})`;
+        errors.push(...parsed.error.issues.map((issue) => `${key}: ${issue.message}${shown}`));
       }
     }
     return errors.map((error) => `environment of ${this.node.id}: ${error}`);
   }
+}
+
+/**
+ * A resolved value with its pseudo parameters replaced by samples; undefined when it refers to a
+ * resource (Ref or GetAtt of a resource, or anything else only CloudFormation can compute).
+ */
+function sampleValue(resolved: unknown): string | undefined {
+  if (typeof resolved === "string") return resolved;
+  if (typeof resolved !== "object" || resolved === null) return undefined;
+  const entries = Object.entries(resolved);
+  const [intrinsic, argument] = entries[0] ?? [];
+  if (entries.length !== 1) return undefined;
+  if (intrinsic === "Ref" && typeof argument === "string") return PSEUDO_PARAMETER_SAMPLES[argument];
+  if (intrinsic === "Fn::Join" && Array.isArray(argument)) {
+    const [separator, parts] = argument as [unknown, unknown];
+    if (typeof separator !== "string" || !Array.isArray(parts)) return undefined;
+    const samples = parts.map(sampleValue);
+    return samples.every((part) => part !== undefined) ? samples.join(separator) : undefined;
+  }
+  return undefined;
+}
+
+/** How cdk-nag names a resource in a finding: tokens resolved, pseudo parameters as <AWS::X>. */
+function nagResource(stack: Stack, value: string): string {
+  const render = (resolved: unknown): string => {
+    if (typeof resolved === "string") return resolved;
+    const [intrinsic, argument] = Object.entries(resolved as object)[0] ?? [];
+    if (intrinsic === "Ref") return `<${String(argument)}>`;
+    if (intrinsic === "Fn::Join" && Array.isArray(argument)) {
+      const [separator, parts] = argument as [string, unknown[]];
+      return parts.map(render).join(separator);
+    }
+    return JSON.stringify(resolved);
+  };
+  return render(stack.resolve(value));
 }

@@ -3,16 +3,7 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 import { tableDefinition } from "../../functions/shared/table-schema.js";
-
-/**
- * Logical IDs of the stateful resources. A changed logical ID makes CloudFormation create a new
- * resource and orphan (RETAIN) the old one: an empty table in production. test/infra pins these.
- */
-export const PINNED_LOGICAL_IDS = {
-  table: "SettlewatchTable",
-  dataKey: "SettlewatchDataKey",
-  webhookSecrets: "SettlewatchWebhookSecrets",
-} as const;
+import { PINNED_LOGICAL_IDS } from "./pinned-logical-ids.js";
 
 type AttributeName = (typeof tableDefinition.AttributeDefinitions)[number]["AttributeName"];
 

@@ -3,10 +3,11 @@ import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpIamAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { ingestConfirmationsEnvSchema, operatorApiEnvSchema } from "../../functions/shared/env.js";
-import type { Deployment } from "../config/deployment-schema.js";
+import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import {
   type BindableSecret,
   type BindableTable,
@@ -18,6 +19,8 @@ export interface ApiStackProps extends StackProps {
   readonly deployment: Deployment;
   readonly table: BindableTable;
   readonly webhookSecrets: BindableSecret;
+  /** The key merchant email topics are created with (the data stack's notifications key). */
+  readonly notificationsKey: kms.IKey;
 }
 
 /** The HTTP API and the functions behind it. Stateless: safe to destroy and redeploy. */
@@ -60,7 +63,12 @@ export class ApiStack extends Stack {
       tracing: true,
     })
       .bindTable(props.table, "RW")
-      .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter);
+      .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter)
+      // Registering a merchant creates its email topic and subscribes the merchant's address.
+      .bindMerchantEmailTopics(
+        { prefix: merchantEmailTopicPrefix(deployment), key: props.notificationsKey },
+        "register",
+      );
 
     this.api = new apigwv2.HttpApi(this, "HttpApi", {
       description: `settlewatch ${deployment.name}: confirmations webhook and operator API`,

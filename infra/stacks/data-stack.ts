@@ -1,9 +1,11 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { Deployment } from "../config/deployment-schema.js";
-import { PINNED_LOGICAL_IDS, SettlewatchTable } from "../constructs/settlewatch-table.js";
+import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
+import { SettlewatchTable } from "../constructs/settlewatch-table.js";
 import { acknowledgeNagFinding } from "../nag.js";
 
 export interface DataStackProps extends StackProps {
@@ -11,11 +13,13 @@ export interface DataStackProps extends StackProps {
 }
 
 /**
- * What must outlive any deploy: the table, its key and the webhook secret. Everything here is
- * RETAINed and has a pinned logical ID; the API stack can be destroyed and rebuilt freely.
+ * What must outlive any deploy: the table, its key, the webhook secret and the notifications key.
+ * Everything here is RETAINed and has a pinned logical ID; the API and notifications stacks can be
+ * destroyed and rebuilt freely.
  */
 export class DataStack extends Stack {
   readonly dataKey: kms.Key;
+  readonly notificationsKey: kms.Key;
   readonly table: SettlewatchTable;
   readonly webhookSecrets: secretsmanager.Secret;
 
@@ -24,7 +28,7 @@ export class DataStack extends Stack {
     const { deployment } = props;
 
     // One customer-managed key for the deployment's data at rest: the table and the webhook secret
-    // now; the settlement-file bucket and the notification queue later.
+    // now; the settlement-file bucket later. Notifications have their own key (below).
     this.dataKey = new kms.Key(this, "DataKey", {
       description: `settlewatch ${deployment.name}: data at rest (table, webhook secrets)`,
       enableKeyRotation: true,
@@ -34,6 +38,30 @@ export class DataStack extends Stack {
     (this.dataKey.node.defaultChild as kms.CfnKey).overrideLogicalId(PINNED_LOGICAL_IDS.dataKey);
 
     this.table = new SettlewatchTable(this, "Table", { encryptionKey: this.dataKey });
+
+    // The notice queues, the ops topic and the merchant email topics. Its own key, and kept here,
+    // because (1) the operator API creates a topic per merchant at run time, encrypted with it, so the
+    // key must outlive every stateless stack, and (2) its policy admits CloudWatch (alarms publish to
+    // the encrypted ops topic), which the key of the table and secrets should not.
+    this.notificationsKey = new kms.Key(this, "NotificationsKey", {
+      description: `settlewatch ${deployment.name}: notice queues, ops topic, merchant email topics`,
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    (this.notificationsKey.node.defaultChild as kms.CfnKey).overrideLogicalId(
+      PINNED_LOGICAL_IDS.notificationsKey,
+    );
+    // CloudWatch alarms cannot publish to a topic encrypted with a key whose policy does not let
+    // CloudWatch use it (the AWS-managed alias/aws/sns key cannot be used for that at all).
+    this.notificationsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+      }),
+    );
 
     this.webhookSecrets = new secretsmanager.Secret(this, "WebhookSecrets", {
       secretName: deployment.webhookSecretName,
@@ -61,5 +89,6 @@ export class DataStack extends Stack {
     new CfnOutput(this, "TableName", { value: this.table.table.tableName });
     new CfnOutput(this, "WebhookSecretsName", { value: deployment.webhookSecretName });
     new CfnOutput(this, "WebhookSecretsArn", { value: this.webhookSecrets.secretArn });
+    new CfnOutput(this, "NotificationsKeyArn", { value: this.notificationsKey.keyArn });
   }
 }

@@ -1,0 +1,250 @@
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { checkOverdueEnvSchema, notifyEnvSchema } from "../../functions/shared/env.js";
+import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
+import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
+import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
+
+/** The check stops 20 s before this (see check-overdue.handler.ts); what is left waits for the next run. */
+export const CHECK_TIMEOUT = Duration.minutes(5);
+/** Ten notices (one SQS batch), each a conditional write and an SNS Publish with SDK retries. */
+export const NOTIFIER_TIMEOUT = Duration.seconds(30);
+/** Messages per notifier invocation. */
+export const NOTIFIER_BATCH_SIZE = 10;
+/**
+ * AWS advises a visibility timeout of at least six times the timeout of the function a queue feeds:
+ * a message still being retried by one invocation must not reappear for another.
+ */
+export const NOTICE_VISIBILITY_TIMEOUT = Duration.seconds(NOTIFIER_TIMEOUT.toSeconds() * 6);
+/** The longest SQS keeps a message: the dead-letter queue holds failed notices this long. */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+/** The SMS spend alarm fires at this share of the account's monthly spend limit. */
+export const SMS_SPEND_ALARM_RATIO = 0.8;
+
+export interface NotificationsStackProps extends StackProps {
+  readonly deployment: Deployment;
+  readonly table: BindableTable;
+  /** The data stack's notifications key: queues, ops topic, merchant email topics. */
+  readonly notificationsKey: kms.IKey;
+}
+
+/**
+ * The overdue check and the notices: EventBridge schedule → check-overdue → SQS → notify → SNS (SMS,
+ * merchant email topics, ops topic), with a dead-letter queue and alarms to the ops topic.
+ * Nothing here is the only copy of anything: notices live in the table (the check re-enqueues what
+ * was not sent), so the stack can be rebuilt; the queues and the ops topic keep pinned logical IDs
+ * anyway, so a refactor never drops messages in flight or the ops' confirmed email subscriptions.
+ */
+export class NotificationsStack extends Stack {
+  readonly noticeQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly opsTopic: sns.Topic;
+  readonly checkOverdue: SettlewatchFunction<typeof checkOverdueEnvSchema>;
+  readonly notify: SettlewatchFunction<typeof notifyEnvSchema>;
+  readonly checkSchedule: events.Rule;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  readonly checkFailingAlarm: cloudwatch.Alarm;
+  readonly smsSpendAlarm: cloudwatch.Alarm | undefined;
+
+  constructor(scope: Construct, id: string, props: NotificationsStackProps) {
+    super(scope, id, props);
+    const { deployment, notificationsKey: key } = props;
+    const logRetention = deployment.logRetentionDays as logs.RetentionDays;
+
+    this.deadLetterQueue = new sqs.Queue(this, "NoticeDeadLetterQueue", {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    this.noticeQueue = new sqs.Queue(this, "NoticeQueue", {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      visibilityTimeout: NOTICE_VISIBILITY_TIMEOUT,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: deployment.notifier.maxReceiveCount },
+    });
+    this.opsTopic = new sns.Topic(this, "OpsTopic", {
+      displayName: `settlewatch ${deployment.name} ops`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    (this.deadLetterQueue.node.defaultChild as sqs.CfnQueue).overrideLogicalId(
+      PINNED_LOGICAL_IDS.noticeDeadLetterQueue,
+    );
+    (this.noticeQueue.node.defaultChild as sqs.CfnQueue).overrideLogicalId(PINNED_LOGICAL_IDS.noticeQueue);
+    (this.opsTopic.node.defaultChild as sns.CfnTopic).overrideLogicalId(PINNED_LOGICAL_IDS.opsTopic);
+
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: CloudWatch
+    // alarms of this account and region need an explicit Allow to publish (and the key policy entry
+    // in the data stack to encrypt).
+    this.opsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchAlarmsOfThisAccount",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [this.opsTopic.topicArn],
+        conditions: {
+          ArnLike: { "aws:SourceArn": this.formatArn({ service: "cloudwatch", resource: "alarm:*" }) },
+          StringEquals: { "aws:SourceAccount": this.account },
+        },
+      }),
+    );
+    for (const email of deployment.alarmEmails) {
+      this.opsTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+
+    const observability = {
+      DEPLOYMENT: deployment.name,
+      POWERTOOLS_SERVICE_NAME: "settlewatch",
+      POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+    };
+
+    // CALENDAR_OVERRIDES_PARAMETER (optional in the schema) is left out: the check reads expected
+    // arrival from the payments, never a calendar, so it gets no SSM grant either.
+    this.checkOverdue = new SettlewatchFunction(this, "CheckOverdue", {
+      entry: "functions/handlers/check-overdue.handler.ts",
+      description: `settlewatch ${deployment.name}: overdue check (every ${deployment.checkSchedule.rateMinutes} min)`,
+      envSchema: checkOverdueEnvSchema,
+      environment: {
+        ...observability,
+        DUE_SHARDS: String(deployment.dueShards),
+        DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+        ...checkEnvironment(deployment),
+      },
+      logRetention,
+      timeout: CHECK_TIMEOUT,
+    })
+      .bindTable(props.table, "RW")
+      .bindQueueSender("NOTICE_QUEUE_URL", this.noticeQueue);
+    // A failed run is retried by the next scheduled one; Lambda's own async retries would only add
+    // overlapping runs. An event older than one period is dropped for the same reason.
+    const period = Duration.minutes(deployment.checkSchedule.rateMinutes);
+    this.checkOverdue.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(Math.max(60, period.toSeconds())),
+    });
+    this.checkSchedule = new events.Rule(this, "CheckSchedule", {
+      description: `settlewatch ${deployment.name}: run the overdue check`,
+      schedule: events.Schedule.rate(period),
+      targets: [new targets.LambdaFunction(this.checkOverdue.function)],
+    });
+
+    this.notify = new SettlewatchFunction(this, "Notify", {
+      entry: "functions/handlers/notify.handler.ts",
+      description: `settlewatch ${deployment.name}: send queued notices (SMS, merchant email, ops)`,
+      envSchema: notifyEnvSchema,
+      environment: {
+        ...observability,
+        ...(deployment.sms.senderId ? { SMS_SENDER_ID: deployment.sms.senderId } : {}),
+        ...(deployment.sms.maxPriceUsd ? { SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd } : {}),
+      },
+      logRetention,
+      timeout: NOTIFIER_TIMEOUT,
+    })
+      .bindTable(props.table, "RW")
+      .bindTopicPublisher("OPS_TOPIC_ARN", this.opsTopic)
+      .bindMerchantEmailTopics({ prefix: merchantEmailTopicPrefix(deployment), key }, "publish")
+      .allowSmsToPhoneNumbers()
+      .consumeQueue(this.noticeQueue, {
+        batchSize: NOTIFIER_BATCH_SIZE,
+        maxConcurrency: deployment.notifier.maxConcurrency,
+      });
+
+    const toOps = new SnsAction(this.opsTopic);
+    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
+      created.addAlarmAction(toOps);
+      created.addOkAction(toOps);
+      return created;
+    };
+    this.deadLetterAlarm = alarm("NoticeDeadLetterAlarm", {
+      alarmDescription: `settlewatch ${deployment.name}: notices failed ${deployment.notifier.maxReceiveCount} times and wait in the dead-letter queue (kept ${DEAD_LETTER_RETENTION.toDays()} days). See the notify function's logs, fix the cause, then redrive the queue.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // The monitor's worst failure is a silent one: no check, no alerts.
+    this.checkFailingAlarm = alarm("CheckFailingAlarm", {
+      alarmDescription: `settlewatch ${deployment.name}: the overdue check failed in two consecutive periods; merchants are not being alerted. See the check-overdue function's logs.`,
+      metric: this.checkOverdue.function.metricErrors({
+        period: Duration.minutes(Math.max(5, deployment.checkSchedule.rateMinutes)),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const spendLimit = deployment.sms.monthlySpendLimitUsd;
+    this.smsSpendAlarm =
+      spendLimit === undefined
+        ? undefined
+        : alarm("SmsSpendAlarm", {
+            alarmDescription: `settlewatch ${deployment.name}: SMS spend this month reached ${SMS_SPEND_ALARM_RATIO * 100}% of the account's ${spendLimit} USD limit (SNS MonthlySpendLimit, account-wide in ${this.region}). At the limit SNS stops sending texts.`,
+            metric: new cloudwatch.Metric({
+              namespace: "AWS/SNS",
+              metricName: "SMSMonthToDateSpentUSD",
+              period: Duration.minutes(15),
+              statistic: cloudwatch.Stats.MAXIMUM,
+            }),
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            threshold: spendLimit * SMS_SPEND_ALARM_RATIO,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          });
+
+    new CfnOutput(this, "NoticeQueueUrl", { value: this.noticeQueue.queueUrl });
+    new CfnOutput(this, "NoticeDeadLetterQueueUrl", { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, "OpsTopicArn", { value: this.opsTopic.topicArn });
+    new CfnOutput(this, "MerchantEmailTopicPrefix", { value: merchantEmailTopicPrefix(deployment) });
+    new CfnOutput(this, "CheckOverdueLogGroup", { value: this.checkOverdue.logGroup.logGroupName });
+    new CfnOutput(this, "NotifyLogGroup", { value: this.notify.logGroup.logGroupName });
+  }
+}
+
+/**
+ * The check's JSON settings from the deployment: what functions/shared/check-config.ts parses at init
+ * (test/infra runs that parser on the synthesized values).
+ */
+export function checkEnvironment(deployment: Deployment): {
+  ESCALATION_HOURS: string;
+  SETTLEMENT_FILE_EXPECTATIONS: string;
+  ACQUIRER_CONTACTS: string;
+} {
+  const expectations = Object.fromEntries(
+    deployment.acquirers.flatMap((acquirer) =>
+      acquirer.settlementFile ? [[acquirer.id, acquirer.settlementFile]] : [],
+    ),
+  );
+  // Every acquirer gets its configured name in English unless contact.names has one.
+  const contacts = Object.fromEntries(
+    deployment.acquirers.map((acquirer) => [
+      acquirer.id,
+      {
+        names: { en: acquirer.name, ...acquirer.contact?.names },
+        ...(acquirer.contact?.hotline ? { hotline: acquirer.contact.hotline } : {}),
+      },
+    ]),
+  );
+  return {
+    ESCALATION_HOURS: JSON.stringify(deployment.escalationHours),
+    SETTLEMENT_FILE_EXPECTATIONS: JSON.stringify(expectations),
+    ACQUIRER_CONTACTS: JSON.stringify(contacts),
+  };
+}
