@@ -1,7 +1,13 @@
 import { Stack } from "aws-cdk-lib";
+import * as kms from "aws-cdk-lib/aws-kms";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import * as sns from "aws-cdk-lib/aws-sns";
 import { describe, expect, it } from "vitest";
-import { ingestConfirmationsEnvSchema, operatorApiEnvSchema } from "../../functions/shared/env.js";
+import {
+  ingestConfirmationsEnvSchema,
+  notifyEnvSchema,
+  operatorApiEnvSchema,
+} from "../../functions/shared/env.js";
 import { SettlewatchFunction } from "../../infra/constructs/settlewatch-function.js";
 import { testApp } from "./support/synth.js";
 
@@ -45,28 +51,94 @@ describe("SettlewatchFunction environment", () => {
       logRetention: RetentionDays.ONE_WEEK,
     });
 
+  const emailTopics = (stack: Stack, prefix = "settlewatch-test") => ({
+    prefix,
+    key: new kms.Key(stack, `TopicKey${prefix}`),
+  });
+
   it("synthesizes when every variable is set", () => {
     expect(
       synthError((stack) =>
-        operator(stack, plain).bindTable(table, "RO").bindParameter("CALENDAR_OVERRIDES_PARAMETER", "/p"),
+        operator(stack, plain)
+          .bindTable(table, "RO")
+          .bindParameter("CALENDAR_OVERRIDES_PARAMETER", "/p")
+          .bindMerchantEmailTopics(emailTopics(stack), "register"),
       ),
     ).toBe("");
   });
 
   it("fails synth when a resource variable was never bound (bindTable forgotten)", () => {
     const error = synthError((stack) =>
-      operator(stack, plain).bindParameter("CALENDAR_OVERRIDES_PARAMETER", "/p"),
+      operator(stack, plain)
+        .bindParameter("CALENDAR_OVERRIDES_PARAMETER", "/p")
+        .bindMerchantEmailTopics(emailTopics(stack), "register"),
     );
     expect(error).toContain("TABLE_NAME is not set");
+    expect(error).not.toContain("EMAIL_TOPIC");
   });
 
   it("fails synth when a value does not pass the handler's schema", () => {
     const error = synthError((stack) =>
       operator(stack, { ...plain, DUE_SHARDS: "0" })
         .bindTable(table, "RW")
-        .bindParameter("CALENDAR_OVERRIDES_PARAMETER", "/p"),
+        .bindParameter("CALENDAR_OVERRIDES_PARAMETER", "/p")
+        .bindMerchantEmailTopics(emailTopics(stack, "bad prefix"), "register"),
     );
     expect(error).toContain("DUE_SHARDS");
+    expect(error).toContain("EMAIL_TOPIC_PREFIX");
+  });
+
+  describe("values with tokens", () => {
+    const notifier = (stack: Stack, environment: Record<string, string> = {}) =>
+      new SettlewatchFunction(stack, "Notify", {
+        entry: "functions/handlers/notify.handler.ts",
+        description: "test",
+        envSchema: notifyEnvSchema,
+        environment: {
+          DEPLOYMENT: "test",
+          POWERTOOLS_SERVICE_NAME: "settlewatch",
+          POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+          ...environment,
+        },
+        logRetention: RetentionDays.ONE_WEEK,
+      })
+        .bindTable(table, "RW")
+        .bindTopicPublisher("OPS_TOPIC_ARN", new sns.Topic(stack, "Ops"));
+
+    it("checks a value built from pseudo parameters (the SNS ARN prefix, account unknown) with samples", () => {
+      // SNS_TOPIC_ARN_PREFIX is arn:<partition>:sns:cn-north-1:${AWS::AccountId}: — checked as ...:123456789012:
+      expect(
+        synthError((stack) => notifier(stack).bindMerchantEmailTopics(emailTopics(stack), "publish")),
+      ).toBe("");
+    });
+
+    it("rejects a value made of pseudo parameters whose sample does not pass the schema", () => {
+      const error = synthError((stack) =>
+        operator(stack, { ...plain, DUE_SHARDS: `${stack.account}` })
+          .bindTable(table, "RW")
+          .bindParameter("CALENDAR_OVERRIDES_PARAMETER", "/p")
+          .bindMerchantEmailTopics(emailTopics(stack), "register"),
+      );
+      expect(error).toContain('DUE_SHARDS: Too big: expected number to be <=256 (checked as "123456789012")');
+    });
+
+    it("leaves values that name a resource (topic ARN, queue URL) to their bind method", () => {
+      // OPS_TOPIC_ARN is {Ref: topic}: not checkable against startsWith("arn:") before deploy.
+      expect(
+        synthError((stack) => notifier(stack).bindMerchantEmailTopics(emailTopics(stack), "publish")),
+      ).toBe("");
+    });
+
+    it("lets optional variables be left out, and checks them when set", () => {
+      const error = synthError((stack) =>
+        notifier(stack, { SMS_SENDER_ID: "far-too-long-sender" }).bindMerchantEmailTopics(
+          emailTopics(stack),
+          "publish",
+        ),
+      );
+      expect(error).toContain("SMS_SENDER_ID");
+      expect(error).not.toContain("SMS_MAX_PRICE_USD");
+    });
   });
 
   it("refuses a parameter name that is not fully qualified", () => {

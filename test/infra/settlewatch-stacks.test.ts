@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CfnElement } from "aws-cdk-lib";
+import type { CfnElement, Stack } from "aws-cdk-lib";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envKeys } from "../../functions/shared/env.js";
+import { checkConfigFromEnv } from "../../functions/shared/check-config.js";
+import { checkOverdueEnvSchema, envKeys, notifyEnvSchema } from "../../functions/shared/env.js";
 import { tableDefinition } from "../../functions/shared/table-schema.js";
+import { merchantEmailTopicPrefix } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
 import { esbuildOptionsFor, FUNCTION_BUNDLING } from "../../infra/constructs/bundling.js";
+import { PINNED_LOGICAL_IDS } from "../../infra/constructs/pinned-logical-ids.js";
 import { REPO_ROOT } from "../../infra/constructs/settlewatch-function.js";
 import { readValidationReport, type SynthesizedDeployment, synthesizeDeployment } from "./support/synth.js";
 
@@ -19,12 +22,14 @@ if (!deployment) throw new Error("the cn-example deployment is missing from infr
 let synth: SynthesizedDeployment;
 let data: Template;
 let api: Template;
+let notifications: Template;
 
 beforeAll(() => {
   synth = synthesizeDeployment(deployment);
   data = Template.fromStack(synth.data);
   api = Template.fromStack(synth.api);
-}, 120_000);
+  notifications = Template.fromStack(synth.notifications);
+}, 180_000);
 
 afterAll(() => synth?.cleanup());
 
@@ -35,8 +40,16 @@ type Resource = {
   UpdateReplacePolicy?: string;
 };
 const resources = (template: Template) => template.toJSON().Resources as Record<string, Resource>;
-/** Logical ID, in the API stack, of an L2 construct's CloudFormation resource. */
-const apiId = (construct: IConstruct) => synth.api.getLogicalId(construct.node.defaultChild as CfnElement);
+/** Logical ID, in its stack, of an L2 construct's CloudFormation resource. */
+const logicalId = (stack: Stack, construct: IConstruct) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const apiId = (construct: IConstruct) => logicalId(synth.api, construct);
+const notificationsId = (construct: IConstruct) => logicalId(synth.notifications, construct);
+/** The template of the stack a construct is in. */
+const templateOf = (construct: IConstruct): Template =>
+  construct.node.scopes.includes(synth.notifications) ? notifications : api;
+const stackOf = (construct: IConstruct): Stack =>
+  construct.node.scopes.includes(synth.notifications) ? synth.notifications : synth.api;
 interface DeployedFunction {
   readonly function: IConstruct;
   readonly role: IConstruct;
@@ -52,7 +65,9 @@ describe("data stack", () => {
     expect(resources(data).SettlewatchTable?.Type).toBe("AWS::DynamoDB::Table");
     expect(resources(data).SettlewatchDataKey?.Type).toBe("AWS::KMS::Key");
     expect(resources(data).SettlewatchWebhookSecrets?.Type).toBe("AWS::SecretsManager::Secret");
+    expect(resources(data).SettlewatchNotificationsKey?.Type).toBe("AWS::KMS::Key");
     data.resourceCountIs("AWS::DynamoDB::Table", 1);
+    data.resourceCountIs("AWS::KMS::Key", 2);
   });
 
   it("mirrors functions/shared/table-schema.ts tableDefinition exactly", () => {
@@ -71,7 +86,12 @@ describe("data stack", () => {
   });
 
   it("retains the table, key and secret, with PITR, deletion protection and the customer-managed key", () => {
-    for (const id of ["SettlewatchTable", "SettlewatchDataKey", "SettlewatchWebhookSecrets"]) {
+    for (const id of [
+      "SettlewatchTable",
+      "SettlewatchDataKey",
+      "SettlewatchWebhookSecrets",
+      "SettlewatchNotificationsKey",
+    ]) {
       expect(resources(data)[id]?.DeletionPolicy, id).toBe("Retain");
       expect(resources(data)[id]?.UpdateReplacePolicy, id).toBe("Retain");
     }
@@ -85,6 +105,27 @@ describe("data stack", () => {
       },
     });
     expect(resources(data).SettlewatchDataKey?.Properties).toMatchObject({ EnableKeyRotation: true });
+    expect(resources(data).SettlewatchNotificationsKey?.Properties).toMatchObject({
+      EnableKeyRotation: true,
+    });
+  });
+
+  it("lets CloudWatch use the notifications key (alarms publish to the encrypted ops topic), not the data key", () => {
+    type KeyPolicy = { Statement: Array<{ Principal: unknown; Action: unknown; Sid?: string }> };
+    const policy = (id: string) => resources(data)[id]?.Properties.KeyPolicy as KeyPolicy;
+    expect(policy("SettlewatchNotificationsKey").Statement).toContainEqual({
+      Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+    });
+    const services = (id: string) =>
+      policy(id)
+        .Statement.map((statement) => JSON.stringify(statement.Principal))
+        .filter((principal) => principal.includes("Service"));
+    expect(services("SettlewatchNotificationsKey")).toHaveLength(1);
+    expect(services("SettlewatchDataKey")).toEqual([]);
   });
 
   it("creates the webhook secret under the configured name, encrypted with the data key", () => {
@@ -97,35 +138,52 @@ describe("data stack", () => {
   });
 });
 
+const fnProps = (fn: DeployedFunction) =>
+  resources(templateOf(fn.function))[logicalId(stackOf(fn.function), fn.function)]?.Properties ?? {};
+const variables = (fn: DeployedFunction) =>
+  (fnProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+
 describe("functions", () => {
-  const fns = (): Record<"ingest" | "operator", DeployedFunction> => ({
+  const fns = (): Record<"ingest" | "operator" | "check" | "notify", DeployedFunction> => ({
     ingest: synth.api.ingestConfirmations,
     operator: synth.api.operatorApi,
+    check: synth.notifications.checkOverdue,
+    notify: synth.notifications.notify,
   });
-  const fnProps = (fn: DeployedFunction) => resources(api)[apiId(fn.function)]?.Properties ?? {};
 
-  it("run nodejs24.x on arm64 with JSON logs into their own log group, traced (API path)", () => {
-    for (const fn of Object.values(fns())) {
-      expect(fnProps(fn)).toMatchObject({
+  it("run nodejs24.x on arm64 with JSON logs into their own log group; traced on the API path only", () => {
+    for (const [name, fn] of Object.entries(fns())) {
+      expect(fnProps(fn), name).toMatchObject({
         Runtime: "nodejs24.x",
         Architectures: ["arm64"],
         Handler: "index.handler",
-        TracingConfig: { Mode: "Active" },
         LoggingConfig: {
           LogFormat: "JSON",
-          LogGroup: { Ref: apiId(fn.logGroup) },
+          LogGroup: { Ref: logicalId(stackOf(fn.function), fn.logGroup) },
         },
       });
+      const traced = name === "ingest" || name === "operator";
+      expect(fnProps(fn).TracingConfig, name).toEqual(traced ? { Mode: "Active" } : undefined);
     }
   });
 
   it("set exactly the variables of each handler's env schema (plus NODE_OPTIONS for source maps)", () => {
-    const variables = (fn: DeployedFunction) =>
-      (fnProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
     const ingest = variables(fns().ingest);
     const operator = variables(fns().operator);
     expect(Object.keys(ingest).sort()).toEqual([...envKeys.ingestConfirmations, "NODE_OPTIONS"].sort());
     expect(Object.keys(operator).sort()).toEqual([...envKeys.operatorApi, "NODE_OPTIONS"].sort());
+    // Optional variables left out on purpose: the check reads no calendar (no SSM grant either), and
+    // cn-example has no SMS sender ID (mainland China takes none). notifications-config.test.ts
+    // covers a deployment that sets one.
+    const without = (keys: readonly string[], left: string) => keys.filter((key) => key !== left);
+    expect(Object.keys(variables(fns().check)).sort()).toEqual(
+      [...without(envKeys.checkOverdue, "CALENDAR_OVERRIDES_PARAMETER"), "NODE_OPTIONS"].sort(),
+    );
+    expect(Object.keys(variables(fns().notify)).sort()).toEqual(
+      [...without(envKeys.notify, "SMS_SENDER_ID"), "NODE_OPTIONS"].sort(),
+    );
+    expect(operator).toMatchObject({ EMAIL_TOPIC_PREFIX: "settlewatch-cn-example" });
+    expect(JSON.stringify(operator.EMAIL_TOPIC_KMS_KEY)).toContain("SettlewatchNotificationsKeyArn");
     expect(ingest).toMatchObject({
       DEPLOYMENT: "cn-example",
       DUE_SHARDS: String(deployment.dueShards),
@@ -138,8 +196,10 @@ describe("functions", () => {
   });
 
   it("give every log group a retention", () => {
-    const groups = Object.values(resources(api)).filter((r) => r.Type === "AWS::Logs::LogGroup");
-    expect(groups).toHaveLength(3); // two functions + API access logs
+    const groups = [api, notifications].flatMap((template) =>
+      Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
+    );
+    expect(groups).toHaveLength(5); // four functions + API access logs
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -171,22 +231,41 @@ describe("functions", () => {
 });
 
 describe("least privilege", () => {
-  /** Every (action, resource) pair the role's inline policies allow, resources given readable names. */
+  /**
+   * Every (action, resource) pair the role's inline policies allow, resources given readable names,
+   * and a statement's condition appended ("if {...}").
+   */
   function grants(fn: DeployedFunction): string[] {
-    const roleId = apiId(fn.role);
-    const logGroupId = apiId(fn.logGroup);
+    const stack = stackOf(fn.role);
+    const template = templateOf(fn.role);
+    const roleId = logicalId(stack, fn.role);
+    const logGroupId = logicalId(stack, fn.logGroup);
     const label = (resource: unknown): string => {
       const text = JSON.stringify(resource);
       if (resource === "*") return "*";
       if (text === JSON.stringify({ "Fn::GetAtt": [logGroupId, "Arn"] })) return "own-log-group";
       if (text.includes("SettlewatchTableArn")) return `table${text.match(/\/index\/\w+/)?.[0] ?? ""}`;
       if (text.includes("SettlewatchDataKeyArn")) return "data-key";
+      if (text.includes("SettlewatchNotificationsKeyArn")) return "notifications-key";
       if (text.includes("RefSettlewatchWebhookSecrets")) return "webhook-secret";
+      if (text === JSON.stringify({ "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeQueue, "Arn"] }))
+        return "notice-queue";
+      if (text === JSON.stringify({ Ref: PINNED_LOGICAL_IDS.opsTopic })) return "ops-topic";
+      if (
+        text ===
+        JSON.stringify({
+          "Fn::Join": [
+            "",
+            ["arn:aws-cn:sns:cn-north-1:", { Ref: "AWS::AccountId" }, ":settlewatch-cn-example-merchant-*"],
+          ],
+        })
+      )
+        return "merchant-email-topics";
       const parameter = text.match(/:parameter(\/[^"]+)"/);
       if (parameter) return `parameter${parameter[1]}`;
       return text;
     };
-    const policies = Object.values(resources(api)).filter(
+    const policies = Object.values(resources(template)).filter(
       (r) =>
         r.Type === "AWS::IAM::Policy" &&
         JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
@@ -205,18 +284,18 @@ describe("least privilege", () => {
         expect(statement.Effect).toBe("Allow");
         const actions = ([] as string[]).concat(statement.Action);
         const targets = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-        for (const action of actions) for (const target of targets) pairs.push(`${action} ${label(target)}`);
+        const condition = statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : "";
+        for (const action of actions)
+          for (const target of targets) pairs.push(`${action} ${label(target)}${condition}`);
       }
     }
-    expect(resources(api)[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(resources(template)[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
     return pairs.sort();
   }
 
-  const common = [
-    "logs:CreateLogStream own-log-group",
-    "logs:PutLogEvents own-log-group",
-    "xray:PutTelemetryRecords *",
-    "xray:PutTraceSegments *",
+  const logs = ["logs:CreateLogStream own-log-group", "logs:PutLogEvents own-log-group"];
+  const xray = ["xray:PutTelemetryRecords *", "xray:PutTraceSegments *"];
+  const tableReadWrite = [
     ...[
       "GetItem",
       "BatchGetItem",
@@ -237,30 +316,284 @@ describe("least privilege", () => {
       "GenerateDataKey",
       "GenerateDataKeyWithoutPlaintext",
     ].map((action) => `kms:${action} data-key`),
-    "ssm:GetParameter parameter/settlewatch/cn-example/calendar-overrides",
   ];
+  const calendar = "ssm:GetParameter parameter/settlewatch/cn-example/calendar-overrides";
+  /** What a producer of an encrypted queue or topic needs on its key. */
+  const notificationsKeyProducer = ["kms:Decrypt notifications-key", "kms:GenerateDataKey notifications-key"];
 
   it("ingest function: table read/write, the one webhook secret, the one calendar parameter, nothing else", () => {
     expect(grants(synth.api.ingestConfirmations)).toEqual(
-      [...common, "secretsmanager:GetSecretValue webhook-secret"].sort(),
+      [...logs, ...xray, ...tableReadWrite, calendar, "secretsmanager:GetSecretValue webhook-secret"].sort(),
     );
   });
 
-  it("operator function: the same without the webhook secret", () => {
-    expect(grants(synth.api.operatorApi)).toEqual([...common].sort());
+  it("operator function: table, calendar, and creating/subscribing this deployment's merchant email topics", () => {
+    expect(grants(synth.api.operatorApi)).toEqual(
+      [
+        ...logs,
+        ...xray,
+        ...tableReadWrite,
+        calendar,
+        "sns:CreateTopic merchant-email-topics",
+        "sns:Subscribe merchant-email-topics",
+        "sns:TagResource merchant-email-topics",
+        ...notificationsKeyProducer,
+      ].sort(),
+    );
+  });
+
+  it("check function: table read/write and sending to the notice queue; no SNS, no SSM, no tracing", () => {
+    expect(grants(synth.notifications.checkOverdue)).toEqual(
+      [...logs, ...tableReadWrite, "sqs:SendMessage notice-queue", ...notificationsKeyProducer].sort(),
+    );
+  });
+
+  it("notifier: consume the queue, publish to merchant topics, the ops topic and (SMS) phone numbers in its region", () => {
+    expect(grants(synth.notifications.notify)).toEqual(
+      [
+        ...logs,
+        ...tableReadWrite,
+        "sqs:ReceiveMessage notice-queue",
+        "sqs:DeleteMessage notice-queue",
+        "sqs:GetQueueAttributes notice-queue",
+        "sns:Publish merchant-email-topics",
+        "sns:Publish ops-topic",
+        `sns:Publish * if ${JSON.stringify({ StringEquals: { "aws:RequestedRegion": "cn-north-1" } })}`,
+        // Decrypt serves both: receiving from the encrypted queue and publishing to encrypted topics.
+        ...notificationsKeyProducer,
+      ].sort(),
+    );
   });
 
   it("roles can be assumed by Lambda only", () => {
-    const roles = Object.values(resources(api)).filter((r) => r.Type === "AWS::IAM::Role");
-    expect(roles).toHaveLength(2);
-    for (const role of roles) {
-      expect(role.Properties.AssumeRolePolicyDocument).toEqual({
-        Statement: [
-          { Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } },
-        ],
-        Version: "2012-10-17",
-      });
+    for (const [template, count] of [
+      [api, 2],
+      [notifications, 2],
+    ] as const) {
+      const roles = Object.values(resources(template)).filter((r) => r.Type === "AWS::IAM::Role");
+      expect(roles).toHaveLength(count);
+      for (const role of roles) {
+        expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+          Statement: [
+            { Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } },
+          ],
+          Version: "2012-10-17",
+        });
+      }
     }
+  });
+});
+
+describe("notifications stack", () => {
+  const byId = (id: string) => resources(notifications)[id];
+  const notifierTimeout = () => fnProps(synth.notifications.notify).Timeout as number;
+  const encryptedWithNotificationsKey = (id: string) =>
+    expect(JSON.stringify(byId(id)?.Properties.KmsMasterKeyId)).toContain("SettlewatchNotificationsKeyArn");
+
+  it("keeps the logical IDs of the queues and the ops topic pinned", () => {
+    expect(byId(PINNED_LOGICAL_IDS.noticeQueue)?.Type).toBe("AWS::SQS::Queue");
+    expect(byId(PINNED_LOGICAL_IDS.noticeDeadLetterQueue)?.Type).toBe("AWS::SQS::Queue");
+    expect(byId(PINNED_LOGICAL_IDS.opsTopic)?.Type).toBe("AWS::SNS::Topic");
+    notifications.resourceCountIs("AWS::SQS::Queue", 2);
+    notifications.resourceCountIs("AWS::SNS::Topic", 1);
+  });
+
+  it("has a KMS-encrypted notice queue with a redrive policy to an encrypted 14-day dead-letter queue", () => {
+    encryptedWithNotificationsKey(PINNED_LOGICAL_IDS.noticeQueue);
+    encryptedWithNotificationsKey(PINNED_LOGICAL_IDS.noticeDeadLetterQueue);
+    expect(byId(PINNED_LOGICAL_IDS.noticeQueue)?.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeDeadLetterQueue, "Arn"] },
+      maxReceiveCount: deployment.notifier.maxReceiveCount,
+    });
+    expect(byId(PINNED_LOGICAL_IDS.noticeDeadLetterQueue)?.Properties.MessageRetentionPeriod).toBe(
+      14 * 24 * 3600,
+    );
+  });
+
+  it("sets the notice queue's visibility timeout to six times the notifier's timeout", () => {
+    expect(notifierTimeout()).toBe(30);
+    expect(byId(PINNED_LOGICAL_IDS.noticeQueue)?.Properties.VisibilityTimeout).toBe(6 * notifierTimeout());
+  });
+
+  it("refuses anything but TLS on both queues and on the ops topic", () => {
+    const denyPlain = (policyType: string, target: unknown) =>
+      expect(
+        Object.values(resources(notifications)).some(
+          (r) =>
+            r.Type === policyType &&
+            JSON.stringify(r.Properties).includes(JSON.stringify(target)) &&
+            JSON.stringify(r.Properties.PolicyDocument).includes(
+              JSON.stringify({ Bool: { "aws:SecureTransport": "false" } }),
+            ),
+        ),
+        `${policyType} ${JSON.stringify(target)}`,
+      ).toBe(true);
+    denyPlain("AWS::SQS::QueuePolicy", { Ref: PINNED_LOGICAL_IDS.noticeQueue });
+    denyPlain("AWS::SQS::QueuePolicy", { Ref: PINNED_LOGICAL_IDS.noticeDeadLetterQueue });
+    denyPlain("AWS::SNS::TopicPolicy", { Ref: PINNED_LOGICAL_IDS.opsTopic });
+  });
+
+  it("has an encrypted ops topic that this account's CloudWatch alarms may publish to, with the alarm emails subscribed", () => {
+    encryptedWithNotificationsKey(PINNED_LOGICAL_IDS.opsTopic);
+    notifications.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: "CloudWatchAlarmsOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Condition: {
+              ArnLike: {
+                "aws:SourceArn": {
+                  "Fn::Join": [
+                    "",
+                    ["arn:aws-cn:cloudwatch:cn-north-1:", { Ref: "AWS::AccountId" }, ":alarm:*"],
+                  ],
+                },
+              },
+              StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+            },
+          }),
+        ]),
+      },
+    });
+    const subscriptions = Object.values(resources(notifications))
+      .filter((r) => r.Type === "AWS::SNS::Subscription")
+      .map((r) => r.Properties);
+    expect(subscriptions).toEqual(
+      deployment.alarmEmails.map((email) => ({
+        Protocol: "email",
+        Endpoint: email,
+        TopicArn: { Ref: PINNED_LOGICAL_IDS.opsTopic },
+      })),
+    );
+    expect(deployment.alarmEmails.length).toBeGreaterThan(0);
+  });
+
+  it("alarms to the ops topic as soon as one message is in the dead-letter queue", () => {
+    const alarm = resources(notifications)[notificationsId(synth.notifications.deadLetterAlarm)];
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [
+        {
+          Name: "QueueName",
+          Value: { "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeDeadLetterQueue, "QueueName"] },
+        },
+      ],
+      Statistic: "Maximum",
+      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+      OKActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+    });
+  });
+
+  it("alarms when the check fails twice in a row, and at 80% of the SMS monthly spend limit", () => {
+    const check = notificationsId(synth.notifications.checkOverdue.function);
+    expect(
+      resources(notifications)[notificationsId(synth.notifications.checkFailingAlarm)]?.Properties,
+    ).toMatchObject({
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: check } }],
+      Threshold: 1,
+      EvaluationPeriods: 2,
+      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+    });
+    const spend = synth.notifications.smsSpendAlarm;
+    if (!spend)
+      throw new Error("cn-example configures sms.monthlySpendLimitUsd: the spend alarm should exist");
+    expect(resources(notifications)[notificationsId(spend)]?.Properties).toMatchObject({
+      Namespace: "AWS/SNS",
+      MetricName: "SMSMonthToDateSpentUSD",
+      Statistic: "Maximum",
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      Threshold: (deployment.sms.monthlySpendLimitUsd ?? Number.NaN) * 0.8,
+      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+    });
+    notifications.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+  });
+
+  it("runs the check on an EventBridge schedule at the configured rate, without Lambda's async retries", () => {
+    const check = notificationsId(synth.notifications.checkOverdue.function);
+    const rules = Object.values(resources(notifications)).filter((r) => r.Type === "AWS::Events::Rule");
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({
+      ScheduleExpression: `rate(${deployment.checkSchedule.rateMinutes} minutes)`,
+      State: "ENABLED",
+      Targets: [{ Arn: { "Fn::GetAtt": [check, "Arn"] }, Id: "Target0" }],
+    });
+    notifications.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      FunctionName: { "Fn::GetAtt": [check, "Arn"] },
+      Principal: "events.amazonaws.com",
+    });
+    notifications.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: check },
+      MaximumRetryAttempts: 0,
+    });
+    expect(fnProps(synth.notifications.checkOverdue).Timeout).toBe(300);
+  });
+
+  it("feeds the notifier from the queue: batches of 10, partial batch failures, bounded concurrency", () => {
+    const mappings = Object.values(resources(notifications)).filter(
+      (r) => r.Type === "AWS::Lambda::EventSourceMapping",
+    );
+    expect(mappings.map((m) => m.Properties)).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeQueue, "Arn"] },
+        FunctionName: { Ref: notificationsId(synth.notifications.notify.function) },
+        BatchSize: 10,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        ScalingConfig: { MaximumConcurrency: deployment.notifier.maxConcurrency },
+      }),
+    ]);
+  });
+
+  it("gives the check an environment its handler's own config parser accepts, built from the deployment", () => {
+    const env = variables(synth.notifications.checkOverdue);
+    expect(env.NOTICE_QUEUE_URL).toEqual({ Ref: PINNED_LOGICAL_IDS.noticeQueue });
+    const parsed = checkOverdueEnvSchema.parse({
+      ...env,
+      // Known at deploy only: samples of the right shape.
+      TABLE_NAME: "settlewatch-table",
+      NOTICE_QUEUE_URL: "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/notices",
+    });
+    const config = checkConfigFromEnv(parsed);
+    expect(config.escalationHours).toEqual(deployment.escalationHours);
+    expect(config.fileExpectations).toEqual({
+      wechatpay: { expectedBy: "10:00", timeZone: "Asia/Shanghai", daysAfter: 1 },
+      alipay: { expectedBy: "09:00", timeZone: "Asia/Shanghai", daysAfter: 1 },
+    });
+    expect(config.noticeText?.acquirers?.wechatpay).toEqual({
+      names: { en: "WeChat Pay", "zh-CN": "微信支付" },
+      hotline: "95017",
+    });
+    expect(config.noticeText?.acquirers?.unionpay).toEqual({ names: { en: "UnionPay", "zh-CN": "银联" } });
+    expect(config.dueShards).toBe(deployment.dueShards);
+  });
+
+  it("gives the notifier an SNS ARN prefix that passes the handler's schema once the account is known", () => {
+    const env = variables(synth.notifications.notify);
+    expect(env.SNS_TOPIC_ARN_PREFIX).toEqual({
+      "Fn::Join": ["", ["arn:aws-cn:sns:cn-north-1:", { Ref: "AWS::AccountId" }, ":"]],
+    });
+    expect(env).toMatchObject({
+      EMAIL_TOPIC_PREFIX: merchantEmailTopicPrefix(deployment),
+      OPS_TOPIC_ARN: { Ref: PINNED_LOGICAL_IDS.opsTopic },
+      SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd,
+    });
+    const parsed = notifyEnvSchema.parse({
+      ...env,
+      TABLE_NAME: "settlewatch-table",
+      SNS_TOPIC_ARN_PREFIX: "arn:aws-cn:sns:cn-north-1:123456789012:",
+      OPS_TOPIC_ARN: "arn:aws-cn:sns:cn-north-1:123456789012:ops",
+    });
+    expect(parsed.EMAIL_TOPIC_PREFIX).toBe("settlewatch-cn-example");
   });
 });
 
@@ -334,14 +667,17 @@ describe("cdk-nag AwsSolutions", () => {
         "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/POST--v1--confirmations/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/IngestConfirmations/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
+        "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
+        "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",
+        "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",
       ].sort(),
     );
     for (const violation of nag?.suppressedViolations ?? [])
       expect(violation.reason.length).toBeGreaterThan(80);
   });
 
-  it("leaves no error annotation on either stack", () => {
-    expect(Annotations.fromStack(synth.data).findError("*", Match.anyValue())).toEqual([]);
-    expect(Annotations.fromStack(synth.api).findError("*", Match.anyValue())).toEqual([]);
+  it("leaves no error annotation on any stack", () => {
+    for (const stack of [synth.data, synth.api, synth.notifications])
+      expect(Annotations.fromStack(stack).findError("*", Match.anyValue())).toEqual([]);
   });
 });
