@@ -113,7 +113,7 @@ async function wechatBill(path: string, lines: number) {
       "0.00",
       "",
       "",
-      "商品,大杯",
+      "商品大杯", // no comma: csv-parse would take its (very slow) inconsistent-column-count path
       "",
       f,
       "0.60%",
@@ -139,7 +139,7 @@ async function timeOurs(path: string, options: Parameters<typeof readSettlementF
   const start = performance.now();
   let n = 0;
   for await (const record of readSettlementFile(
-    createReadStream(path, { highWaterMark: 256 * 1024 }),
+    createReadStream(path, { highWaterMark: 64 * 1024 }),
     options,
   )) {
     if (record.type !== "summary") n++;
@@ -150,7 +150,7 @@ async function timeOurs(path: string, options: Parameters<typeof readSettlementF
 async function timeCsvParse(path: string) {
   const start = performance.now();
   let n = 0;
-  const parser = createReadStream(path, { highWaterMark: 256 * 1024 }).pipe(
+  const parser = createReadStream(path, { highWaterMark: 64 * 1024 }).pipe(
     parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true }),
   );
   for await (const _ of parser) n++;
@@ -179,12 +179,13 @@ async function throughput(label: string, path: string, options: Parameters<typeo
   );
 }
 
-/** Child mode: parse one file, print JSON with time and peak RSS. */
+/** Child mode: parse one file, print JSON with time, peak RSS, and the RSS before parsing (runtime + modules). */
 async function child(path: string, kind: string) {
   const options = kind === "acquirer" ? { acquirerCsv: [BENCH_MAPPING] } : {};
+  const baselineRssMb = process.resourceUsage().maxRSS / 1024;
   const { ms, records } = await timeOurs(path, options);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ ms, records, peakRssMb }));
+  console.log(JSON.stringify({ ms, records, peakRssMb, baselineRssMb }));
 }
 
 async function main() {
@@ -228,10 +229,11 @@ async function main() {
       ms: number;
       records: number;
       peakRssMb: number;
+      baselineRssMb: number;
     };
     const mb = statSync(path).size / 1024 / 1024;
     console.log(
-      `peak RSS, ${kind} ${big.toLocaleString()} lines (${mb.toFixed(0)} MB): ${result.peakRssMb.toFixed(0)} MB (target ≤ 200 MB), ${result.records} records in ${(result.ms / 1000).toFixed(1)} s = ${(mb / (result.ms / 1000)).toFixed(1)} MB/s`,
+      `peak RSS, ${kind} ${big.toLocaleString()} lines (${mb.toFixed(0)} MB): ${result.peakRssMb.toFixed(0)} MB (target ≤ 200 MB; ${result.baselineRssMb.toFixed(0)} MB of it is node + tsx + modules before parsing), ${result.records} records in ${(result.ms / 1000).toFixed(1)} s = ${(mb / (result.ms / 1000)).toFixed(1)} MB/s`,
     );
   }
 }

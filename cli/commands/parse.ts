@@ -97,7 +97,7 @@ export async function runParse(file: string, options: ParseCommandOptions): Prom
   }
   try {
     const acquirerCsv = options.acquirerConfig ? await loadAcquirerConfig(options.acquirerConfig) : undefined;
-    const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+    const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
     const records = readSettlementFile(stream, {
       format: options.format as SettlementFormat | "auto",
       fileName: basename(file),

@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { chooseZipEntry } from "../../../functions/domain/settlement-files/decoding/containers.js";
+import { readSettlementFile } from "../../../functions/domain/settlement-files/decoding/read-settlement-file.js";
 import {
   AdaptiveTextDecoder,
   decodeText,
@@ -126,5 +127,30 @@ describe("containers", () => {
   it("refuses an empty file", async () => {
     await expect(readAll(Buffer.alloc(0))).rejects.toThrow(/empty file/);
     await expect(readAll("\n\n  \n")).rejects.toThrow(/no text/);
+  });
+});
+
+describe("early stop", () => {
+  it("closes the byte source when the consumer stops reading", async () => {
+    const [header, row] = fixture("wechat/trade-ALL_2025-03-01.csv").toString("utf8").split("\r\n");
+    const big = Buffer.from(`${header}\n${`${row}\n`.repeat(5000)}`);
+    let closed = false;
+    let read = 0;
+    async function* source() {
+      try {
+        for (let i = 0; i < big.length; i += 1024) {
+          read++;
+          yield big.subarray(i, i + 1024);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const record of readSettlementFile(source())) {
+      expect(record.type).toBe("line");
+      break;
+    }
+    expect(closed).toBe(true);
+    expect(read).toBeLessThan(big.length / 1024 / 10); // stopped near the head, not at the end
   });
 });

@@ -16,6 +16,7 @@ import { ControlComparison } from "../text/control.js";
 import { readCsvTable } from "../text/csv-table.js";
 import { datePatternReader } from "../text/dates.js";
 import { columnCountProblem, HeaderIndex, isBlankRecord, splitDelimited } from "../text/delimited.js";
+import { prefetch } from "../text/prefetch.js";
 import { readCurrency, rejected, rejectedBecause, settlementLine, textOrNull } from "../text/records.js";
 import type { AcquirerCsvMapping } from "./acquirer-csv-mapping.js";
 import { builtInAcquirerCsvMappings } from "./known-acquirers.js";
@@ -106,21 +107,10 @@ export const acquirerCsvParser: SettlementFormatParser = {
     options: ParseOptions,
   ): AsyncGenerator<ParserOutput, ParseResult> {
     // Look at the head to choose the mapping, then replay it.
-    const iterator = text[Symbol.asyncIterator]();
-    const taken: string[] = [];
-    let size = 0;
-    let done = false;
-    while (size < HEAD_CHARS) {
-      const next = await iterator.next();
-      if (next.done) {
-        done = true;
-        break;
-      }
-      taken.push(next.value);
-      size += next.value.length;
-    }
-    const mapping = chooseAcquirerMapping(taken.join(""), options);
+    const { head, replay } = await prefetch(text, (chunk) => chunk.length, HEAD_CHARS);
+    const mapping = chooseAcquirerMapping(head.join(""), options);
     if (mapping === null) {
+      await replay.return();
       throw new UnreadableFileError(
         `no acquirer CSV mapping matches this file's header (mappings: ${acquirerMappings(options)
           .map((m) => m.acquirer)
@@ -128,16 +118,7 @@ export const acquirerCsvParser: SettlementFormatParser = {
         1,
       );
     }
-    async function* replay(): AsyncGenerator<string, void, undefined> {
-      yield* taken;
-      if (done) return;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    }
-    return yield* parseWithMapping(replay(), mapping);
+    return yield* parseWithMapping(replay, mapping);
   },
 };
 

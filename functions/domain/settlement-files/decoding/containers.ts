@@ -9,6 +9,7 @@ import { createGunzip } from "node:zlib";
 import iconv from "iconv-lite";
 import yauzl from "yauzl";
 import { UnreadableFileError } from "../settlement-record.js";
+import { prefetch } from "../text/prefetch.js";
 
 export type Container = "gzip" | "zip" | "none";
 
@@ -27,30 +28,8 @@ export async function peekBytes(
   source: AsyncIterable<Uint8Array>,
   n: number,
 ): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
-  const iterator = source[Symbol.asyncIterator]();
-  const taken: Uint8Array[] = [];
-  let size = 0;
-  let done = false;
-  while (size < n) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    taken.push(next.value);
-    size += next.value.length;
-  }
-  const head = Buffer.concat(taken).subarray(0, n);
-  async function* rest(): AsyncGenerator<Uint8Array, void, undefined> {
-    yield* taken;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { head, rest: rest() };
+  const { head, replay } = await prefetch(source, (chunk) => chunk.length, n);
+  return { head: Buffer.concat(head).subarray(0, n), rest: replay };
 }
 
 /** Gunzips a byte stream (multi-member gzip included). A corrupt or truncated gzip is unreadable. */

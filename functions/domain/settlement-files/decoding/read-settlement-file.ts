@@ -15,6 +15,7 @@ import {
   type SettlementFormat,
   UnreadableFileError,
 } from "../settlement-record.js";
+import { prefetch } from "../text/prefetch.js";
 import { containerOf, gunzip, openZipEntry, peekBytes } from "./containers.js";
 import { type DetectedEncoding, decodeText } from "./text-decoding.js";
 
@@ -43,34 +44,24 @@ export interface ReadSettlementFileOptions {
 
 const HEAD_CHARS = 16 * 1024;
 
-/** Takes text chunks until `min` characters are seen; `chunks` replays everything. */
-async function prefetchText(
-  source: AsyncIterable<string>,
-  min: number,
-): Promise<{ head: string; chunks: AsyncIterable<string> }> {
-  const iterator = source[Symbol.asyncIterator]();
-  const taken: string[] = [];
-  let size = 0;
-  let done = false;
-  while (size < min) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    taken.push(next.value);
-    size += next.value.length;
+/**
+ * Bytes are decoded and split into lines 16 KB at a time, whatever size the caller's chunks are
+ * (fs streams give 64 KB, S3 bodies more). A chunk's lines stay alive until its last record is
+ * consumed; with big chunks they outlive V8's young-generation collections and get promoted, and
+ * peak RSS grows with the chunk size (measured: 1M lines, 256 KB chunks 236 MB, 16 KB chunks 105 MB)
+ * although the live heap stays ~10 MB either way.
+ */
+const DECODE_CHUNK = 16 * 1024;
+
+async function* rechunk(
+  source: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const chunk of source) {
+    if (chunk.length <= size) yield chunk;
+    else
+      for (let i = 0; i < chunk.length; i += size) yield chunk.subarray(i, Math.min(chunk.length, i + size));
   }
-  async function* chunks(): AsyncGenerator<string, void, undefined> {
-    yield* taken;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  return { head: taken.join("").replace(/^\uFEFF/, ""), chunks: chunks() };
 }
 
 /**
@@ -103,13 +94,14 @@ export async function* readSettlementFile(
   }
 
   let encoding: DetectedEncoding = "utf-8";
-  const text = decodeText(fileBytes, {
+  const text = decodeText(rechunk(fileBytes, DECODE_CHUNK), {
     ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
     onEncoding: (e) => {
       encoding = e;
     },
   });
-  const { head, chunks } = await prefetchText(text, HEAD_CHARS);
+  const { head: headChunks, replay: chunks } = await prefetch(text, (chunk) => chunk.length, HEAD_CHARS);
+  const head = headChunks.join("").replace(/^\uFEFF/, "");
   if (head.trim() === "")
     throw new UnreadableFileError("the file holds no text (empty or only blank lines)", 1);
 
@@ -129,22 +121,27 @@ export async function* readSettlementFile(
   let rejectedCount = 0;
   const run = parser.parse(chunks, parseOptions);
   let step: IteratorResult<ParserOutput, ParseResult> = await run.next();
-  while (!step.done) {
-    const record = step.value;
-    if (record.type === "line") {
-      lines++;
-      let total = totals[record.currency];
-      if (total === undefined) {
-        total = { creditMinor: 0, debitMinor: 0 };
-        totals[record.currency] = total;
+  try {
+    while (!step.done) {
+      const record = step.value;
+      if (record.type === "line") {
+        lines++;
+        let total = totals[record.currency];
+        if (total === undefined) {
+          total = { creditMinor: 0, debitMinor: 0 };
+          totals[record.currency] = total;
+        }
+        if (record.direction === "credit") total.creditMinor += record.netMinor;
+        else total.debitMinor += record.netMinor;
+      } else {
+        rejectedCount++;
       }
-      if (record.direction === "credit") total.creditMinor += record.netMinor;
-      else total.debitMinor += record.netMinor;
-    } else {
-      rejectedCount++;
+      yield record;
+      step = await run.next();
     }
-    yield record;
-    step = await run.next();
+  } finally {
+    // The consumer stopped early (or a parser threw): close the parser and with it the byte source.
+    if (!step.done) await run.return(undefined as never);
   }
   const result = step.value;
   const summary: ParseSummary = {
