@@ -40,6 +40,42 @@ describe("deployment configuration", () => {
     });
   });
 
+  it("fills in the check and notification defaults", () => {
+    const [deployment] = loadDeployments([valid]);
+    expect(deployment).toMatchObject({
+      checkSchedule: { rateMinutes: 5 },
+      escalationHours: [0, 24, 72],
+      sms: {},
+      notifier: { maxConcurrency: 2, maxReceiveCount: 5 },
+      alarmEmails: [],
+    });
+    expect(deployment?.acquirers[0]?.settlementFile).toBeUndefined();
+  });
+
+  it("takes an acquirer's settlement file time (daysAfter defaults to 1) and contact", () => {
+    const [deployment] = loadDeployments([
+      {
+        ...valid,
+        acquirers: [
+          {
+            id: "wechatpay",
+            name: "WeChat Pay",
+            settlementFile: { expectedBy: "10:00", timeZone: "Asia/Shanghai" },
+            contact: { names: { "zh-CN": "微信支付" }, hotline: "95017" },
+          },
+        ],
+        sms: { senderId: "Settle1", maxPriceUsd: "0.05", monthlySpendLimitUsd: 100 },
+      },
+    ]);
+    expect(deployment?.acquirers[0]).toEqual({
+      id: "wechatpay",
+      name: "WeChat Pay",
+      settlementFile: { expectedBy: "10:00", timeZone: "Asia/Shanghai", daysAfter: 1 },
+      contact: { names: { "zh-CN": "微信支付" }, hotline: "95017" },
+    });
+    expect(deployment?.sms).toEqual({ senderId: "Settle1", maxPriceUsd: "0.05", monthlySpendLimitUsd: 100 });
+  });
+
   it.each([
     ["a region that is not one", { region: "Beijing" }, "region"],
     [
@@ -77,6 +113,49 @@ describe("deployment configuration", () => {
     ["a log retention CloudWatch does not offer", { logRetentionDays: 100 }, "logRetentionDays"],
     ["zero due shards", { dueShards: 0 }, "dueShards"],
     ["an unknown key (typo)", { dueShard: 8 }, "dueShard"],
+    [
+      'a name with a "-merchant" segment (its topics would match another deployment\'s pattern)',
+      { name: "cn-merchant-a" },
+      "-merchant",
+    ],
+    [
+      "a settlement file time that is not HH:MM",
+      {
+        acquirers: [
+          { id: "a", name: "A", settlementFile: { expectedBy: "9:00", timeZone: "Asia/Shanghai" } },
+        ],
+      },
+      "HH:MM",
+    ],
+    [
+      "a settlement file in an unknown zone",
+      {
+        acquirers: [
+          { id: "a", name: "A", settlementFile: { expectedBy: "09:00", timeZone: "China/Beijing" } },
+        ],
+      },
+      "IANA",
+    ],
+    [
+      "a contact name in a language there are no templates for",
+      { acquirers: [{ id: "a", name: "A", contact: { names: { fr: "A" } } }] },
+      "names",
+    ],
+    ["an escalation schedule not starting at 0", { escalationHours: [24, 72] }, "first entry must be 0"],
+    ["an escalation schedule going backwards", { escalationHours: [0, 72, 24] }, "strictly increasing"],
+    ["a check rate of 0 minutes", { checkSchedule: { rateMinutes: 0 } }, "rateMinutes"],
+    ["a sender ID longer than 11 characters", { sms: { senderId: "SettlewatchHK" } }, "senderId"],
+    ["a sender ID of digits only", { sms: { senderId: "12345" } }, "at least one letter"],
+    ["a max SMS price of 0", { sms: { maxPriceUsd: "0" } }, "more than 0"],
+    ["a max SMS price as a number", { sms: { maxPriceUsd: 0.05 } }, "maxPriceUsd"],
+    [
+      "a notifier concurrency below the SQS minimum of 2",
+      { notifier: { maxConcurrency: 1 } },
+      "maxConcurrency",
+    ],
+    ["zero tries before the dead-letter queue", { notifier: { maxReceiveCount: 0 } }, "maxReceiveCount"],
+    ["an alarm email that is not one", { alarmEmails: ["ops"] }, "alarmEmails"],
+    ["an alarm email listed twice", { alarmEmails: ["ops@example.com", "OPS@example.com"] }, "listed twice"],
   ])("rejects %s", (_label, change, expected) => {
     expect(problems([{ ...valid, ...change } as DeploymentInput])).toContain(expected);
   });
