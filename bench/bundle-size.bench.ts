@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import type { ingestConfirmationsEnvSchema } from "../functions/shared/env.js";
+import type { envKeys } from "../functions/shared/env.js";
+import { merchantEmailTopicPrefix } from "../infra/config/deployment-schema.js";
 import { loadDeployments } from "../infra/config/deployments.js";
 import { esbuildOptionsFor, FUNCTION_NODE_OPTIONS } from "../infra/constructs/bundling.js";
 import { REPO_ROOT } from "../infra/constructs/settlewatch-function.js";
@@ -39,13 +40,18 @@ const handlers = [
     entry: join(REPO_ROOT, "functions/handlers/ingest-confirmations.handler.ts"),
   },
   { name: "operator-api", entry: join(REPO_ROOT, "functions/handlers/operator-api.handler.ts") },
+  { name: "check-overdue", entry: join(REPO_ROOT, "functions/handlers/check-overdue.handler.ts") },
+  { name: "notify", entry: join(REPO_ROOT, "functions/handlers/notify.handler.ts") },
 ];
 
-// The handlers parse their environment at init: give them what the stack gives them (ARNs are fakes;
-// nothing is called at init).
+// The handlers parse their environment at init: give them what the stacks give them (ARNs and URLs
+// are fakes; nothing is called at init). One environment serves all: each schema ignores the rest.
 const [deployment] = loadDeployments();
 if (!deployment) throw new Error("no deployment configured");
-const lambdaEnv: Record<keyof ReturnType<typeof ingestConfirmationsEnvSchema.parse>, string> = {
+const account = "111122223333";
+const snsArnPrefix = `arn:aws:sns:${deployment.region}:${account}:`;
+type AnyEnvKey = (typeof envKeys)[keyof typeof envKeys][number];
+const lambdaEnv: Record<AnyEnvKey, string> = {
   TABLE_NAME: "settlewatch-bench",
   DEPLOYMENT: deployment.name,
   DUE_SHARDS: String(deployment.dueShards),
@@ -53,7 +59,17 @@ const lambdaEnv: Record<keyof ReturnType<typeof ingestConfirmationsEnvSchema.par
   CALENDAR_OVERRIDES_PARAMETER: deployment.calendarOverridesParameter,
   POWERTOOLS_SERVICE_NAME: "settlewatch",
   POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
-  WEBHOOK_SECRETS_ID: `arn:aws:secretsmanager:${deployment.region}:111122223333:secret:bench-AbCdEf`,
+  WEBHOOK_SECRETS_ID: `arn:aws:secretsmanager:${deployment.region}:${account}:secret:bench-AbCdEf`,
+  EMAIL_TOPIC_PREFIX: merchantEmailTopicPrefix(deployment),
+  EMAIL_TOPIC_KMS_KEY: `arn:aws:kms:${deployment.region}:${account}:key/00000000-0000-0000-0000-000000000000`,
+  NOTICE_QUEUE_URL: `https://sqs.${deployment.region}.amazonaws.com/${account}/bench-notices`,
+  ESCALATION_HOURS: JSON.stringify(deployment.escalationHours),
+  SETTLEMENT_FILE_EXPECTATIONS: "{}",
+  ACQUIRER_CONTACTS: "{}",
+  SNS_TOPIC_ARN_PREFIX: snsArnPrefix,
+  OPS_TOPIC_ARN: `${snsArnPrefix}bench-ops`,
+  SMS_SENDER_ID: "Settlewatch",
+  SMS_MAX_PRICE_USD: "0.05",
 };
 const childEnv = {
   PATH: process.env.PATH ?? "",
