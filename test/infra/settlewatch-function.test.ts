@@ -2,8 +2,10 @@ import { Stack } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import * as sns from "aws-cdk-lib/aws-sns";
+import * as sqs from "aws-cdk-lib/aws-sqs";
 import { describe, expect, it } from "vitest";
 import {
+  checkOverdueEnvSchema,
   ingestConfirmationsEnvSchema,
   notifyEnvSchema,
   operatorApiEnvSchema,
@@ -122,11 +124,25 @@ describe("SettlewatchFunction environment", () => {
       expect(error).toContain('DUE_SHARDS: Too big: expected number to be <=256 (checked as "123456789012")');
     });
 
-    it("leaves values that name a resource (topic ARN, queue URL) to their bind method", () => {
-      // OPS_TOPIC_ARN is {Ref: topic}: not checkable against startsWith("arn:") before deploy.
-      expect(
-        synthError((stack) => notifier(stack).bindMerchantEmailTopics(emailTopics(stack), "publish")),
-      ).toBe("");
+    it("leaves values that name a resource (queue URL, topic ARN) to their bind method", () => {
+      // NOTICE_QUEUE_URL is {Ref: queue}: z.url() could not accept it before deploy.
+      const error = synthError((stack) => {
+        new SettlewatchFunction(stack, "Check", {
+          entry: "functions/handlers/check-overdue.handler.ts",
+          description: "test",
+          envSchema: checkOverdueEnvSchema,
+          environment: {
+            ...plain,
+            ESCALATION_HOURS: "[0]",
+            SETTLEMENT_FILE_EXPECTATIONS: "{}",
+            ACQUIRER_CONTACTS: "{}",
+          },
+          logRetention: RetentionDays.ONE_WEEK,
+        })
+          .bindTable(table, "RW")
+          .bindQueueSender("NOTICE_QUEUE_URL", new sqs.Queue(stack, "Notices"));
+      });
+      expect(error).toBe("");
     });
 
     it("lets optional variables be left out, and checks them when set", () => {
