@@ -12,11 +12,18 @@ export const DUE_INDEX = {
   sortKey: "gsi1sk",
 } as const;
 
-/** Lookup index: a payment by the merchant's own order number (settlement matching, issue 3). */
+/** Lookup index: payments by the merchant's own order number (settlement matching, second rung). */
 export const ORDER_INDEX = {
   name: "order",
   partitionKey: "gsi2pk",
   sortKey: "gsi2sk",
+} as const;
+
+/** Lookup index: payments by merchant, currency and exact amount, sorted by trade date (third rung). */
+export const AMOUNT_INDEX = {
+  name: "amount",
+  partitionKey: "gsi3pk",
+  sortKey: "gsi3sk",
 } as const;
 
 /** Time-ordered keys never split for heat, so the due index is spread over this many shards. */
@@ -32,7 +39,20 @@ export const keys = {
   /** Sorts by the instant the payment becomes overdue, then by its identity (unique per payment). */
   dueSort: (overdueAt: string, acquirer: string, paymentId: string) =>
     `${overdueAt}#${acquirer}#${paymentId}`,
-  orderLookup: (merchantId: string, orderId: string) => `ORDER#${merchantId}#${orderId}`,
+  /** The order number alone is the partition: a settlement line may not know settlewatch's merchant id. */
+  orderLookup: (orderId: string) => `ORDER#${orderId}`,
+  orderSort: (merchantId: string, acquirer: string, paymentId: string) =>
+    `${merchantId}#${acquirer}#${paymentId}`,
+  amountLookup: (merchantId: string, currency: string, amountMinor: number) =>
+    `AMT#${merchantId}#${currency}#${amountMinor}`,
+  amountSort: (tradeDate: string, acquirer: string, paymentId: string) =>
+    `${tradeDate}#${acquirer}#${paymentId}`,
+  /** A settlement file, keyed by the sha256 of its bytes; its kept lines share the partition. */
+  file: (fileId: string) => ({ pk: `FILE#${fileId}`, sk: "FILE" }),
+  fileLine: (fileId: string, source: number) => ({
+    pk: `FILE#${fileId}`,
+    sk: `LINE#${String(source).padStart(10, "0")}`,
+  }),
   /** OVERDUE payments waiting for their next escalation notice live in these partitions of the same index. */
   escalationShard: (shard: number) => `ESC#${String(shard).padStart(2, "0")}`,
   /** Notices waiting for their send time (quiet hours) live in these partitions of the same index. */
@@ -51,6 +71,8 @@ export const tableDefinition = {
     { AttributeName: DUE_INDEX.sortKey, AttributeType: "S" },
     { AttributeName: ORDER_INDEX.partitionKey, AttributeType: "S" },
     { AttributeName: ORDER_INDEX.sortKey, AttributeType: "S" },
+    { AttributeName: AMOUNT_INDEX.partitionKey, AttributeType: "S" },
+    { AttributeName: AMOUNT_INDEX.sortKey, AttributeType: "S" },
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: "HASH" },
@@ -70,6 +92,14 @@ export const tableDefinition = {
       KeySchema: [
         { AttributeName: ORDER_INDEX.partitionKey, KeyType: "HASH" },
         { AttributeName: ORDER_INDEX.sortKey, KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "KEYS_ONLY" },
+    },
+    {
+      IndexName: AMOUNT_INDEX.name,
+      KeySchema: [
+        { AttributeName: AMOUNT_INDEX.partitionKey, KeyType: "HASH" },
+        { AttributeName: AMOUNT_INDEX.sortKey, KeyType: "RANGE" },
       ],
       Projection: { ProjectionType: "KEYS_ONLY" },
     },

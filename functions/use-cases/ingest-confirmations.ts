@@ -7,6 +7,7 @@ import {
   validateConfirmation,
 } from "../domain/confirmation/confirmation.js";
 import { verifyWebhookSignature } from "../domain/confirmation/webhook-signature.js";
+import { matchPendingLinesForConfirmation, type StoredLine } from "../domain/matching/pending-lines.js";
 import type { DefaultMerchantTerms, MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import {
   confirmationFingerprint,
@@ -22,6 +23,7 @@ import type {
   PaymentRepository,
   WebhookSecretStore,
 } from "./ports.js";
+import type { SettlementStore } from "./settlement-ports.js";
 
 /** The largest batch one request may carry. */
 export const MAX_BATCH_SIZE = 500;
@@ -32,6 +34,8 @@ const WRITE_CONCURRENCY = 16;
 
 export interface IngestConfirmationsDeps {
   payments: PaymentRepository;
+  /** Matches settlement lines that arrived before their confirmation; absent = lines stay kept. */
+  settlement?: SettlementStore | undefined;
   merchants: MerchantRepository;
   secrets: WebhookSecretStore;
   calendars: CalendarProvider;
@@ -213,6 +217,9 @@ async function ingestOne(
   const payment = await buildPayment(confirmation, profile, now, deps);
   const stored = await deps.payments.insert(payment);
   if (stored.outcome === "created") {
+    if (stored.pendingLines?.length && deps.settlement) {
+      await settleEarlyLines(payment, stored.pendingLines, deps.settlement, profile);
+    }
     if (!payment.merchantRegistered)
       deps.metrics.count("UnregisteredMerchantConfirmations", 1, payment.acquirer);
     if (payment.arrival?.calendarCoverage === "weekends-only")
@@ -286,4 +293,23 @@ function outcomeOf(status: "accepted" | "duplicate", index: number, payment: Pay
 
 function describeNonPayment(payment: Payment): string {
   return `${payment.kind} of payment ${payment.originalPaymentId ?? "?"}: recorded; it moves no money to the merchant, so it has no expected arrival`;
+}
+
+/**
+ * Lines of a settlement file that came before this confirmation waited on its key; decide them
+ * now with the same ladder. A write whose condition fails was decided by someone else meanwhile.
+ */
+async function settleEarlyLines(
+  payment: Payment,
+  lines: StoredLine[],
+  store: SettlementStore,
+  profile: MerchantProfile | undefined,
+): Promise<void> {
+  const lookup = await store.lookupFor([]);
+  const matches = await matchPendingLinesForConfirmation(payment, lines, lookup, {
+    terms: { feeRate: profile?.settlement.feeRate ?? null, arrivalMode: "acquirer-file" },
+  });
+  for (const { decision } of matches) {
+    if (decision.update) await store.applyUpdate(decision.update);
+  }
 }

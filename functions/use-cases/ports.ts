@@ -1,10 +1,13 @@
 import type { BusinessCalendar } from "../domain/calendar/business-calendar.js";
+import type { StoredLine } from "../domain/matching/pending-lines.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
 
 /** What the use cases need from storage and the outside world. Adapters implement these. */
 
-export type InsertPaymentResult = { outcome: "created" } | { outcome: "exists"; existing: Payment };
+export type InsertPaymentResult =
+  /** `pendingLines`: settlement lines that came before the confirmation and waited on its key. */
+  { outcome: "created"; pendingLines?: StoredLine[] } | { outcome: "exists"; existing: Payment };
 
 export interface PaymentRepository {
   /** Stores a new payment in one conditional write; an existing one is returned untouched. */
@@ -51,7 +54,12 @@ export type BusinessMetricName =
   | "NoticesScheduled"
   | "NoticesSent"
   | "NoticesFailed"
-  | "SettlementFilesLate";
+  | "SettlementFilesLate"
+  | "SettlementLinesMatched"
+  | "SettlementLinesMismatched"
+  | "SettlementLinesUnmatched"
+  | "SettlementLinesRejected"
+  | "SettlementFileControlMismatch";
 
 export interface BusinessMetrics {
   count(name: BusinessMetricName, value: number, acquirer?: string): void;

@@ -114,7 +114,9 @@ describe("overdue check on DynamoDB Local", () => {
     const { Item } = await table.client.send(
       new GetCommand({ TableName: table.tableName, Key: keys.payment(TEST_ACQUIRER, "p1") }),
     );
-    expect((Item?.noticeHistory as Array<{ level: number }>).map((entry) => entry.level)).toEqual([0, 1, 2]);
+    expect(
+      (Item?.noticeHistory as Array<{ level: number }> | undefined)?.map((entry) => entry.level),
+    ).toEqual([0, 1, 2]);
     expect(Item?.[DUE_INDEX.partitionKey]).toBeUndefined();
   });
 

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import { dueShardOf, type Payment } from "../../domain/payment/payment.js";
-import { DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
+import { AMOUNT_INDEX, DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
 
 type PaymentItem = Record<string, unknown>;
@@ -16,24 +17,61 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
   ) {}
 
   async insert(payment: Payment): Promise<InsertPaymentResult> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const existing = await this.tryPut(payment, "attribute_not_exists(pk)", {});
+      if (existing === undefined) return { outcome: "created" };
+      if (existing.entity === "payment") return { outcome: "exists", existing: fromItem(existing) };
+      // Settlement lines arrived before this confirmation and wait on its key: take their place,
+      // on condition that no further line joined them meanwhile.
+      const held = Array.isArray(existing.pendingLineKeys) ? existing.pendingLineKeys.length : 0;
+      const replaced = await this.tryPut(
+        payment,
+        "#entity = :placeholder AND size(pendingLineKeys) = :held",
+        {
+          names: { "#entity": "entity" },
+          values: { ":placeholder": "pending-lines", ":held": held },
+        },
+      );
+      if (replaced === undefined) {
+        return { outcome: "created", pendingLines: (existing.pendingLines ?? []) as StoredLine[] };
+      }
+    }
+    throw new Error(
+      `payment ${payment.acquirer}/${payment.paymentId}: its key kept changing while it was stored`,
+    );
+  }
+
+  /** Puts the payment on a condition; returns nothing when written, else the item that is there. */
+  private async tryPut(
+    payment: Payment,
+    condition: string,
+    extra: { names?: Record<string, string>; values?: Record<string, unknown> },
+  ): Promise<Record<string, unknown> | undefined> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: toItem(payment, this.dueShards),
-          ConditionExpression: "attribute_not_exists(pk)",
+          ConditionExpression: condition,
+          ...(extra.names ? { ExpressionAttributeNames: extra.names } : {}),
+          ...(extra.values ? { ExpressionAttributeValues: extra.values } : {}),
           // The stored item comes back with the failure, so a duplicate costs no second read.
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      return { outcome: "created" };
+      return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = error.Item
-        ? fromItem(unmarshallLoose(error.Item))
-        : await this.get(payment.acquirer, payment.paymentId);
-      if (!existing) throw error;
-      return { outcome: "exists", existing };
+      if (error.Item) return unmarshallLoose(error.Item);
+      const { Item } = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.payment(payment.acquirer, payment.paymentId),
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) throw error;
+      return Item;
     }
   }
 
@@ -45,7 +83,7 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
         ConsistentRead: true,
       }),
     );
-    return Item ? fromItem(Item) : undefined;
+    return Item && Item.entity === "payment" ? fromItem(Item) : undefined;
   }
 }
 
@@ -63,8 +101,20 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
     item[DUE_INDEX.sortKey] = keys.dueSort(arrival.overdueAt, payment.acquirer, payment.paymentId);
   }
   if (payment.orderId) {
-    item[ORDER_INDEX.partitionKey] = keys.orderLookup(payment.merchantId, payment.orderId);
-    item[ORDER_INDEX.sortKey] = `${payment.acquirer}#${payment.paymentId}`;
+    item[ORDER_INDEX.partitionKey] = keys.orderLookup(payment.orderId);
+    item[ORDER_INDEX.sortKey] = keys.orderSort(payment.merchantId, payment.acquirer, payment.paymentId);
+  }
+  if (payment.kind === "payment") {
+    item[AMOUNT_INDEX.partitionKey] = keys.amountLookup(
+      payment.merchantId,
+      payment.currency,
+      payment.amountMinor,
+    );
+    item[AMOUNT_INDEX.sortKey] = keys.amountSort(
+      arrival?.tradeDate ?? payment.confirmedAtUtc.slice(0, 10),
+      payment.acquirer,
+      payment.paymentId,
+    );
   }
   return item;
 }

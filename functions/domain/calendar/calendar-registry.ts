@@ -1,4 +1,4 @@
-import { bundledCalendarSource, hasBundledCalendar } from "./bundled-calendars.js";
+import { bundledCalendarRegions, bundledCalendarSource, hasBundledCalendar } from "./bundled-calendars.js";
 import {
   type BusinessCalendar,
   type CalendarYearSource,
@@ -13,9 +13,8 @@ export class UnknownCalendarRegionError extends Error {
   override name = "UnknownCalendarRegionError";
   constructor(readonly region: string) {
     super(
-      `no business calendar for region ${JSON.stringify(region)}: CN is bundled from chinese-days, other ISO 3166 ` +
-        "countries and subdivisions (e.g. HK, SG, US, US-NY, GB-SCT) from date-holidays; anything else needs a " +
-        "calendar override for that region",
+      `no business calendar for region ${JSON.stringify(region)}: calendars are bundled for ` +
+        `${bundledCalendarRegions().join(", ")}; any other region needs a calendar override for that region`,
     );
   }
 }

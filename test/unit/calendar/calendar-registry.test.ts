@@ -34,6 +34,9 @@ describe("createCalendarRegistry", () => {
       expect((error as UnknownCalendarRegionError).name).toBe("UnknownCalendarRegionError");
       expect((error as UnknownCalendarRegionError).region).toBe("ZZ");
       expect((error as Error).message).toMatch(/^no business calendar for region "ZZ": /);
+      // It names what is bundled (the generated list, not "any country date-holidays knows").
+      expect((error as Error).message).toContain("calendars are bundled for AE, AU, ");
+      expect((error as Error).message).toContain("any other region needs a calendar override");
     }
   });
 

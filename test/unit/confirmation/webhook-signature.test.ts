@@ -11,7 +11,7 @@ const body = '{"acquirer":"acme-pay","paymentId":"p1"}';
 const now = 1_790_000_000;
 
 describe("webhook signature (Stripe style)", () => {
-  it("computes HMAC-SHA256 over `${t}.${rawBody}` in hex", () => {
+  it('computes HMAC-SHA256 over "<t>.<raw body>" in hex', () => {
     // Reference value computed independently with:
     // printf '%s' '1790000000.{"acquirer":"acme-pay","paymentId":"p1"}' | openssl dgst -sha256 -hmac whsec_unit_test_secret_1234
     expect(computeSignature(secret, now, body)).toBe(

@@ -1,0 +1,61 @@
+import type { ReasonCount } from "../domain/matching/file-report.js";
+import type { PaymentLookup } from "../domain/matching/payment-lookup.js";
+import type { MatchablePayment, PaymentUpdate } from "../domain/matching/payment-state.js";
+import type { StoredLine } from "../domain/matching/pending-lines.js";
+import type { CurrencyTotals, SettlementLine } from "../domain/settlement-files/settlement-record.js";
+
+export interface FileCounts {
+  read: number;
+  matched: number;
+  /** Subset of matched: OVERDUE → SETTLED_LATE. */
+  settledLate: number;
+  mismatched: number;
+  unmatched: number;
+  rejected: number;
+}
+
+/** A settlement file as stored: identity, progress (for resume) and, once done, its report. */
+export interface StoredFile {
+  /** sha256 of the file's bytes: the same file delivered twice is one file. */
+  fileId: string;
+  acquirer: string;
+  fileName: string | null;
+  status: "PROCESSING" | "DONE" | "FAILED";
+  receivedAt: string;
+  updatedAt: string;
+  /** Records (lines and rejected records, in file order) already decided and counted in `counts`. */
+  checkpoint: number;
+  counts: FileCounts;
+  topReasons: ReasonCount[];
+  format?: string | undefined;
+  control?: "ok" | "mismatch" | "absent" | undefined;
+  controlDetail?: string | undefined;
+  totals?: CurrencyTotals | undefined;
+  fileDay?: string | undefined;
+  error?: string | undefined;
+}
+
+/** A line that did not simply match, kept with its reason (and its content, to look at or match later). */
+export interface KeptLine {
+  source: number;
+  outcome: "mismatched" | "unmatched" | "rejected";
+  reasonCode: string;
+  reason: string;
+  line?: SettlementLine | undefined;
+  payment?: { acquirer: string; paymentId: string } | undefined;
+}
+
+export interface SettlementStore {
+  /** A payment lookup for a window of lines; `byReference` answers from one batched read. */
+  lookupFor(references: ReadonlyArray<{ acquirer: string; reference: string }>): Promise<PaymentLookup>;
+  getPayment(acquirer: string, paymentId: string): Promise<MatchablePayment | undefined>;
+  /** Applies one decision's conditional write; false when the payment moved since it was read. */
+  applyUpdate(update: PaymentUpdate): Promise<boolean>;
+  /** Keeps a line whose payment has not been confirmed yet where the confirmation will meet it. */
+  holdForConfirmation(stored: StoredLine & { lineKey: string }, reference: string): Promise<void>;
+  keepLine(fileId: string, kept: KeptLine): Promise<void>;
+  beginFile(file: StoredFile): Promise<{ created: boolean; existing?: StoredFile }>;
+  saveProgress(fileId: string, progress: Partial<StoredFile>): Promise<void>;
+  getFile(fileId: string): Promise<StoredFile | undefined>;
+  keptLines(fileId: string, limit?: number): Promise<KeptLine[]>;
+}
