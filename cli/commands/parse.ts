@@ -95,6 +95,12 @@ export async function runParse(file: string, options: ParseCommandOptions): Prom
     console.error(`settlewatch parse: unknown --format ${options.format} (auto, ${formats.join(", ")})`);
     return 2;
   }
+  // `settlewatch parse --json big.csv | head`: stop reading once the reader of stdout is gone.
+  let stdoutClosed = false;
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") stdoutClosed = true;
+  };
+  process.stdout.on("error", onStdoutError);
   try {
     const acquirerCsv = options.acquirerConfig ? await loadAcquirerConfig(options.acquirerConfig) : undefined;
     const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
@@ -110,6 +116,7 @@ export async function runParse(file: string, options: ParseCommandOptions): Prom
     let summary: ParseSummary | null = null;
     let buffer = "";
     for await (const record of records) {
+      if (stdoutClosed) return 0;
       if (options.json) {
         buffer += `${JSON.stringify(record)}\n`;
         if (buffer.length >= 64 * 1024) {
@@ -155,6 +162,8 @@ export async function runParse(file: string, options: ParseCommandOptions): Prom
       return 2;
     }
     throw error;
+  } finally {
+    process.stdout.off("error", onStdoutError);
   }
 }
 
