@@ -3,6 +3,7 @@ import { JavaMissingError } from "../local/dynamodb-local.js";
 import { CliError } from "./api-client.js";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerConfirmationCommands } from "./commands/confirmations.js";
+import { registerIngestCommand } from "./commands/ingest.js";
 import { registerMerchantCommands } from "./commands/merchants.js";
 import { registerParseCommand } from "./commands/parse.js";
 import { registerPaymentCommands } from "./commands/payments.js";
@@ -21,6 +22,7 @@ registerConfirmationCommands(program);
 registerCheckCommand(program);
 registerSimulateCommand(program);
 registerParseCommand(program);
+registerIngestCommand(program);
 
 try {
   await program.parseAsync(process.argv);

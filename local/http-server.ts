@@ -25,13 +25,22 @@ export async function startHttpServer(options: {
   host: string;
   port: number;
   route: (request: HttpRequest) => Promise<HttpResponse>;
+  /** Routes that read the body as a stream themselves (file uploads); undefined = not this one. */
+  streamRoute?: (incoming: IncomingMessage, url: URL) => Promise<HttpResponse> | undefined;
   logger: LocalLogger;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (incoming, outgoing) => {
     let response: HttpResponse;
     try {
-      const body = await readBody(incoming, MAX_BODY_BYTES);
       const url = new URL(incoming.url ?? "/", "http://local");
+      const streamed = options.streamRoute?.(incoming, url);
+      if (streamed) {
+        response = await streamed;
+        outgoing.writeHead(response.statusCode, response.headers);
+        outgoing.end(response.body);
+        return;
+      }
+      const body = await readBody(incoming, MAX_BODY_BYTES);
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(incoming.headers)) {
         headers[name] = Array.isArray(value) ? value.join(",") : value;

@@ -8,6 +8,7 @@ import {
 import { defaultMerchantTermsSchema } from "../functions/domain/merchant/merchant-profile.js";
 import { escalationScheduleSchema } from "../functions/domain/notification/escalation.js";
 import { settlementFileExpectationSchema } from "../functions/domain/overdue/settlement-file-expectation.js";
+import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { acquirerContactsSchema } from "../functions/shared/check-config.js";
 
 /** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
@@ -34,6 +35,19 @@ export const localConfigSchema = z.strictObject({
   /** Per acquirer: when its settlement file for a day is expected (payments wait for it, not merchants). */
   settlementFiles: z.record(z.string(), settlementFileExpectationSchema).default({}),
   acquirerContacts: acquirerContactsSchema.default({}),
+  /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
+  acquirerCsv: z
+    .array(z.unknown())
+    .default([])
+    .transform((value, ctx) => {
+      if (value.length === 0) return [];
+      try {
+        return parseAcquirerCsvMappings(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `acquirerCsv: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type LocalConfig = Omit<z.infer<typeof localConfigSchema>, "webhookSecrets"> & {

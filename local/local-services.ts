@@ -8,25 +8,31 @@ import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merch
 import { DynamoDbNoticeStore } from "../functions/adapters/dynamodb/notice-store.js";
 import { DynamoDbOverdueStore } from "../functions/adapters/dynamodb/overdue-store.js";
 import { DynamoDbPaymentRepository } from "../functions/adapters/dynamodb/payment-repository.js";
+import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
+import type { OperatorDeps } from "../functions/http/routes.js";
 import {
   type DeliverNoticeDeps,
   type DeliveryOutcome,
   deliverNotice,
 } from "../functions/use-cases/deliver-notice.js";
 import type { IngestConfirmationsDeps } from "../functions/use-cases/ingest-confirmations.js";
+import type { IngestSettlementFileDeps } from "../functions/use-cases/ingest-settlement-file.js";
 import { type BusinessMetrics, type Clock, noMetrics, systemClock } from "../functions/use-cases/ports.js";
 import {
   type OverdueCheckDeps,
   type OverdueCheckReport,
   runOverdueCheck,
+  scheduleArrivedNotices,
 } from "../functions/use-cases/run-overdue-check.js";
 import type { LocalConfig } from "./local-config.js";
 
 export interface LocalServices {
   ingest: IngestConfirmationsDeps;
+  operator: OperatorDeps;
+  settlement: IngestSettlementFileDeps;
   check: OverdueCheckDeps;
   deliver: DeliverNoticeDeps;
   outbox: OutboxNoticeSender;
@@ -59,8 +65,10 @@ export function localServices(
     options.print,
     () => sendingClock.now(),
   );
+  const settlementStore = new DynamoDbSettlementStore(db, config.tableName);
   const ingest: IngestConfirmationsDeps = {
     payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards),
+    settlement: settlementStore,
     merchants,
     secrets: new StaticWebhookSecretStore(config.webhookSecrets),
     calendars: new OverridableCalendarProvider(async () =>
@@ -86,8 +94,34 @@ export function localServices(
     },
   };
   const deliver: DeliverNoticeDeps = { notices, merchants, sender: outbox, clock, metrics };
+  const deliverQueued = async (at: Clock) => {
+    const deliveries: DeliveryOutcome[] = [];
+    sendingClock = at;
+    try {
+      for (const message of queue.drain())
+        deliveries.push(await deliverNotice(message, { ...deliver, clock: at }));
+    } finally {
+      sendingClock = clock;
+    }
+    return deliveries;
+  };
+  const settlement: IngestSettlementFileDeps = {
+    store: settlementStore,
+    merchants,
+    fileDays: check.fileDays,
+    clock,
+    metrics,
+    acquirerCsv: config.acquirerCsv,
+    // Late payments that have now arrived: one short notice per merchant, sent at once.
+    onSettledLate: async (payments) => {
+      await scheduleArrivedNotices(payments, check);
+      await deliverQueued(clock);
+    },
+  };
   return {
     ingest,
+    operator: { ...ingest, settlementFiles: settlementStore },
+    settlement,
     check,
     deliver,
     outbox,

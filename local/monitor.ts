@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import type { HttpRequest } from "../functions/http/http-types.js";
 import { json } from "../functions/http/http-types.js";
@@ -7,6 +8,7 @@ import { localDynamoDbClient, type RunningDynamoDbLocal, startDynamoDbLocal } fr
 import { type LocalLogger, startHttpServer } from "./http-server.js";
 import type { LocalConfig } from "./local-config.js";
 import { type LocalServices, localServices } from "./local-services.js";
+import { handleSettlementUpload } from "./settlement-upload.js";
 import { ensureTable } from "./table-setup.js";
 
 export interface LocalMonitor {
@@ -71,9 +73,14 @@ export async function startLocalMonitor(
         }
         return json(200, await runCheck(asOf ? new Date(asOf) : undefined));
       }
-      return await routeOperatorRequest(request, services.ingest);
+      return await routeOperatorRequest(request, services.operator);
     };
-    const http = await startHttpServer({ host: config.host, port: config.port, route, logger });
+    const inboxDir = join(config.dataDir, "inbox");
+    const streamRoute = (incoming: IncomingMessage, url: URL) =>
+      incoming.method === "POST" && url.pathname === "/v1/settlement-files"
+        ? handleSettlementUpload(incoming, url, inboxDir, services.settlement)
+        : undefined;
+    const http = await startHttpServer({ host: config.host, port: config.port, route, streamRoute, logger });
     let timer: NodeJS.Timeout | undefined;
     if (options.runChecks) {
       timer = setInterval(() => {

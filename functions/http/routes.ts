@@ -3,6 +3,8 @@ import { InvalidJsonError, NotFoundError } from "../use-cases/errors.js";
 import { type IngestConfirmationsDeps, ingestConfirmations } from "../use-cases/ingest-confirmations.js";
 import { getMerchant, type MerchantDeps, registerMerchant } from "../use-cases/merchants.js";
 import { getPayment } from "../use-cases/payments.js";
+import { getSettlementFileReport } from "../use-cases/settlement-file-report.js";
+import type { SettlementStore } from "../use-cases/settlement-ports.js";
 import { type HttpRequest, type HttpResponse, json } from "./http-types.js";
 
 /** Status of a single confirmation's outcome; a batch always answers 200 with one result per item. */
@@ -27,7 +29,11 @@ export async function postConfirmations(
   return json(200, { counts, results: result.results });
 }
 
-export type OperatorDeps = MerchantDeps & Pick<IngestConfirmationsDeps, "payments">;
+export type OperatorDeps = MerchantDeps &
+  Pick<IngestConfirmationsDeps, "payments"> & {
+    /** Settlement-file reports; absent in deployments without settlement files. */
+    settlementFiles?: Pick<SettlementStore, "getFile" | "keptLines"> | undefined;
+  };
 
 interface Route {
   method: string;
@@ -53,6 +59,11 @@ const operatorRoutes: Route[] = [
     method: "GET",
     pattern: new RegExp(`^/v1/merchants/${segment}$`),
     run: async ([merchantId], _request, deps) => json(200, await getMerchant(merchantId as string, deps)),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/v1/settlement-files/${segment}$`),
+    run: async ([fileId], _request, deps) => json(200, await getSettlementFileReport(fileId as string, deps)),
   },
   {
     method: "GET",
