@@ -5,7 +5,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { escalationScheduleSchema } from "../domain/notification/escalation.js";
 import type { AcquirerContact } from "../domain/notification/notice-text.js";
 import { settlementFileExpectationSchema } from "../domain/overdue/settlement-file-expectation.js";

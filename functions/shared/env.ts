@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Environment of each Lambda, as zod schemas. Handlers parse process.env with them at init; the CDK

@@ -1,5 +1,5 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
-import { z } from "zod";
+import * as z from "zod";
 import { acquirerIdSchema } from "../../functions/domain/confirmation/confirmation.js";
 import { defaultMerchantTermsSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import {

@@ -73,19 +73,43 @@ describe("overdue check on DynamoDB Local", () => {
     expect(outbox.sent[0]?.text).toMatch(/[\u4e00-\u9fff]/);
   });
 
-  it("is exactly-once under a retried and under two concurrent checks", async () => {
+  it("never notifies a payment twice under a retried check", async () => {
     await confirm([confirmation({ paymentId: "p1" }), confirmation({ paymentId: "p2" })]);
+    clock.set("2026-10-08T12:00:00.000Z");
+    const first = checkDeps(table, clock);
+    expect((await runOverdueCheck(first.check)).noticesScheduled).toBe(1);
+    // The same run again (a retry after a timeout): the same decision, so the same notice id.
+    const retried = await runOverdueCheck(first.check);
+    expect(retried).toMatchObject({ markedOverdue: 0, noticesScheduled: 0 });
+    // A redelivered queue message: claimed once, sent once.
+    const queued = first.queue.drain();
+    await first.queue.enqueue([...queued, ...queued]);
+    const outcomes = await first.drain();
+    expect(outcomes.filter((outcome) => outcome === "sent")).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === "already-sent")).toHaveLength(1);
+  });
+
+  it("never notifies a payment twice under two concurrent checks", async () => {
+    await confirm([
+      confirmation({ paymentId: "p1" }),
+      confirmation({ paymentId: "p2" }),
+      confirmation({ paymentId: "p3" }),
+    ]);
     clock.set("2026-10-08T12:00:00.000Z");
     const first = checkDeps(table, clock);
     const second = checkDeps(table, clock);
     const [a, b] = await Promise.all([runOverdueCheck(first.check), runOverdueCheck(second.check)]);
-    expect(a.markedOverdue + b.markedOverdue).toBe(2);
-    const retried = await runOverdueCheck(first.check);
-    expect(retried.noticesScheduled).toBe(0);
-    // Both queues may hold the message (a redelivery); it is sent once.
-    const outcomes = [...(await first.drain()), ...(await second.drain())];
-    expect(outcomes.filter((outcome) => outcome === "sent")).toHaveLength(1);
-    expect(first.outbox.sent.length + second.outbox.sent.length).toBe(1);
+    // Each payment is moved by exactly one of them (a conditional write) and notified by that one only.
+    expect(a.markedOverdue + b.markedOverdue).toBe(3);
+    await first.drain();
+    await second.drain();
+    const sent = [...first.outbox.sent, ...second.outbox.sent];
+    const named: string[] = [];
+    for (const notice of sent) {
+      const record = await first.check.notices.get(notice.noticeId, notice.channel);
+      named.push(...(record?.payments.map((payment) => payment.paymentId) ?? []));
+    }
+    expect(named.sort()).toEqual(["p1", "p2", "p3"]);
   });
 
   it("re-notifies on the escalation schedule (24 h, 72 h), never on every check", async () => {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isSettlementCurrency } from "../money/currency.js";
 
 /** The greatest clock skew accepted on `confirmedAt`: a confirmation cannot come from the future. */

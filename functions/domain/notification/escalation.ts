@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { NoticeKind } from "./notice-id.js";
 
 const MS_PER_HOUR = 3_600_000;

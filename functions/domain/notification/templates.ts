@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { MerchantContact } from "../merchant/merchant-profile.js";
 
 // Notice texts are data: fixed text with {variables}, rendered by substitution only, because

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** One header name, or several alternatives (first present wins), matched after trimming, case-insensitively. */
 const headerName = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
