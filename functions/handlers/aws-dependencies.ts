@@ -4,6 +4,7 @@ import { ssmCalendarOverrides } from "../adapters/calendars/ssm-calendar-overrid
 import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
 import { DynamoDbPaymentRepository } from "../adapters/dynamodb/payment-repository.js";
+import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
 import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-profile.js";
 import type { OperatorApiEnv } from "../shared/env.js";
@@ -18,9 +19,12 @@ export function awsDependencies(
   >,
 ) {
   const db = documentClient(new DynamoDBClient({}));
+  const settlementStore = new DynamoDbSettlementStore(db, env.TABLE_NAME);
   return {
     payments: new DynamoDbPaymentRepository(db, env.TABLE_NAME, env.DUE_SHARDS),
     merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
+    settlement: settlementStore,
+    settlementFiles: settlementStore,
     calendars: new OverridableCalendarProvider(ssmCalendarOverrides(env.CALENDAR_OVERRIDES_PARAMETER)),
     clock: systemClock,
     metrics: new EmfBusinessMetrics(metrics),

@@ -78,10 +78,23 @@ export const notifyEnvSchema = z.object({
 });
 export type NotifyEnv = z.infer<typeof notifyEnvSchema>;
 
+export const ingestSettlementFileEnvSchema = z.object({
+  ...commonEnv,
+  /** The bucket settlement files are dropped into, under `incoming/<acquirer>/[<YYYY-MM-DD>/]<name>`. */
+  SETTLEMENT_BUCKET: z.string().min(3),
+  /** JSON array of acquirer CSV column mappings (see acquirer-csv-mapping.ts). */
+  ACQUIRER_CSV_MAPPINGS: jsonText.default("[]"),
+  NOTICE_QUEUE_URL: z.url(),
+});
+export type IngestSettlementFileEnv = z.infer<typeof ingestSettlementFileEnvSchema>;
+
 /** The variable names each function needs; the CDK function construct must set every one. */
 export const envKeys = {
   ingestConfirmations: Object.keys(ingestConfirmationsEnvSchema.shape) as Array<keyof IngestConfirmationsEnv>,
   operatorApi: Object.keys(operatorApiEnvSchema.shape) as Array<keyof OperatorApiEnv>,
   checkOverdue: Object.keys(checkOverdueEnvSchema.shape) as Array<keyof CheckOverdueEnv>,
   notify: Object.keys(notifyEnvSchema.shape) as Array<keyof NotifyEnv>,
+  ingestSettlementFile: Object.keys(ingestSettlementFileEnvSchema.shape) as Array<
+    keyof IngestSettlementFileEnv
+  >,
 } as const;

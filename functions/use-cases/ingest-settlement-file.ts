@@ -57,6 +57,8 @@ export interface IngestSettlementFileDeps {
   matchWindow?: { daysBefore: number; daysAfter: number } | undefined;
   /** Stop (as if the run died) after this many records; tests use it to prove resume. */
   stopAfterRecords?: number | undefined;
+  /** Epoch ms: stop at a window boundary after this; the next delivery resumes from the checkpoint. */
+  deadline?: number | undefined;
 }
 
 export interface SettlementFileResult {
@@ -183,7 +185,12 @@ export async function ingestSettlementFile(
         await flush();
         throw new IngestInterruptedError(`stopped after ${ordinal} records`);
       }
-      if (window.length >= windowSize) await flush();
+      if (window.length >= windowSize) {
+        await flush();
+        if (deps.deadline !== undefined && Date.now() > deps.deadline) {
+          throw new IngestInterruptedError(`out of time after ${ordinal} records; the next delivery resumes`);
+        }
+      }
     }
     await flush();
   } catch (error) {

@@ -59,7 +59,8 @@ export type BusinessMetricName =
   | "SettlementLinesMismatched"
   | "SettlementLinesUnmatched"
   | "SettlementLinesRejected"
-  | "SettlementFileControlMismatch";
+  | "SettlementFileControlMismatch"
+  | "SettlementFilesUnreadable";
 
 export interface BusinessMetrics {
   count(name: BusinessMetricName, value: number, acquirer?: string): void;

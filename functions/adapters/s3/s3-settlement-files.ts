@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+
+/** Where a dropped file says who sent it: `incoming/<acquirer>/[<YYYY-MM-DD>/]<file name>`. */
+export interface SettlementObjectKey {
+  acquirer: string;
+  fileDay?: string | undefined;
+  fileName: string;
+}
+
+export class SettlementKeyError extends Error {
+  override name = "SettlementKeyError";
+}
+
+/** Reads the acquirer (and optionally the file's day) from an S3 key; the message says the expected layout. */
+export function parseSettlementObjectKey(rawKey: string): SettlementObjectKey {
+  // S3 event keys are URL-encoded with '+' for spaces.
+  const key = decodeURIComponent(rawKey.replace(/\+/g, " "));
+  const parts = key.split("/");
+  const [prefix, acquirer, ...rest] = parts;
+  const fileName = rest.at(-1);
+  if (
+    prefix !== "incoming" ||
+    !acquirer ||
+    !/^[a-z0-9-]{1,32}$/.test(acquirer) ||
+    !fileName ||
+    rest.length > 2
+  ) {
+    throw new SettlementKeyError(
+      `object key "${key}" is not incoming/<acquirer>/[<YYYY-MM-DD>/]<file name> (acquirer: lower-case letters, digits, '-')`,
+    );
+  }
+  const day = rest.length === 2 ? rest[0] : undefined;
+  if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+    throw new SettlementKeyError(
+      `object key "${key}": the folder after the acquirer must be a day, YYYY-MM-DD`,
+    );
+  }
+  return { acquirer, fileDay: day, fileName };
+}
+
+/** Streams an S3 object (the same version every time it is opened, so a resumed read sees the same bytes). */
+export function openObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  versionId?: string,
+): () => AsyncIterable<Uint8Array> {
+  return () => ({
+    async *[Symbol.asyncIterator]() {
+      const { Body } = await s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+      );
+      if (!Body) return;
+      for await (const chunk of Body as AsyncIterable<Uint8Array>) yield chunk;
+    },
+  });
+}
+
+/** sha256 of a stream, read once: the file's identity, whatever its key or how often it is delivered. */
+export async function sha256Of(bytes: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of bytes) hash.update(chunk);
+  return hash.digest("hex");
+}
