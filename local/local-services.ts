@@ -113,9 +113,9 @@ export function localServices(
     metrics,
     acquirerCsv: config.acquirerCsv,
     // Late payments that have now arrived: one short notice per merchant, sent at once.
-    onSettledLate: async (payments) => {
-      await scheduleArrivedNotices(payments, check);
-      await deliverQueued(clock);
+    onSettledLate: async (payments, at) => {
+      await scheduleArrivedNotices(payments, { ...check, clock: at });
+      await deliverQueued(at);
     },
   };
   return {

@@ -1,4 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { UnreadableFileError } from "../functions/domain/settlement-files/settlement-record.js";
 import { ValidationError } from "../functions/use-cases/errors.js";
 import type { ConfirmationOutcome } from "../functions/use-cases/ingest-confirmations.js";
 import { storeConfirmations } from "../functions/use-cases/ingest-confirmations.js";
@@ -6,6 +10,7 @@ import { registerMerchant } from "../functions/use-cases/merchants.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "./dynamodb-local.js";
 import type { LocalConfig } from "./local-config.js";
 import { localServices } from "./local-services.js";
+import { ingestInboxFile, storeInInbox } from "./settlement-upload.js";
 import { ensureTable } from "./table-setup.js";
 
 export interface SimulationInput {
@@ -56,13 +61,16 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
     if (Number.isNaN(at)) throw new SimulationInputError(`--as-of ${value}: not an RFC 3339 instant`);
     return new Date(at);
   });
-  if (input.settlementFiles.length > 0) {
-    throw new SimulationInputError(
-      "--settlement: settlement-file ingestion is not available in this version yet",
-    );
-  }
   const merchants = await readMerchants(input.merchantsFile);
   const confirmations = await readJsonLines(input.confirmationsFile);
+  const acquirers = new Set(
+    confirmations
+      .map((entry) => (entry.value as { acquirer?: unknown } | null)?.acquirer)
+      .filter((acquirer): acquirer is string => typeof acquirer === "string"),
+  );
+  const settlements = input.settlementFiles.map((spec) =>
+    parseSettlementSpec(spec, acquirers.size === 1 ? [...acquirers][0] : undefined),
+  );
 
   const dynamo = await startDynamoDbLocal();
   const client = localDynamoDbClient(dynamo.endpoint);
@@ -99,9 +107,36 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
     const multiple = instants.length > 1;
     const notifications: SimulationOutput["notifications"] = [];
     const opsAlerts: SimulationOutput["opsAlerts"] = [];
+    const inbox = await mkdtemp(join(tmpdir(), "settlewatch-simulate-"));
+    let unmatchedLines = 0;
+    const pending = [...settlements];
     for (const instant of instants) {
       const before = services.outbox.sent.length;
-      await services.checkAndNotify({ now: () => new Date(instant.getTime()) });
+      const at = { now: () => new Date(instant.getTime()) };
+      // Settlement files arrive before the first check at or after their instant.
+      for (const settlement of pending.filter((s) => (s.at?.getTime() ?? 0) <= instant.getTime())) {
+        pending.splice(pending.indexOf(settlement), 1);
+        let stored: { fileId: string; path: string };
+        try {
+          stored = await storeInInbox(createReadStream(settlement.file), inbox);
+        } catch (error) {
+          throw new SimulationInputError(`--settlement ${settlement.file}: ${(error as Error).message}`);
+        }
+        try {
+          const result = await ingestInboxFile(
+            stored,
+            { acquirer: settlement.acquirer, fileName: basename(settlement.file) },
+            { ...services.settlement, clock: at },
+          );
+          unmatchedLines += result.file.counts.unmatched;
+        } catch (error) {
+          if (error instanceof UnreadableFileError) {
+            throw new SimulationInputError(`--settlement ${settlement.file}: ${error.message}`);
+          }
+          throw error;
+        }
+      }
+      await services.checkAndNotify(at);
       for (const sent of services.outbox.sent.slice(before)) {
         const notice = await services.check.notices.get(sent.noticeId, sent.channel);
         if (sent.channel === "ops") {
@@ -144,7 +179,7 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
       notifications,
       opsAlerts,
       rejectedConfirmations,
-      unmatchedLines: 0,
+      unmatchedLines,
     };
   } finally {
     client.destroy();
@@ -183,4 +218,29 @@ async function readJsonLines(file: string): Promise<Array<{ line: number; value:
     }
   }
   return entries;
+}
+
+interface SettlementSpec {
+  acquirer: string;
+  file: string;
+  at?: Date | undefined;
+}
+
+/** `[ACQUIRER=]FILE[@INSTANT]`: whose file, and from which check on it has arrived (default: the first). */
+function parseSettlementSpec(spec: string, onlyAcquirer: string | undefined): SettlementSpec {
+  const match = /^(?:([a-z0-9-]{1,32})=)?(.+?)(?:@(\d{4}-\d{2}-\d{2}T[^@]+))?$/.exec(spec);
+  const file = match?.[2];
+  if (!match || !file)
+    throw new SimulationInputError(`--settlement ${spec}: expected [ACQUIRER=]FILE[@INSTANT]`);
+  const acquirer = match[1] ?? onlyAcquirer;
+  if (!acquirer) {
+    throw new SimulationInputError(
+      `--settlement ${spec}: the confirmations name several acquirers; write ACQUIRER=${file}`,
+    );
+  }
+  const at = match[3] ? new Date(match[3]) : undefined;
+  if (at && Number.isNaN(at.getTime())) {
+    throw new SimulationInputError(`--settlement ${spec}: ${match[3]} is not an RFC 3339 instant`);
+  }
+  return { acquirer, file, at };
 }

@@ -13,7 +13,12 @@ export function registerSimulateCommand(program: Command): void {
     )
     .requiredOption("--merchants <file>", "JSON array of merchant profiles")
     .requiredOption("--confirmations <file>", "confirmations, one JSON object per line")
-    .option("--settlement <file>", "a settlement file (repeatable)", collect, [])
+    .option(
+      "--settlement <[acquirer=]file[@instant]>",
+      "a settlement file, arriving before the first check at or after the instant (repeatable)",
+      collect,
+      [],
+    )
     .requiredOption("--as-of <instant>", "run the check at this instant (repeatable, in order)", collect, [])
     .option("--json", "print JSON (the default; kept for scripts)")
     .option("-c, --config <file>", "local config (escalation, settlement-file times, acquirer contacts)")

@@ -50,7 +50,7 @@ export interface IngestSettlementFileDeps {
   metrics: BusinessMetrics;
   acquirerCsv?: readonly AcquirerCsvMapping[] | undefined;
   /** Told which payments a file settled late, to send each merchant one "arrived" notice. */
-  onSettledLate?: ((payments: Payment[]) => Promise<unknown>) | undefined;
+  onSettledLate?: ((payments: Payment[], clock: Clock) => Promise<unknown>) | undefined;
   windowSize?: number | undefined;
   concurrency?: number | undefined;
   /** Days of trade dates the amount-window rung considers around a line's value date. */
@@ -236,7 +236,7 @@ export async function ingestSettlementFile(
     deps.metrics.count(metric, counts[outcome] - start.counts[outcome], input.acquirer);
   }
   if (summary.control === "mismatch") deps.metrics.count("SettlementFileControlMismatch", 1, input.acquirer);
-  if (settledLate.length > 0) await deps.onSettledLate?.(settledLate);
+  if (settledLate.length > 0) await deps.onSettledLate?.(settledLate, deps.clock);
   return { file: { ...start, ...done } as StoredFile, duplicate: false, resumed };
 }
 

@@ -140,4 +140,62 @@ describe("settlewatch simulate", () => {
     expect("code" in failure ? failure.code : 0).toBe(2);
     expect(failure.stderr).toContain("line 2: not valid JSON");
   });
+
+  it("applies a settlement file between checks: the late payment settles and the merchant gets one 'arrived' notice", async () => {
+    const config = join(dir, "config.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        acquirerCsv: [
+          {
+            acquirer: "wx",
+            columns: {
+              reference: "txn_id",
+              gross: "gross",
+              fee: "fee",
+              net: "net",
+              currency: "currency",
+              valueDate: "day",
+              kind: "type",
+            },
+            kindValues: { PAY: "payment" },
+          },
+        ],
+      }),
+    );
+    const settlement = join(dir, "wx.csv");
+    writeFileSync(
+      settlement,
+      "txn_id,gross,fee,net,currency,day,type\nwx-1,128.50,0.77,127.73,CNY,2026-10-09,PAY\nwx-404,1.00,0.01,0.99,CNY,2026-10-09,PAY\n",
+    );
+    const { stdout } = await run("node", [
+      "bin/settlewatch.js",
+      "simulate",
+      "--merchants",
+      merchants,
+      "--confirmations",
+      confirmations,
+      "--config",
+      config,
+      "--settlement",
+      `wx=${settlement}@2026-10-09T10:00:00Z`,
+      "--as-of",
+      "2026-10-08T12:00:00Z",
+      "--as-of",
+      "2026-10-09T12:00:00Z",
+    ]);
+    const output = JSON.parse(stdout);
+    const status = Object.fromEntries(
+      output.payments.map((p: { paymentId: string; status: string }) => [p.paymentId, p.status]),
+    );
+    expect(status).toMatchObject({ "wx-1": "SETTLED_LATE", "wx-2": "OVERDUE" });
+    expect(output.unmatchedLines).toBe(1);
+    const m1 = output.notifications.filter((n: { merchantId: string }) => n.merchantId === "m-001");
+    expect(m1.map((n: { at: string; paymentIds: string[] }) => [n.at, n.paymentIds])).toEqual([
+      ["2026-10-08T12:00:00.000Z", ["wx-1", "wx-2"]],
+      ["2026-10-09T12:00:00.000Z", ["wx-1"]],
+      ["2026-10-09T12:00:00.000Z", ["wx-2"]],
+    ]);
+    expect(m1[1].text).toContain("到账通知");
+  });
 });

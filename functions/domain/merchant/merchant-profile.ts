@@ -23,7 +23,8 @@ export const settlementTermsSchema = z.strictObject({
     .string()
     .regex(/^(0|1)(\.\d{1,6})?$/, 'expected a decimal string between 0 and 1, e.g. "0.006"')
     .refine((value) => Number(value) <= 1, "a fee rate cannot exceed 1")
-    .default("0"),
+    // Absent = not known: settlement matching then skips the fee check (and says so) instead of assuming 0.
+    .optional(),
 });
 export type SettlementTerms = z.infer<typeof settlementTermsSchema>;
 
