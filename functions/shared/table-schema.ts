@@ -58,6 +58,26 @@ export const keys = {
   /** Notices waiting for their send time (quiet hours) live in these partitions of the same index. */
   outboxShard: (shard: number) => `OUTBOX#${String(shard).padStart(2, "0")}`,
   notice: (noticeId: string, channel: string) => ({ pk: `NOTICE#${noticeId}`, sk: `CHANNEL#${channel}` }),
+  /** A payout batch (leg 2); its members (payments tied to it in bank-credit mode) share the partition. */
+  batch: (batchKey: string) => ({ pk: `BATCH#${batchKey}`, sk: "BATCH" }),
+  batchMember: (batchKey: string, acquirer: string, paymentId: string) => ({
+    pk: `BATCH#${batchKey}`,
+    sk: `PAY#${acquirer}#${paymentId}`,
+  }),
+  /** A batch by its acquirer-given reference (several acquirers may use the same one). */
+  batchReference: (batchReference: string, batchKey: string) => ({
+    pk: `BATCHREF#${batchReference}`,
+    sk: `BATCH#${batchKey}`,
+  }),
+  /** Sparse use of the amount index for batches whose payout account is known: the window rung of leg 2. */
+  batchAmountLookup: (account: string, currency: string, netMinor: number) =>
+    `BATCHAMT#${account}#${currency}#${netMinor}`,
+  batchAmountSort: (valueDate: string, batchKey: string) => `${valueDate}#${batchKey}`,
+  /** A bank credit that found no batch yet (it came before the acquirer's file), by currency and date. */
+  heldCredit: (currency: string, valueDate: string, creditKey: string) => ({
+    pk: `HELDCREDIT#${currency}`,
+    sk: `${valueDate}#${creditKey}`,
+  }),
   /** One item per acquirer and day whose settlement file has been received. */
   fileDay: (acquirer: string, day: string) => ({ pk: `FILEDAY#${acquirer}`, sk: day }),
 } as const;

@@ -1,13 +1,27 @@
 import pMap from "p-map";
-import { type ReasonCount, SettlementFileReport } from "../domain/matching/file-report.js";
-import { settlementLineKey } from "../domain/matching/line-identity.js";
+import {
+  type ReasonCount,
+  type ReportableDecision,
+  SettlementFileReport,
+} from "../domain/matching/file-report.js";
+import { dateWindow, settlementLineKey } from "../domain/matching/line-identity.js";
 import type { MatchDecision, MerchantMatchTerms } from "../domain/matching/match-decision.js";
 import { matchSettlementLine } from "../domain/matching/match-ladder.js";
 import type { PaymentLookup } from "../domain/matching/payment-lookup.js";
+import type { PaymentIdentity } from "../domain/matching/payment-state.js";
+import {
+  type BankCreditDecision,
+  collectPayoutBatches,
+  matchBankCredit,
+  type PayoutBatch,
+  settleBatchPayments,
+} from "../domain/matching/payout-batches.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { Payment } from "../domain/payment/payment.js";
 import type { AcquirerCsvMapping } from "../domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { readSettlementFile } from "../domain/settlement-files/decoding/read-settlement-file.js";
+import type { SettlementFormatParser } from "../domain/settlement-files/format-parser.js";
+import { settlementFormatParsers } from "../domain/settlement-files/format-registry.js";
 import type {
   ParseSummary,
   RejectedRecord,
@@ -15,7 +29,7 @@ import type {
   SettlementLine,
 } from "../domain/settlement-files/settlement-record.js";
 import type { BusinessMetrics, Clock, FileDayLedger, MerchantRepository } from "./ports.js";
-import type { FileCounts, KeptLine, SettlementStore, StoredFile } from "./settlement-ports.js";
+import type { FileCounts, HeldCredit, KeptLine, SettlementStore, StoredFile } from "./settlement-ports.js";
 
 /** Bank statements are leg 2 (payout → bank account); everything else is an acquirer's file (leg 1). */
 const BANK_FORMATS: ReadonlySet<string> = new Set(["camt053", "camt054", "mt940", "mt942", "bai2"]);
@@ -29,6 +43,12 @@ const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_MATCH_WINDOW = { daysBefore: 14, daysAfter: 1 } as const;
 /** A decision whose condition failed is re-read and re-decided; a payment moving this often is a bug. */
 const MAX_ATTEMPTS = 4;
+/** Batch value dates a bank credit's window rung accepts around the credit's value date, ± days. */
+const CREDIT_WINDOW_DAYS = 2;
+/** A held credit (it came before the acquirer's file) is retried against batches dated within ± this. */
+const HELD_CREDIT_DAYS = 7;
+/** Reference candidates searched per bank credit, at most. */
+const MAX_REFERENCE_CANDIDATES = 24;
 
 export interface IngestSettlementFileInput {
   /** sha256 (hex) of the file's bytes. */
@@ -75,8 +95,22 @@ export class IngestInterruptedError extends Error {
 }
 
 type Decided =
-  | { kind: "decision"; decision: MatchDecision; line: SettlementLine; settledLate?: Payment | undefined }
+  | {
+      kind: "decision";
+      decision: ReportableDecision;
+      line: SettlementLine;
+      /** Payments this line moved OVERDUE → SETTLED_LATE (several for a bank credit). */
+      settledLate: Payment[];
+    }
   | { kind: "rejected"; record: RejectedRecord };
+
+/** What one run needs beyond the deps: the merchant terms (cached) and the file being read. */
+interface RunContext {
+  input: IngestSettlementFileInput;
+  deps: IngestSettlementFileDeps;
+  termsOf: (merchantId: string) => Promise<MerchantMatchTerms>;
+  profileOf: (merchantId: string) => Promise<MerchantProfile | undefined>;
+}
 
 /**
  * Reads a settlement file as a stream, matches every line and accounts for every record: each ends
@@ -111,16 +145,37 @@ export async function ingestSettlementFile(
   const windowSize = deps.windowSize ?? DEFAULT_WINDOW;
   const report = new SettlementFileReport();
   const profiles = new Map<string, Promise<MerchantProfile | undefined>>();
-  const termsOf = async (merchantId: string): Promise<MerchantMatchTerms> => {
+  const profileOf = (merchantId: string): Promise<MerchantProfile | undefined> => {
     let profile = profiles.get(merchantId);
     if (!profile) {
       profile = deps.merchants.get(merchantId);
       profiles.set(merchantId, profile);
     }
-    const found = await profile;
-    // Without a profile the fee rate is unknown: the fee check is skipped (and says so), not run against 0.
-    return { feeRate: found?.settlement.feeRate ?? null, arrivalMode: "acquirer-file" };
+    return profile;
   };
+  const termsOf = async (merchantId: string): Promise<MerchantMatchTerms> => {
+    const found = await profileOf(merchantId);
+    // Without a profile the fee rate is unknown: the fee check is skipped (and says so), not run against 0.
+    return {
+      feeRate: found?.settlement.feeRate ?? null,
+      arrivalMode: found?.settlement.arrivalMode ?? "acquirer-file",
+    };
+  };
+  const context: RunContext = { input, deps, termsOf, profileOf };
+  // The reader picks the parser; wrapping them tells us which one before the first record.
+  let format: SettlementFormat | undefined;
+  const parsers: SettlementFormatParser[] = settlementFormatParsers.map((parser) => ({
+    format: parser.format,
+    sniff: (head, options) => parser.sniff(head, options),
+    parse: (text, options) => {
+      format = parser.format;
+      return parser.parse(text, options);
+    },
+  }));
+  const isBank = () => format !== undefined && BANK_FORMATS.has(format);
+  // Leg 2: an acquirer file's payout batches, totalled over every line (also those before a
+  // resume checkpoint), one small aggregate per batch - never the lines themselves.
+  const batches = new BatchAggregate(input.acquirer);
 
   let ordinal = 0;
   let latestValueDate: string | undefined;
@@ -132,7 +187,7 @@ export async function ingestSettlementFile(
 
   const flush = async () => {
     if (window.length === 0) return;
-    const decided = await decideWindow(window, input, deps, termsOf);
+    const decided = await decideWindow(window, context, isBank());
     for (const entry of decided) {
       if (entry.kind === "rejected") {
         report.addRejected(entry.record);
@@ -146,7 +201,7 @@ export async function ingestSettlementFile(
       }
       report.addLine(entry.line);
       report.addDecision(entry.decision);
-      if (entry.settledLate) settledLate.push(entry.settledLate);
+      settledLate.push(...entry.settledLate);
     }
     ordinal += window.length;
     window = [];
@@ -166,6 +221,7 @@ export async function ingestSettlementFile(
       ...(input.format ? { format: input.format } : {}),
       ...(input.fileName ? { fileName: input.fileName } : {}),
       ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
+      parsers,
     })) {
       if (record.type === "summary") {
         summary = record;
@@ -174,6 +230,7 @@ export async function ingestSettlementFile(
       if (record.type === "line" && (!latestValueDate || record.valueDate > latestValueDate)) {
         latestValueDate = record.valueDate;
       }
+      if (record.type === "line" && !isBank()) batches.add(record);
       // Records up to the checkpoint were decided and counted by an earlier run.
       if (ordinal + window.length < start.checkpoint) {
         ordinal += 1;
@@ -211,6 +268,10 @@ export async function ingestSettlementFile(
       `file ${input.fileId}: report counts ${linesCounted} lines / ${counts.rejected} rejected, the reader ${summary.lines} / ${summary.rejected}`,
     );
   }
+  if (!BANK_FORMATS.has(summary.format)) {
+    // Written before the file is DONE: a run that dies here is resumed and writes them again.
+    settledLate.push(...(await storeBatches(batches.batches(), context)));
+  }
   const fileDay = input.fileDay ?? latestValueDate;
   const done: Partial<StoredFile> = {
     status: "DONE",
@@ -242,21 +303,26 @@ export async function ingestSettlementFile(
 
 async function decideWindow(
   records: ReadonlyArray<SettlementLine | RejectedRecord>,
-  input: IngestSettlementFileInput,
-  deps: IngestSettlementFileDeps,
-  termsOf: (merchantId: string) => Promise<MerchantMatchTerms>,
+  context: RunContext,
+  bank: boolean,
 ): Promise<Decided[]> {
-  const references = records.flatMap((record) =>
-    record.type === "line" && record.reference
-      ? [{ acquirer: input.acquirer, reference: record.reference }]
-      : [],
-  );
+  const { input, deps } = context;
+  const references = bank
+    ? []
+    : records.flatMap((record) =>
+        record.type === "line" && record.reference
+          ? [{ acquirer: input.acquirer, reference: record.reference }]
+          : [],
+      );
   const lookup = await deps.store.lookupFor(references);
   return await pMap(
     records,
     async (record): Promise<Decided> => {
       if (record.type === "rejected") return { kind: "rejected", record };
-      return await decideLine(record, input, deps, lookup, termsOf);
+      if (bank && record.kind === "payout" && record.direction === "credit") {
+        return await decideBankCredit(record, context);
+      }
+      return await decideLine(record, context, lookup);
     },
     { concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
   );
@@ -264,11 +330,10 @@ async function decideWindow(
 
 async function decideLine(
   line: SettlementLine,
-  input: IngestSettlementFileInput,
-  deps: IngestSettlementFileDeps,
+  context: RunContext,
   batchedLookup: PaymentLookup,
-  termsOf: (merchantId: string) => Promise<MerchantMatchTerms>,
 ): Promise<Decided> {
+  const { input, deps, termsOf } = context;
   const lineKey = settlementLineKey(line, input.acquirer);
   let lookup = batchedLookup;
   for (let attempt = 1; ; attempt += 1) {
@@ -276,8 +341,9 @@ async function decideLine(
       terms: termsOf,
       lineKey,
       window: deps.matchWindow ?? DEFAULT_MATCH_WINDOW,
+      isBatchCredited: async (batchKey) => (await deps.store.getBatch(batchKey))?.creditedBy !== undefined,
     });
-    let settledLate: Payment | undefined;
+    const settledLate: Payment[] = [];
     if (decision.update) {
       const applied = await deps.store.applyUpdate(decision.update);
       if (!applied) {
@@ -288,11 +354,239 @@ async function decideLine(
         continue;
       }
       if (decision.transition?.to === "SETTLED_LATE" && decision.payment) {
-        settledLate = await deps.store.getPayment(decision.payment.acquirer, decision.payment.paymentId);
+        const late = await deps.store.getPayment(decision.payment.acquirer, decision.payment.paymentId);
+        if (late) settledLate.push(late);
       }
     }
+    const late = await joinBatch(line, decision, deps);
+    if (late) settledLate.push(late);
     await keep(line, decision, lineKey, input, deps);
     return { kind: "decision", decision, line, settledLate };
+  }
+}
+
+/**
+ * Bank-credit mode: a payment tied to its batch is listed under the batch so the bank credit finds
+ * it. The membership is written after the tie and the batch is read after the membership; the
+ * credit marks the batch before listing its members - so whichever comes second sees the other,
+ * and a credit that raced this line still settles the payment (here, conditionally).
+ */
+async function joinBatch(
+  line: SettlementLine,
+  decision: MatchDecision,
+  deps: IngestSettlementFileDeps,
+): Promise<Payment | undefined> {
+  const tied = decision.reasonCode === "awaiting-bank-credit" || decision.reasonCode === "replay";
+  if (line.kind !== "payment" || decision.outcome !== "matched" || !tied) return undefined;
+  if (!decision.batchKey || !decision.payment) return undefined;
+  await deps.store.addBatchMember(decision.batchKey, decision.payment);
+  const batch = await deps.store.getBatch(decision.batchKey);
+  if (batch?.creditedBy === undefined) return undefined;
+  const settled = await settleMember(batch.batchKey, decision.payment, deps);
+  return settled?.late;
+}
+
+/** Leg 2: one bank credit → its payout batch → the batch's payments; kept with its reason unless matched. */
+async function decideBankCredit(line: SettlementLine, context: RunContext): Promise<Decided> {
+  const { input, deps } = context;
+  const creditKey = settlementLineKey(line, `bank:${line.merchantId ?? "?"}`);
+  const credited = await creditBatch(line, creditKey, deps);
+  const { decision } = credited;
+  if (decision.outcome !== "matched") {
+    await deps.store.keepLine(input.fileId, {
+      source: line.source,
+      outcome: decision.outcome,
+      reasonCode: decision.reasonCode,
+      reason: decision.reason,
+      line,
+    });
+    // Its batch may not be known yet (the acquirer's file comes later): retried when it is.
+    if (decision.reasonCode === "no-batch") {
+      await deps.store.holdCredit({ creditKey, fileId: input.fileId, line });
+    }
+  }
+  return { kind: "decision", decision, line, settledLate: credited.settledLate };
+}
+
+/**
+ * Matches a bank credit against the stored batches, marks the batch credited (once: a replay of
+ * the same credit passes, another credit is a "credited-twice" mismatch) and settles its payments.
+ * A replay settles them again, which finishes what a run that died half way left undone.
+ */
+async function creditBatch(
+  line: SettlementLine,
+  creditKey: string,
+  deps: IngestSettlementFileDeps,
+): Promise<{ decision: BankCreditDecision; settledLate: Payment[] }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const candidates = await candidateBatches(line, deps.store);
+    const decision = matchBankCredit(line, candidates, { creditKey, windowDays: CREDIT_WINDOW_DAYS });
+    if (decision.batchUpdate && !(await deps.store.markBatchCredited(decision.batchUpdate))) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`bank line ${line.source}: batch kept moving`);
+      continue; // another credit took the batch meanwhile: decide again (a second credit is a mismatch)
+    }
+    if (decision.outcome !== "matched" || !decision.batch) return { decision, settledLate: [] };
+    const settled = await settleBatch(decision.batch.batchKey, deps);
+    const reason = `${decision.reason}; ${settled.count} payment(s) settled by this credit${settled.late.length > 0 ? `, ${settled.late.length} of them late` : ""}`;
+    return { decision: { ...decision, reason }, settledLate: settled.late };
+  }
+}
+
+/** Batches the credit may confirm: those whose reference it mentions, and those of its account and amount near its date. */
+async function candidateBatches(line: SettlementLine, store: SettlementStore): Promise<PayoutBatch[]> {
+  const found = new Map<string, PayoutBatch>();
+  for (const batch of await store.batchesByReference(referenceCandidates(line)))
+    found.set(batch.batchKey, batch);
+  const range = dateWindow(line.valueDate, CREDIT_WINDOW_DAYS, CREDIT_WINDOW_DAYS);
+  if (line.merchantId !== null && range) {
+    const byAmount = await store.batchesByAmount({
+      account: line.merchantId,
+      currency: line.currency,
+      netMinor: line.netMinor,
+      ...range,
+    });
+    for (const batch of byAmount) found.set(batch.batchKey, batch);
+  }
+  return [...found.values()];
+}
+
+/**
+ * Strings of the credit that may be a batch reference: each reference field whole, and the words
+ * of its remittance text (split on spaces and separators, trailing punctuation dropped, 6+
+ * characters). matchBankCredit then decides exactly which batch the credit mentions.
+ */
+export function referenceCandidates(
+  line: Pick<SettlementLine, "batchReference" | "merchantReference" | "reference">,
+): string[] {
+  const found = new Set<string>();
+  for (const text of [line.batchReference, line.merchantReference, line.reference]) {
+    if (text === null || text.trim() === "") continue;
+    found.add(text.trim());
+    for (const word of text.split(/[\s,;:/()"'<>|]+/)) {
+      const trimmed = word.replace(/^[.\-_#]+|[.\-_#]+$/g, "");
+      if (trimmed.length >= 6) found.add(trimmed);
+    }
+  }
+  return [...found].slice(0, MAX_REFERENCE_CANDIDATES);
+}
+
+/** Settles every payment listed under a credited batch, page by page, with bounded concurrency. */
+async function settleBatch(
+  batchKey: string,
+  deps: IngestSettlementFileDeps,
+): Promise<{ count: number; late: Payment[] }> {
+  const late: Payment[] = [];
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.batchMembers(batchKey, cursor);
+    const settled = await pMap(page.members, (member) => settleMember(batchKey, member, deps), {
+      concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
+    });
+    for (const result of settled) {
+      if (!result) continue;
+      count += 1;
+      if (result.late) late.push(result.late);
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return { count, late };
+}
+
+/** One payment of a credited batch: PENDING → SETTLED, OVERDUE → SETTLED_LATE, conditionally; undefined when nothing moved. */
+async function settleMember(
+  batchKey: string,
+  member: PaymentIdentity,
+  deps: IngestSettlementFileDeps,
+): Promise<{ late?: Payment | undefined } | undefined> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const payment = await deps.store.getPayment(member.acquirer, member.paymentId);
+    if (!payment) return undefined;
+    const [settle] = settleBatchPayments({ batchKey }, [payment]).settled;
+    if (!settle) return undefined; // already settled (a replay), closed, or tied to another batch
+    if (!(await deps.store.applyUpdate(settle.update))) continue; // it moved: read again
+    if (settle.transition.to !== "SETTLED_LATE") return {};
+    return { late: await deps.store.getPayment(member.acquirer, member.paymentId) };
+  }
+  throw new Error(
+    `payment ${member.acquirer}/${member.paymentId} kept moving while batch ${batchKey} settled`,
+  );
+}
+
+/**
+ * Writes an acquirer file's payout batches (with the merchant's payout account, for the window
+ * rung) and retries the bank credits held because they came before this file. Returns the
+ * payments those credits settled late.
+ */
+async function storeBatches(batches: readonly PayoutBatch[], context: RunContext): Promise<Payment[]> {
+  const { deps } = context;
+  const late: Payment[] = [];
+  for (const batch of batches) {
+    const profile = batch.merchantId === null ? undefined : await context.profileOf(batch.merchantId);
+    const account = profile?.settlement.payoutAccount ?? null;
+    await deps.store.putBatch({ ...batch, account });
+    const range = dateWindow(batch.valueDate, HELD_CREDIT_DAYS, HELD_CREDIT_DAYS);
+    if (!range) continue;
+    for (const held of await deps.store.heldCredits(batch.currency, range.from, range.to)) {
+      late.push(...(await retryHeldCredit(held, deps)));
+    }
+  }
+  return late;
+}
+
+async function retryHeldCredit(held: HeldCredit, deps: IngestSettlementFileDeps): Promise<Payment[]> {
+  const { decision, settledLate } = await creditBatch(held.line, held.creditKey, deps);
+  // Matched now (or already, by an earlier retry): no longer held. Its bank file's report keeps
+  // the "no-batch" it had when read; the batch item records which credit paid it.
+  if (decision.outcome === "matched") await deps.store.releaseCredit(held);
+  return settledLate;
+}
+
+/**
+ * Per-batch totals of an acquirer file, folded line by line with {@link collectPayoutBatches}:
+ * bounded by the number of batches, not of lines.
+ */
+class BatchAggregate {
+  private readonly totals = new Map<
+    string,
+    { batch: PayoutBatch; payoutDate: string | null; lineDate: string | null }
+  >();
+
+  constructor(private readonly acquirer: string) {}
+
+  add(line: SettlementLine): void {
+    const [part] = collectPayoutBatches([line], this.acquirer);
+    if (!part) return;
+    const payout = line.kind === "payout";
+    const entry = this.totals.get(part.batchKey);
+    if (!entry) {
+      this.totals.set(part.batchKey, {
+        batch: part,
+        payoutDate: payout ? part.valueDate : null,
+        lineDate: payout ? null : part.valueDate,
+      });
+      return;
+    }
+    const { batch } = entry;
+    if (part.declaredNetMinor !== null) {
+      batch.declaredNetMinor = (batch.declaredNetMinor ?? 0) + part.declaredNetMinor;
+    }
+    batch.computedNetMinor += part.computedNetMinor;
+    batch.lineCount += part.lineCount;
+    if (payout && (entry.payoutDate === null || part.valueDate > entry.payoutDate)) {
+      entry.payoutDate = part.valueDate;
+    }
+    if (!payout && (entry.lineDate === null || part.valueDate > entry.lineDate)) {
+      entry.lineDate = part.valueDate;
+    }
+  }
+
+  batches(): PayoutBatch[] {
+    return [...this.totals.values()].map(({ batch, payoutDate, lineDate }) => ({
+      ...batch,
+      netTotalMinor: batch.declaredNetMinor ?? batch.computedNetMinor,
+      valueDate: payoutDate ?? lineDate ?? batch.valueDate,
+    }));
   }
 }
 

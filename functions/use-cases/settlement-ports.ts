@@ -1,6 +1,7 @@
 import type { ReasonCount } from "../domain/matching/file-report.js";
 import type { PaymentLookup } from "../domain/matching/payment-lookup.js";
-import type { MatchablePayment, PaymentUpdate } from "../domain/matching/payment-state.js";
+import type { MatchablePayment, PaymentIdentity, PaymentUpdate } from "../domain/matching/payment-state.js";
+import type { BatchUpdate, PayoutBatch } from "../domain/matching/payout-batches.js";
 import type { StoredLine } from "../domain/matching/pending-lines.js";
 import type { CurrencyTotals, SettlementLine } from "../domain/settlement-files/settlement-record.js";
 
@@ -45,6 +46,14 @@ export interface KeptLine {
   payment?: { acquirer: string; paymentId: string } | undefined;
 }
 
+/** A bank credit that found no payout batch yet: retried when an acquirer file writes its batch. */
+export interface HeldCredit {
+  creditKey: string;
+  /** The bank file it was read from, and its line there (kept as unmatched "no-batch"). */
+  fileId: string;
+  line: SettlementLine;
+}
+
 export interface SettlementStore {
   /** A payment lookup for a window of lines; `byReference` answers from one batched read. */
   lookupFor(references: ReadonlyArray<{ acquirer: string; reference: string }>): Promise<PaymentLookup>;
@@ -58,4 +67,30 @@ export interface SettlementStore {
   saveProgress(fileId: string, progress: Partial<StoredFile>): Promise<void>;
   getFile(fileId: string): Promise<StoredFile | undefined>;
   keptLines(fileId: string, limit?: number): Promise<KeptLine[]>;
+  /** Writes (or rewrites, idempotently) a payout batch and its lookup keys; never touches `creditedBy`. */
+  putBatch(batch: PayoutBatch): Promise<void>;
+  getBatch(batchKey: string): Promise<PayoutBatch | undefined>;
+  /** Batches whose acquirer-given reference is one of `references`. */
+  batchesByReference(references: readonly string[]): Promise<PayoutBatch[]>;
+  /** Batches paid to `account` in `currency` for exactly `netMinor`, value date within [from, to]. */
+  batchesByAmount(query: {
+    account: string;
+    currency: string;
+    netMinor: number;
+    from: string;
+    to: string;
+  }): Promise<PayoutBatch[]>;
+  /** Marks a batch credited by one bank line; true also when this same line already did (a replay). */
+  markBatchCredited(update: BatchUpdate): Promise<boolean>;
+  /** Records that a payment waits for its batch's bank credit (idempotent). */
+  addBatchMember(batchKey: string, payment: PaymentIdentity): Promise<void>;
+  /** The payments tied to a batch, one page at a time. */
+  batchMembers(
+    batchKey: string,
+    cursor?: string,
+  ): Promise<{ members: PaymentIdentity[]; cursor?: string | undefined }>;
+  holdCredit(held: HeldCredit): Promise<void>;
+  /** Held credits in `currency` with value dates within [from, to]. */
+  heldCredits(currency: string, from: string, to: string): Promise<HeldCredit[]>;
+  releaseCredit(held: HeldCredit): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,12 +11,15 @@ import {
 import type { AmountWindowQuery, PaymentLookup } from "../../domain/matching/payment-lookup.js";
 import type {
   MatchablePayment,
+  PaymentIdentity,
   PaymentUpdate,
   SettlementState,
 } from "../../domain/matching/payment-state.js";
+import type { BatchUpdate, PayoutBatch } from "../../domain/matching/payout-batches.js";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
+import type { SettlementLine } from "../../domain/settlement-files/settlement-record.js";
 import { AMOUNT_INDEX, DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
-import type { KeptLine, SettlementStore, StoredFile } from "../../use-cases/settlement-ports.js";
+import type { HeldCredit, KeptLine, SettlementStore, StoredFile } from "../../use-cases/settlement-ports.js";
 import { fromItem } from "./payment-repository.js";
 
 const BATCH_GET_LIMIT = 100;
@@ -30,6 +34,28 @@ const STATE_ATTRIBUTES: Record<keyof SettlementState, string> = {
   refundedMinor: "refundedMinor",
   refundLineKeys: "refundLineKeys",
 };
+
+const MEMBER_PAGE = 100;
+
+/** A payout batch item as the domain sees it. */
+function batchFromItem(item: Record<string, unknown>): PayoutBatch | undefined {
+  if (item.entity !== "payout-batch") return undefined;
+  const batch: PayoutBatch = {
+    batchKey: String(item.batchKey),
+    acquirer: String(item.acquirer),
+    batchReference: (item.batchReference as string | null | undefined) ?? null,
+    merchantId: (item.merchantId as string | null | undefined) ?? null,
+    account: (item.account as string | null | undefined) ?? null,
+    currency: String(item.currency),
+    netTotalMinor: Number(item.netTotalMinor),
+    valueDate: String(item.valueDate),
+    declaredNetMinor: item.declaredNetMinor === null ? null : Number(item.declaredNetMinor),
+    computedNetMinor: Number(item.computedNetMinor),
+    lineCount: Number(item.lineCount),
+  };
+  if (typeof item.creditedBy === "string") batch.creditedBy = item.creditedBy;
+  return batch;
+}
 
 /** A payment item (or nothing, for a placeholder holding early lines) as matching sees it. */
 export function matchableFromItem(item: Record<string, unknown>): MatchablePayment | undefined {
@@ -313,5 +339,211 @@ export class DynamoDbSettlementStore implements SettlementStore {
       const { pk: _pk, sk: _sk, entity: _entity, fileId: _fileId, ...kept } = item;
       return kept as KeptLine;
     });
+  }
+
+  async putBatch(batch: PayoutBatch): Promise<void> {
+    const { creditedBy: _credited, ...fields } = batch;
+    const attributes: Record<string, unknown> = { entity: "payout-batch", ...fields };
+    if (batch.account !== null) {
+      attributes[AMOUNT_INDEX.partitionKey] = keys.batchAmountLookup(
+        batch.account,
+        batch.currency,
+        batch.netTotalMinor,
+      );
+      attributes[AMOUNT_INDEX.sortKey] = keys.batchAmountSort(batch.valueDate, batch.batchKey);
+    }
+    const entries = Object.entries(attributes);
+    // SET only: a batch already credited keeps creditedBy / creditedOn when its file is replayed.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.batch(batch.batchKey),
+        UpdateExpression: `SET ${entries.map((_, index) => `#a${index} = :v${index}`).join(", ")}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#a${index}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          entries.map(([, value], index) => [`:v${index}`, value]),
+        ),
+      }),
+    );
+    if (batch.batchReference !== null) {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.batchReference(batch.batchReference, batch.batchKey),
+            entity: "batch-reference",
+            batchKey: batch.batchKey,
+          },
+        }),
+      );
+    }
+  }
+
+  async getBatch(batchKey: string): Promise<PayoutBatch | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.batch(batchKey), ConsistentRead: true }),
+    );
+    return Item ? batchFromItem(Item) : undefined;
+  }
+
+  async batchesByReference(references: readonly string[]): Promise<PayoutBatch[]> {
+    const batchKeys = new Set<string>();
+    for (const reference of new Set(references)) {
+      const { Items } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.batchReference(reference, "").pk },
+          ConsistentRead: true,
+          Limit: 20,
+        }),
+      );
+      for (const item of Items ?? []) batchKeys.add(String(item.batchKey));
+    }
+    return await this.batchesByKey([...batchKeys]);
+  }
+
+  async batchesByAmount(query: {
+    account: string;
+    currency: string;
+    netMinor: number;
+    from: string;
+    to: string;
+  }): Promise<PayoutBatch[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: AMOUNT_INDEX.name,
+        KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
+        ExpressionAttributeNames: { "#pk": AMOUNT_INDEX.partitionKey, "#sk": AMOUNT_INDEX.sortKey },
+        ExpressionAttributeValues: {
+          ":pk": keys.batchAmountLookup(query.account, query.currency, query.netMinor),
+          ":from": `${query.from}#`,
+          ":to": `${query.to}#\uffff`,
+        },
+        Limit: 20,
+      }),
+    );
+    // Index hits are keys only (and the index can lag): the batches are re-read consistently.
+    return await this.batchesByKey((Items ?? []).map((item) => String(item.pk).slice("BATCH#".length)));
+  }
+
+  private async batchesByKey(batchKeys: readonly string[]): Promise<PayoutBatch[]> {
+    const batches = await Promise.all(batchKeys.map((batchKey) => this.getBatch(batchKey)));
+    return batches.filter((batch): batch is PayoutBatch => batch !== undefined);
+  }
+
+  async markBatchCredited(update: BatchUpdate): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.batch(update.batchKey),
+          UpdateExpression: "SET creditedBy = :by, creditedOn = :on",
+          ConditionExpression: "#entity = :batch AND (attribute_not_exists(creditedBy) OR creditedBy = :by)",
+          ExpressionAttributeNames: { "#entity": "entity" },
+          ExpressionAttributeValues: {
+            ":by": update.set.creditedBy,
+            ":on": update.set.creditedOn,
+            ":batch": "payout-batch",
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async addBatchMember(batchKey: string, payment: PaymentIdentity): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.batchMember(batchKey, payment.acquirer, payment.paymentId),
+          entity: "batch-member",
+          batchKey,
+          acquirer: payment.acquirer,
+          paymentId: payment.paymentId,
+          merchantId: payment.merchantId,
+        },
+      }),
+    );
+  }
+
+  async batchMembers(
+    batchKey: string,
+    cursor?: string,
+  ): Promise<{ members: PaymentIdentity[]; cursor?: string | undefined }> {
+    const { Items, LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :pay)",
+        ExpressionAttributeValues: { ":pk": keys.batch(batchKey).pk, ":pay": "PAY#" },
+        ConsistentRead: true,
+        Limit: MEMBER_PAGE,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(cursor) as Record<string, unknown> } : {}),
+      }),
+    );
+    return {
+      members: (Items ?? []).map((item) => ({
+        acquirer: String(item.acquirer),
+        paymentId: String(item.paymentId),
+        merchantId: String(item.merchantId),
+      })),
+      cursor: LastEvaluatedKey ? JSON.stringify(LastEvaluatedKey) : undefined,
+    };
+  }
+
+  async holdCredit(held: HeldCredit): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.heldCredit(held.line.currency, held.line.valueDate, held.creditKey),
+          entity: "held-credit",
+          ...held,
+        },
+      }),
+    );
+  }
+
+  async heldCredits(currency: string, from: string, to: string): Promise<HeldCredit[]> {
+    const held: HeldCredit[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+          ExpressionAttributeValues: {
+            ":pk": keys.heldCredit(currency, from, "").pk,
+            ":from": `${from}#`,
+            ":to": `${to}#\uffff`,
+          },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        held.push({
+          creditKey: String(item.creditKey),
+          fileId: String(item.fileId),
+          line: item.line as SettlementLine,
+        });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return held;
+  }
+
+  async releaseCredit(held: HeldCredit): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.heldCredit(held.line.currency, held.line.valueDate, held.creditKey),
+      }),
+    );
   }
 }

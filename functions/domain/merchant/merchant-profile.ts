@@ -25,6 +25,18 @@ export const settlementTermsSchema = z.strictObject({
     .refine((value) => Number(value) <= 1, "a fee rate cannot exceed 1")
     // Absent = not known: settlement matching then skips the fee check (and says so) instead of assuming 0.
     .optional(),
+  /**
+   * When money counts as arrived: "acquirer-file" (the payment is in the acquirer's settlement
+   * file) or "bank-credit" (only once the bank credits the payout batch it is part of). Absent
+   * means "acquirer-file" (optional rather than defaulted so existing terms literals stay valid).
+   */
+  arrivalMode: z.enum(["acquirer-file", "bank-credit"]).optional(),
+  /**
+   * The bank account the acquirer pays this merchant's payouts into, as bank statements name it
+   * (IBAN / account number): lets a bank credit without a batch reference find its batch by
+   * account + amount + date. Absent: only the batch-reference rung can match.
+   */
+  payoutAccount: z.string().min(1).max(64).optional(),
 });
 export type SettlementTerms = z.infer<typeof settlementTermsSchema>;
 
