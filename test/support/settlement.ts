@@ -73,3 +73,42 @@ export function settlementDeps(table: TestTable, now: Date) {
   };
   return { deps, store, settledLate, metrics };
 }
+
+/** The same acquirer's export with a batch (payout) reference column and payout lines (leg 2). */
+export const BATCH_CSV_MAPPING = parseAcquirerCsvMappings({
+  acquirer: `${TEST_ACQUIRER}-batches`,
+  columns: {
+    reference: "txn_id",
+    merchantReference: "order_no",
+    merchantId: "merchant",
+    gross: "gross",
+    fee: "fee",
+    net: "net",
+    currency: "currency",
+    valueDate: "settle_date",
+    kind: "type",
+    batchReference: "payout_id",
+  },
+  kindValues: { PAY: "payment", REFUND: "refund", PAYOUT: "payout" },
+});
+
+export const BATCH_CSV_HEADER = `${CSV_HEADER},payout_id`;
+
+export function batchCsvFile(rows: string[]): { bytes: Buffer; fileId: string } {
+  const bytes = Buffer.from(`${[BATCH_CSV_HEADER, ...rows].join("\n")}\n`, "utf8");
+  return { bytes, fileId: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/** Any text file (a bank statement), as the use case reads it: sha256 identity, small chunks. */
+export function textFile(text: string): { bytes: Buffer; fileId: string } {
+  const bytes = Buffer.from(text, "utf8");
+  return { bytes, fileId: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/** A bank statement input (format detected from the bytes). */
+export function bankFileInput(
+  file: { bytes: Buffer; fileId: string },
+  fileName = "statement.sta",
+): IngestSettlementFileInput {
+  return { ...fileInput(file, fileName), acquirer: "bank", format: "auto" };
+}
