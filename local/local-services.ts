@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CachedMerchantRepository } from "../functions/adapters/cache/cached-merchant-repository.js";
 import { OverridableCalendarProvider } from "../functions/adapters/calendars/calendar-provider.js";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
@@ -55,7 +56,7 @@ export function localServices(
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? noMetrics;
   const overridesFile = config.calendarOverridesFile;
-  const merchants = new DynamoDbMerchantRepository(db, config.tableName);
+  const merchants = new CachedMerchantRepository(new DynamoDbMerchantRepository(db, config.tableName));
   const notices = new DynamoDbNoticeStore(db, config.tableName);
   const queue = new InProcessNoticeQueue();
   // A check run "as of" an instant sends its notices at that instant too.

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CachedMerchantRepository } from "../adapters/cache/cached-merchant-repository.js";
 import { OverridableCalendarProvider } from "../adapters/calendars/calendar-provider.js";
 import { ssmCalendarOverrides } from "../adapters/calendars/ssm-calendar-overrides.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
@@ -22,7 +23,7 @@ export function awsDependencies(
   const settlementStore = new DynamoDbSettlementStore(db, env.TABLE_NAME);
   return {
     payments: new DynamoDbPaymentRepository(db, env.TABLE_NAME, env.DUE_SHARDS),
-    merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
+    merchants: new CachedMerchantRepository(new DynamoDbMerchantRepository(db, env.TABLE_NAME)),
     settlement: settlementStore,
     settlementFiles: settlementStore,
     calendars: new OverridableCalendarProvider(ssmCalendarOverrides(env.CALENDAR_OVERRIDES_PARAMETER)),

@@ -97,7 +97,10 @@ const ingestSettlementFiles = async (event: SQSEvent, context: Context) => {
   // Stop 30 s before the timeout; the message comes back after its visibility timeout and resumes.
   deadline = Date.now() + context.getRemainingTimeInMillis() - 30_000;
   try {
-    return await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    return await processPartialResponse(event, recordHandler, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
   } finally {
     businessMetrics.flush();
   }

@@ -48,7 +48,10 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 /** SQS → SNS. A failed record is reported back (partial batch response) and retried; the rest are done. */
 const notify = async (event: SQSEvent, context: Context) => {
   try {
-    return await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    return await processPartialResponse(event, recordHandler, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
   } finally {
     businessMetrics.flush();
   }

@@ -307,7 +307,12 @@ async function settleEarlyLines(
 ): Promise<void> {
   const lookup = await store.lookupFor([]);
   const matches = await matchPendingLinesForConfirmation(payment, lines, lookup, {
-    terms: { feeRate: profile?.settlement.feeRate ?? null, arrivalMode: "acquirer-file" },
+    terms: {
+      feeRate: profile?.settlement.feeRate ?? null,
+      // A line that waited for its confirmation settles it as an acquirer-file line even for a
+      // bank-credit merchant: tying it to its payout batch here is not done yet (see README, leg 2).
+      arrivalMode: "acquirer-file",
+    },
   });
   for (const { decision } of matches) {
     if (decision.update) await store.applyUpdate(decision.update);
