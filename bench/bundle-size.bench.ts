@@ -18,6 +18,7 @@ import { merchantEmailTopicPrefix } from "../infra/config/deployment-schema.js";
 import { loadDeployments } from "../infra/config/deployments.js";
 import { esbuildOptionsFor, FUNCTION_NODE_OPTIONS } from "../infra/constructs/bundling.js";
 import { REPO_ROOT } from "../infra/constructs/settlewatch-function.js";
+import { settlementFileEnvironment } from "../infra/stacks/settlement-files-stack.js";
 
 const SIZE_BUDGET_BYTES = 1024 * 1024;
 const args = process.argv.slice(2);
@@ -42,12 +43,20 @@ const handlers = [
   { name: "operator-api", entry: join(REPO_ROOT, "functions/handlers/operator-api.handler.ts") },
   { name: "check-overdue", entry: join(REPO_ROOT, "functions/handlers/check-overdue.handler.ts") },
   { name: "notify", entry: join(REPO_ROOT, "functions/handlers/notify.handler.ts") },
+  {
+    name: "ingest-settlement-file",
+    entry: join(REPO_ROOT, "functions/handlers/ingest-settlement-file.handler.ts"),
+  },
 ];
 
 // The handlers parse their environment at init: give them what the stacks give them (ARNs and URLs
 // are fakes; nothing is called at init). One environment serves all: each schema ignores the rest.
-const [deployment] = loadDeployments();
+const deployments = loadDeployments();
+const [deployment] = deployments;
 if (!deployment) throw new Error("no deployment configured");
+// The CSV mappings of a deployment that has some, so their parse at init is measured too.
+const withCsvMappings =
+  deployments.find((d) => d.acquirers.some((acquirer) => acquirer.csvMappings)) ?? deployment;
 const account = "111122223333";
 const snsArnPrefix = `arn:aws:sns:${deployment.region}:${account}:`;
 type AnyEnvKey = (typeof envKeys)[keyof typeof envKeys][number];
@@ -70,6 +79,8 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   OPS_TOPIC_ARN: `${snsArnPrefix}bench-ops`,
   SMS_SENDER_ID: "Settlewatch",
   SMS_MAX_PRICE_USD: "0.05",
+  SETTLEMENT_BUCKET: "settlewatch-bench-settlement-files",
+  ACQUIRER_CSV_MAPPINGS: settlementFileEnvironment(withCsvMappings).ACQUIRER_CSV_MAPPINGS,
 };
 const childEnv = {
   PATH: process.env.PATH ?? "",

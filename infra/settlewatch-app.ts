@@ -4,24 +4,31 @@ import type { Deployment } from "./config/deployment-schema.js";
 import { ApiStack } from "./stacks/api-stack.js";
 import { DataStack } from "./stacks/data-stack.js";
 import { NotificationsStack } from "./stacks/notifications-stack.js";
+import { SettlementFilesStack } from "./stacks/settlement-files-stack.js";
 
 export interface DeploymentStacks {
   readonly deployment: Deployment;
   readonly data: DataStack;
   readonly api: ApiStack;
   readonly notifications: NotificationsStack;
+  readonly settlementFiles: SettlementFilesStack;
 }
 
-/** Stack names, so scripts and the README can name them: Settlewatch-<deployment>-Data / -Api / -Notifications. */
+/**
+ * Stack names, so scripts and the README can name them:
+ * Settlewatch-<deployment>-Data / -Api / -Notifications / -SettlementFiles.
+ */
 export const stackNames = (deployment: Pick<Deployment, "name">) => ({
   data: `Settlewatch-${deployment.name}-Data`,
   api: `Settlewatch-${deployment.name}-Api`,
   notifications: `Settlewatch-${deployment.name}-Notifications`,
+  settlementFiles: `Settlewatch-${deployment.name}-SettlementFiles`,
 });
 
 /**
- * Adds three stacks per deployment to the app (data, then API and notifications, which both use the
- * data stack) and the cdk-nag AwsSolutions checks.
+ * Adds four stacks per deployment to the app (data, then API and notifications, which both use the
+ * data stack, then settlement files, which uses the data and notifications stacks) and the cdk-nag
+ * AwsSolutions checks. References only point that way, so no deploy order has a cycle.
  * With cdk-nag 3 the checks run as a policy-validation plugin: an unacknowledged finding fails synth.
  */
 export function addSettlewatch(app: App, deployments: readonly Deployment[]): DeploymentStacks[] {
@@ -33,7 +40,7 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
     const data = new DataStack(app, names.data, {
       env,
       deployment,
-      description: `settlewatch ${deployment.name}: table, data key, webhook secrets (retained)`,
+      description: `settlewatch ${deployment.name}: table, keys, webhook secrets, settlement-files bucket (retained) and its queues`,
       terminationProtection: deployment.stage === "prod",
     });
     const api = new ApiStack(app, names.api, {
@@ -53,10 +60,22 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
       description: `settlewatch ${deployment.name}: overdue check, notice queue, notifier, ops topic and alarms`,
       terminationProtection: deployment.stage === "prod",
     });
-    for (const stack of [data, api, notifications]) {
+    const settlementFiles = new SettlementFilesStack(app, names.settlementFiles, {
+      env,
+      deployment,
+      table: data.table.table,
+      bucket: data.settlementFiles.bucket,
+      queue: data.settlementFiles.queue,
+      deadLetterQueue: data.settlementFiles.deadLetterQueue,
+      noticeQueue: notifications.noticeQueue,
+      opsTopic: notifications.opsTopic,
+      description: `settlewatch ${deployment.name}: settlement-file ingest (S3 notifications via SQS) and its alarm`,
+      terminationProtection: deployment.stage === "prod",
+    });
+    for (const stack of [data, api, notifications, settlementFiles]) {
       Tags.of(stack).add("settlewatch:deployment", deployment.name);
       Tags.of(stack).add("settlewatch:stage", deployment.stage);
     }
-    return { deployment, data, api, notifications };
+    return { deployment, data, api, notifications, settlementFiles };
   });
 }

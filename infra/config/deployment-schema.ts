@@ -8,6 +8,10 @@ import {
 } from "../../functions/domain/notification/escalation.js";
 import { LANGUAGES } from "../../functions/domain/notification/templates.js";
 import { settlementFileExpectationSchema } from "../../functions/domain/overdue/settlement-file-expectation.js";
+import {
+  type AcquirerCsvMappingInput,
+  parseAcquirerCsvMappings,
+} from "../../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { notifyEnvSchema } from "../../functions/shared/env.js";
 import { DEFAULT_DUE_SHARDS } from "../../functions/shared/table-schema.js";
 
@@ -29,6 +33,21 @@ export const acquirerSchema = z.strictObject({
    * decided on time alone.
    */
   settlementFile: settlementFileExpectationSchema.optional(),
+  /**
+   * Column mappings of this acquirer's CSV settlement files (functions/domain/settlement-files/acquirer/
+   * acquirer-csv-mapping.ts), for exports no built-in parser reads. Checked at synth with the
+   * function's own parser (parseAcquirerCsvMappings) and handed to the ingest function as
+   * ACQUIRER_CSV_MAPPINGS. A file is matched to a mapping by its header names, not by its folder.
+   */
+  csvMappings: z
+    .array(
+      z.custom<AcquirerCsvMappingInput>(
+        (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+        "expected a mapping object",
+      ),
+    )
+    .min(1)
+    .optional(),
   /** How merchants reach the acquirer: named in the "what to do next" line of a notice. */
   contact: z
     .strictObject({
@@ -59,6 +78,82 @@ const smsSchema = z.strictObject({
    */
   monthlySpendLimitUsd: z.number().int().positive().max(1_000_000).optional(),
 });
+
+/** Most days a lifecycle rule takes here (100 years); S3 itself has no smaller limit. */
+const MAX_LIFECYCLE_DAYS = 36_500;
+/** SQS keeps a settlement-file message this long (4 days) before it would expire unprocessed. */
+export const SETTLEMENT_FILE_QUEUE_RETENTION_MINUTES = 4 * 24 * 60;
+/** The settlement-file queue's visibility timeout is this many times the ingest function's timeout. */
+export const SETTLEMENT_FILE_VISIBILITY_FACTOR = 6;
+
+const settlementFilesDefaults = {
+  noncurrentVersionDays: 90,
+  accessLogDays: 365,
+  ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
+} as const;
+
+/** The settlement-files bucket and the function that ingests what is dropped under incoming/. */
+const settlementFilesSchema = z
+  .strictObject({
+    /** Days a file is kept after upload; leave out to keep files until someone deletes them. */
+    retentionDays: z.number().int().min(1).max(MAX_LIFECYCLE_DAYS).optional(),
+    /**
+     * Days an overwritten or deleted version is kept. At least 15: a message redriven from the
+     * dead-letter queue (kept 14 days) reads the exact version it names.
+     */
+    noncurrentVersionDays: z
+      .number()
+      .int()
+      .min(15)
+      .max(MAX_LIFECYCLE_DAYS)
+      .default(settlementFilesDefaults.noncurrentVersionDays),
+    /** Days the bucket's server access logs are kept. */
+    accessLogDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_LIFECYCLE_DAYS)
+      .default(settlementFilesDefaults.accessLogDays),
+    ingest: z
+      .strictObject({
+        /** Lambda timeout (1-15 min). The function stops 30 s before it and resumes on the next delivery. */
+        timeoutMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(15)
+          .default(settlementFilesDefaults.ingest.timeoutMinutes),
+        memoryMb: z.number().int().min(128).max(10_240).default(settlementFilesDefaults.ingest.memoryMb),
+        /** Most files ingested at once (SQS event source maxConcurrency, 2-1000); DynamoDB is the limit. */
+        maxConcurrency: z
+          .number()
+          .int()
+          .min(2)
+          .max(1000)
+          .default(settlementFilesDefaults.ingest.maxConcurrency),
+        /**
+         * Deliveries of one file's message before it is parked in the dead-letter queue (and ops
+         * alarmed). A run that reaches its deadline hands the file back to be resumed, and that uses
+         * a delivery too: this is runs per file, resumptions included.
+         */
+        maxReceiveCount: z
+          .number()
+          .int()
+          .min(2)
+          .max(1000)
+          .default(settlementFilesDefaults.ingest.maxReceiveCount),
+      })
+      .default({ ...settlementFilesDefaults.ingest }),
+  })
+  .refine(
+    (files) =>
+      files.ingest.maxReceiveCount * files.ingest.timeoutMinutes * SETTLEMENT_FILE_VISIBILITY_FACTOR <=
+      SETTLEMENT_FILE_QUEUE_RETENTION_MINUTES,
+    {
+      message: `ingest.maxReceiveCount deliveries, each up to ${SETTLEMENT_FILE_VISIBILITY_FACTOR} x ingest.timeoutMinutes apart (the visibility timeout), must fit in the queue's 4-day retention, or a message would expire instead of reaching the dead-letter queue`,
+      path: ["ingest", "maxReceiveCount"],
+    },
+  );
 
 /** Secrets Manager name rules; a trailing "-XXXXXX" is refused because it looks like the ARN suffix. */
 const secretNameSchema = z
@@ -144,6 +239,10 @@ export const deploymentSchema = z
         maxReceiveCount: z.number().int().min(1).max(1000).default(5),
       })
       .default({ maxConcurrency: 2, maxReceiveCount: 5 }),
+    settlementFiles: settlementFilesSchema.default({
+      ...settlementFilesDefaults,
+      ingest: { ...settlementFilesDefaults.ingest },
+    }),
     /** Ops addresses subscribed to the ops topic (alarms, late settlement files); each must confirm. */
     alarmEmails: z
       .array(z.email())
@@ -163,7 +262,45 @@ export const deploymentSchema = z
       }
       seen.add(acquirer.id);
     });
+    checkCsvMappings(deployment.acquirers, ctx);
   });
+
+/**
+ * Runs the ingest function's own parser over each acquirer's CSV mappings, so a bad mapping fails
+ * synth with the field named, and refuses a mapping name used twice (the first would always win).
+ */
+function checkCsvMappings(
+  acquirers: ReadonlyArray<{ readonly csvMappings?: readonly AcquirerCsvMappingInput[] | undefined }>,
+  ctx: z.RefinementCtx,
+): void {
+  const names = new Map<string, string>();
+  acquirers.forEach((acquirer, index) => {
+    if (!acquirer.csvMappings) return;
+    const path = ["acquirers", index, "csvMappings"];
+    try {
+      parseAcquirerCsvMappings(acquirer.csvMappings);
+    } catch (error) {
+      if (!(error instanceof z.ZodError)) throw error;
+      for (const issue of error.issues) {
+        ctx.addIssue({ code: "custom", path: [...path, ...issue.path], message: issue.message });
+      }
+      return;
+    }
+    acquirer.csvMappings.forEach((mapping, mappingIndex) => {
+      const where = `acquirers[${index}].csvMappings[${mappingIndex}]`;
+      const first = names.get(mapping.acquirer);
+      if (first) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, mappingIndex, "acquirer"],
+          message: `mapping name ${mapping.acquirer} is already used by ${first}`,
+        });
+      } else {
+        names.set(mapping.acquirer, where);
+      }
+    });
+  });
+}
 
 /**
  * Prefix of the merchant email topics (`<prefix>-merchant-<merchant id>`), one per deployment. Derived,

@@ -44,6 +44,13 @@ export const deployments: readonly DeploymentInput[] = [
     // No sender ID: mainland China does not take alphanumeric sender IDs.
     sms: { maxPriceUsd: "0.05", monthlySpendLimitUsd: 100 },
     notifier: { maxConcurrency: 2, maxReceiveCount: 5 },
+    // Files dropped under s3://<bucket>/incoming/<acquirer id>/[<YYYY-MM-DD>/]<file name>. WeChat Pay
+    // and Alipay bills are read by built-in parsers: no CSV mapping needed.
+    settlementFiles: {
+      noncurrentVersionDays: 90,
+      accessLogDays: 365,
+      ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
+    },
     alarmEmails: ["settlewatch-ops@example.com"],
   },
   {
@@ -55,6 +62,26 @@ export const deployments: readonly DeploymentInput[] = [
         id: "card-acquirer",
         name: "Card acquirer (HK)",
         settlementFile: { expectedBy: "08:00", timeZone: "Asia/Hong_Kong" },
+        // An example of a CSV export no built-in parser reads: columns are found by their header
+        // names (see functions/domain/settlement-files/acquirer/acquirer-csv-mapping.ts). Replace
+        // the names with those of the acquirer's real export.
+        csvMappings: [
+          {
+            acquirer: "card-acquirer-hk-csv",
+            columns: {
+              reference: "Transaction Ref",
+              merchantReference: "Merchant Order No",
+              merchantId: "MID",
+              gross: "Gross Amount",
+              fee: "MDR",
+              net: "Net Amount",
+              currency: "Currency",
+              valueDate: "Settlement Date",
+            },
+            valueDateFormat: "DD/MM/YYYY",
+            thousandsSeparator: ",",
+          },
+        ],
       },
     ],
     webhookSecretName: "settlewatch/hk-example/webhook-secrets",
@@ -65,8 +92,9 @@ export const deployments: readonly DeploymentInput[] = [
     },
     calendarOverridesParameter: "/settlewatch/hk-example/calendar-overrides",
     // Everything else by default: check every 5 min, escalation [0, 24, 72], notifier concurrency 2,
-    // 5 tries before the dead-letter queue, no alarm emails. A sender ID only where the destination
-    // country supports one (check the SNS "supported countries" table first).
+    // 5 tries before the dead-letter queue, settlement files as in cn-example (the defaults), no alarm
+    // emails. A sender ID only where the destination country supports one (check the SNS "supported
+    // countries" table first).
     sms: { senderId: "Settlewatch" },
   },
 ];

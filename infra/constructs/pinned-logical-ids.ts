@@ -5,12 +5,24 @@
  * subscriptions are gone. test/infra pins these.
  */
 export const PINNED_LOGICAL_IDS = {
-  // Data stack (all RETAINed)
+  // Data stack (RETAINed)
   table: "SettlewatchTable",
   dataKey: "SettlewatchDataKey",
   webhookSecrets: "SettlewatchWebhookSecrets",
   /** Encrypts the notice queues, the ops topic and the merchant email topics the operator API creates. */
   notificationsKey: "SettlewatchNotificationsKey",
+  /** Encrypts the settlement files (bucket default encryption). */
+  settlementFilesKey: "SettlewatchSettlementFilesKey",
+  /** Encrypts the settlement files' S3 notifications (queue and dead-letter queue); admits S3. */
+  settlementFileQueueKey: "SettlewatchSettlementFileQueueKey",
+  /** The acquirers' settlement files, versioned: files are the evidence behind every SETTLED decision. */
+  settlementFilesBucket: "SettlewatchSettlementFilesBucket",
+  /** Server access logs of the settlement-files bucket (who read or wrote which file). */
+  settlementFilesAccessLogsBucket: "SettlewatchSettlementFilesAccessLogs",
+  // Data stack, not RETAINed: the S3 notification must name a queue of the bucket's own template. A new
+  // ID would drop the notifications in flight and the parked ones.
+  settlementFileQueue: "SettlewatchSettlementFileQueue",
+  settlementFileDeadLetterQueue: "SettlewatchSettlementFileDeadLetterQueue",
   // Notifications stack
   noticeQueue: "SettlewatchNoticeQueue",
   noticeDeadLetterQueue: "SettlewatchNoticeDeadLetterQueue",

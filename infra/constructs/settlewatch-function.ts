@@ -7,7 +7,12 @@ import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { z } from "zod";
-import { DUE_INDEX, ORDER_INDEX } from "../../functions/shared/table-schema.js";
+import {
+  AMOUNT_INDEX,
+  DUE_INDEX,
+  ORDER_INDEX,
+  type tableDefinition,
+} from "../../functions/shared/table-schema.js";
 import { acknowledgeNagFinding } from "../nag.js";
 import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS, FUNCTION_RUNTIME } from "./bundling.js";
 
@@ -17,7 +22,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /**
  * Variables that name a resource. They are not given as plain props: each comes with its grant,
  * through a bind method (`bindTable`, `bindSecret`, `bindParameter`, `bindQueueSender`,
- * `bindTopicPublisher`, `bindMerchantEmailTopics`), so a variable and its permission cannot drift
+ * `bindTopicPublisher`, `bindMerchantEmailTopics`, `bindBucketReader`), so a variable and its permission cannot drift
  * apart. A forgotten bind fails synth (see the validation in the constructor).
  */
 export type ResourceEnvKey =
@@ -28,7 +33,8 @@ export type ResourceEnvKey =
   | "OPS_TOPIC_ARN"
   | "EMAIL_TOPIC_PREFIX"
   | "EMAIL_TOPIC_KMS_KEY"
-  | "SNS_TOPIC_ARN_PREFIX";
+  | "SNS_TOPIC_ARN_PREFIX"
+  | "SETTLEMENT_BUCKET";
 
 type Output<S extends z.ZodObject> = z.output<S>;
 /** Keys the schema declares `.optional()` (a default does not make a key optional here: it is still set). */
@@ -45,6 +51,24 @@ export type FunctionEnvironment<S extends z.ZodObject> = {
 const RUNTIME_ENV_KEYS = new Set(["NODE_OPTIONS"]);
 
 export type TableAccess = "RO" | "RW";
+/** A global secondary index of the table (functions/shared/table-schema.ts). */
+export type TableIndexName = (typeof tableDefinition.GlobalSecondaryIndexes)[number]["IndexName"];
+/** What bindTable grants Query on unless told otherwise: the due index and the order lookup. */
+export const DEFAULT_TABLE_INDEXES: readonly TableIndexName[] = [DUE_INDEX.name, ORDER_INDEX.name];
+/**
+ * Functions that use the settlement store (functions/adapters/dynamodb/settlement-store.ts): its
+ * lookups query the order and the amount index as well.
+ */
+export const SETTLEMENT_STORE_INDEXES: readonly TableIndexName[] = [
+  DUE_INDEX.name,
+  ORDER_INDEX.name,
+  AMOUNT_INDEX.name,
+];
+
+/** Lambda's limit on a function's environment: all keys and values together. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Bytes counted for a value only known at deploy (a queue URL, a bucket name, an ARN). */
+const UNRESOLVED_VALUE_BYTES = 128;
 
 // What the bind methods read from a table or secret. Structural, so a Table, an imported ITable or
 // a Secret fits (CDK's own interfaces clash with exactOptionalPropertyTypes).
@@ -61,6 +85,12 @@ export interface BindableQueue {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly encryptionMasterKey?: IKey | undefined;
+}
+/** A bucket; `encryptionKey` is its default SSE-KMS key. */
+export interface BindableBucket {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly encryptionKey?: IKey | undefined;
 }
 export interface BindableTopic {
   readonly topicArn: string;
@@ -190,10 +220,26 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     this.node.addValidation({ validate: () => this.validateEnvironment() });
   }
 
-  /** Sets TABLE_NAME and grants exactly the table (and index, and key) actions the access level needs. */
-  bindTable(table: BindableTable, access: TableAccess): this {
+  /**
+   * Sets TABLE_NAME and grants exactly the table (and index, and key) actions the access level needs:
+   * Query on the `indexes` the function's adapters query (default: due and order), and DeleteItem
+   * only on items whose partition key matches one of `deletablePartitions` (IAM StringLike
+   * patterns on dynamodb:LeadingKeys, e.g. "HELDCREDIT#*"); no DeleteItem without them.
+   */
+  bindTable(
+    table: BindableTable,
+    access: TableAccess,
+    options: {
+      readonly indexes?: readonly TableIndexName[];
+      readonly deletablePartitions?: readonly string[];
+    } = {},
+  ): this {
     this.setEnv("TABLE_NAME", table.tableName);
-    const indexArns = [DUE_INDEX.name, ORDER_INDEX.name].map((index) => `${table.tableArn}/index/${index}`);
+    const indexes = options.indexes ?? DEFAULT_TABLE_INDEXES;
+    if (indexes.length === 0 || new Set(indexes).size !== indexes.length) {
+      throw new Error(`${this.node.path}: bindTable needs distinct index names, got ${indexes.join(", ")}`);
+    }
+    const indexArns = indexes.map((index) => `${table.tableArn}/index/${index}`);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: access === "RW" ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS,
@@ -203,6 +249,17 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ["dynamodb:Query"], resources: indexArns }),
     );
+    const deletable = options.deletablePartitions ?? [];
+    if (deletable.length > 0) {
+      if (access !== "RW") throw new Error(`${this.node.path}: deletablePartitions needs "RW" access`);
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ["dynamodb:DeleteItem"],
+          resources: [table.tableArn],
+          conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [...deletable] } },
+        }),
+      );
+    }
     if (table.encryptionKey) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -269,6 +326,35 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     });
     this.allow(QUEUE_CONSUMER_ACTIONS, [queue.queueArn]);
     if (queue.encryptionMasterKey) this.allow(["kms:Decrypt"], [queue.encryptionMasterKey.keyArn]);
+    return this;
+  }
+
+  /**
+   * Sets `key` to the bucket's name and grants reading (any version of) the objects under `prefix`
+   * only, and decrypting with the bucket's key. Nothing else: no listing, no writing, no deleting.
+   */
+  bindBucketReader(key: keyof z.output<S> & ResourceEnvKey, bucket: BindableBucket, prefix: string): this {
+    if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(prefix)) {
+      throw new Error(`${this.node.path}: bucket prefix must be a folder path ending in "/": ${prefix}`);
+    }
+    this.setEnv(key, bucket.bucketName);
+    const objects = `${bucket.bucketArn}/${prefix}*`;
+    // GetObject with a VersionId is authorized as s3:GetObjectVersion.
+    this.allow(["s3:GetObject", "s3:GetObjectVersion"], [objects]);
+    if (bucket.encryptionKey) this.allow(["kms:Decrypt"], [bucket.encryptionKey.keyArn]);
+    // The finding names the resource as cdk-nag sees it in the template. A bucket of another stack
+    // is only rendered as a cross-stack reference once the app is prepared for synthesis, so the
+    // acknowledgment is written then (validation runs after that, and before cdk-nag).
+    this.node.addValidation({
+      validate: () => {
+        acknowledgeNagFinding(
+          this.role,
+          `AwsSolutions-IAM5[Resource::${nagResource(Stack.of(this), objects)}]`,
+          `Object keys are chosen by whoever uploads a file (${prefix}<acquirer>/[<day>/]<file name>), so no template can list them. The wildcard covers only the objects under ${prefix} of this one bucket, and only for GetObject and GetObjectVersion (no list, write or delete).`,
+        );
+        return [];
+      },
+    });
     return this;
   }
 
@@ -365,7 +451,26 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
         errors.push(...parsed.error.issues.map((issue) => `${key}: ${issue.message}${shown}`));
       }
     }
+    const bytes = this.environmentBytes();
+    if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      errors.push(
+        `${bytes} bytes of variables (values known at deploy only counted as ${UNRESOLVED_VALUE_BYTES}); Lambda takes ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} in all`,
+      );
+    }
     return errors.map((error) => `environment of ${this.node.id}: ${error}`);
+  }
+
+  /** Size of the environment as Lambda counts it (keys and values), NODE_OPTIONS included. */
+  private environmentBytes(): number {
+    const variables = { ...this.env, NODE_OPTIONS: FUNCTION_NODE_OPTIONS };
+    return Object.entries(variables).reduce((total, [key, value]) => {
+      const known = Token.isUnresolved(value) ? undefined : value;
+      return (
+        total +
+        Buffer.byteLength(key) +
+        (known === undefined ? UNRESOLVED_VALUE_BYTES : Buffer.byteLength(known))
+      );
+    }, 0);
   }
 }
 
@@ -389,12 +494,21 @@ function sampleValue(resolved: unknown): string | undefined {
   return undefined;
 }
 
-/** How cdk-nag names a resource in a finding: tokens resolved, pseudo parameters as <AWS::X>. */
+/**
+ * How cdk-nag names a resource in a finding (its flattenCfnReference): tokens resolved, Ref as <X>,
+ * GetAtt as <X.Attr>, anything else (a cross-stack Fn::GetStackOutput) as its JSON.
+ */
 function nagResource(stack: Stack, value: string): string {
   const render = (resolved: unknown): string => {
-    if (typeof resolved === "string") return resolved;
+    if (typeof resolved === "string") return resolved.replace(/\$\{/g, "<").replace(/\}/g, ">");
     const [intrinsic, argument] = Object.entries(resolved as object)[0] ?? [];
-    if (intrinsic === "Ref") return `<${String(argument)}>`;
+    if (intrinsic === "Ref") return `<${render(argument)}>`;
+    if (intrinsic === "Fn::GetAtt" && Array.isArray(argument)) {
+      const [resource, attribute] = argument as [unknown, unknown];
+      return `<${render(resource)}.${render(attribute)}>`;
+    }
+    if ((intrinsic === "Fn::Sub" || intrinsic === "Fn::ImportValue") && argument !== undefined)
+      return render(argument);
     if (intrinsic === "Fn::Join" && Array.isArray(argument)) {
       const [separator, parts] = argument as [string, unknown[]];
       return parts.map(render).join(separator);

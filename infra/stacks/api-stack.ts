@@ -11,6 +11,7 @@ import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-
 import {
   type BindableSecret,
   type BindableTable,
+  SETTLEMENT_STORE_INDEXES,
   SettlewatchFunction,
 } from "../constructs/settlewatch-function.js";
 import { acknowledgeNagFinding } from "../nag.js";
@@ -50,19 +51,21 @@ export class ApiStack extends Stack {
       logRetention,
       tracing: true,
     })
-      .bindTable(props.table, "RW")
+      // A confirmation also settles the settlement lines that arrived before it (settlement store).
+      .bindTable(props.table, "RW", { indexes: SETTLEMENT_STORE_INDEXES })
       .bindSecret("WEBHOOK_SECRETS_ID", props.webhookSecrets)
       .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter);
 
     this.operatorApi = new SettlewatchFunction(this, "OperatorApi", {
       entry: "functions/handlers/operator-api.handler.ts",
-      description: `settlewatch ${deployment.name}: operator routes (merchants, payments)`,
+      description: `settlewatch ${deployment.name}: operator routes (merchants, payments, settlement files)`,
       envSchema: operatorApiEnvSchema,
       environment: common,
       logRetention,
       tracing: true,
     })
-      .bindTable(props.table, "RW")
+      // The settlement-file report reads FILE# items; the route shares the settlement store.
+      .bindTable(props.table, "RW", { indexes: SETTLEMENT_STORE_INDEXES })
       .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter)
       // Registering a merchant creates its email topic and subscribes the merchant's address.
       .bindMerchantEmailTopics(
@@ -127,6 +130,13 @@ export class ApiStack extends Stack {
     });
     this.api.addRoutes({
       path: "/v1/payments/{acquirer}/{paymentId}",
+      methods: [apigwv2.HttpMethod.GET],
+      integration: operatorIntegration,
+      authorizer: iam,
+    });
+    // A settlement file's report (status, progress, counts), by file id (the sha256 of its bytes).
+    this.api.addRoutes({
+      path: "/v1/settlement-files/{fileId}",
       methods: [apigwv2.HttpMethod.GET],
       integration: operatorIntegration,
       authorizer: iam,

@@ -5,6 +5,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { Deployment } from "../config/deployment-schema.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
+import { SettlementFileStore } from "../constructs/settlement-file-store.js";
 import { SettlewatchTable } from "../constructs/settlewatch-table.js";
 import { acknowledgeNagFinding } from "../nag.js";
 
@@ -13,22 +14,25 @@ export interface DataStackProps extends StackProps {
 }
 
 /**
- * What must outlive any deploy: the table, its key, the webhook secret and the notifications key.
- * Everything here is RETAINed and has a pinned logical ID; the API and notifications stacks can be
- * destroyed and rebuilt freely.
+ * What must outlive any deploy: the table, its key, the webhook secret, the notifications key, and
+ * the settlement files (bucket, access logs, their key). These are RETAINed; they and the settlement
+ * file queues (here because the bucket's notification must name a queue of its own template) have
+ * pinned logical IDs. The API, notifications and settlement-file stacks can be destroyed and rebuilt
+ * freely.
  */
 export class DataStack extends Stack {
   readonly dataKey: kms.Key;
   readonly notificationsKey: kms.Key;
   readonly table: SettlewatchTable;
   readonly webhookSecrets: secretsmanager.Secret;
+  readonly settlementFiles: SettlementFileStore;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { deployment } = props;
 
-    // One customer-managed key for the deployment's data at rest: the table and the webhook secret
-    // now; the settlement-file bucket later. Notifications have their own key (below).
+    // One customer-managed key for the table and the webhook secret; its policy admits no AWS
+    // service. Notifications and settlement files have their own keys (below).
     this.dataKey = new kms.Key(this, "DataKey", {
       description: `settlewatch ${deployment.name}: data at rest (table, webhook secrets)`,
       enableKeyRotation: true,
@@ -86,9 +90,23 @@ export class DataStack extends Stack {
       "Webhook signing secrets are shared with the acquirers, so no Lambda can rotate them alone: rotation is a coordinated runbook (add the new secret next to the old one, switch the acquirer, drop the old one), which the JSON list of secrets per acquirer supports without downtime.",
     );
 
+    // Keys of their own rather than the data key: whoever uploads or reads files is granted the
+    // files key, never the key of the table and the webhook secrets; and S3 must encrypt
+    // notification messages for the KMS-encrypted queue, so the queue key's policy admits
+    // s3.amazonaws.com, which the data key's policy should not.
+    this.settlementFiles = new SettlementFileStore(this, "SettlementFiles", { deployment });
+
     new CfnOutput(this, "TableName", { value: this.table.table.tableName });
     new CfnOutput(this, "WebhookSecretsName", { value: deployment.webhookSecretName });
     new CfnOutput(this, "WebhookSecretsArn", { value: this.webhookSecrets.secretArn });
     new CfnOutput(this, "NotificationsKeyArn", { value: this.notificationsKey.keyArn });
+    new CfnOutput(this, "SettlementBucketName", { value: this.settlementFiles.bucket.bucketName });
+    new CfnOutput(this, "SettlementFilesKeyArn", { value: this.settlementFiles.key.keyArn });
+    new CfnOutput(this, "SettlementAccessLogsBucketName", {
+      value: this.settlementFiles.accessLogs.bucketName,
+    });
+    new CfnOutput(this, "SettlementFileDeadLetterQueueUrl", {
+      value: this.settlementFiles.deadLetterQueue.queueUrl,
+    });
   }
 }

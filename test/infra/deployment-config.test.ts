@@ -35,9 +35,11 @@ describe("deployment configuration", () => {
       logRetentionDays: 90,
       api: { throttle: { rateLimit: 50, burstLimit: 100 } },
       defaultMerchantTerms: {
-        settlement: { cycle: "T+1", cutoff: "23:59", arrivalBy: "18:00", feeRate: "0" },
+        settlement: { cycle: "T+1", cutoff: "23:59", arrivalBy: "18:00" },
       },
     });
+    // No default fee rate: an unknown rate skips the fee check (merchant-profile.ts).
+    expect(deployment?.defaultMerchantTerms.settlement.feeRate).toBeUndefined();
   });
 
   it("fills in the check and notification defaults", () => {
@@ -50,6 +52,38 @@ describe("deployment configuration", () => {
       alarmEmails: [],
     });
     expect(deployment?.acquirers[0]?.settlementFile).toBeUndefined();
+  });
+
+  it("fills in the settlement-file defaults: 90 days for old versions, 15 min / 1024 MB, concurrency 5, 10 deliveries", () => {
+    const [deployment] = loadDeployments([valid]);
+    expect(deployment?.settlementFiles).toEqual({
+      noncurrentVersionDays: 90,
+      accessLogDays: 365,
+      ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
+    });
+    expect(deployment?.acquirers[0]?.csvMappings).toBeUndefined();
+  });
+
+  it("fills in the ingest defaults when only the bucket settings are given", () => {
+    const [deployment] = loadDeployments([{ ...valid, settlementFiles: { retentionDays: 400 } }]);
+    expect(deployment?.settlementFiles).toEqual({
+      retentionDays: 400,
+      noncurrentVersionDays: 90,
+      accessLogDays: 365,
+      ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
+    });
+  });
+
+  it("keeps an acquirer's CSV mappings as written (the function fills in their defaults)", () => {
+    const mapping = {
+      acquirer: "bank-x-csv",
+      columns: { reference: "Ref", net: "Net", valueDate: "Date" },
+      defaultCurrency: "CNY",
+    };
+    const [deployment] = loadDeployments([
+      { ...valid, acquirers: [{ id: "bank-x", name: "Bank X", csvMappings: [mapping] }] },
+    ]);
+    expect(deployment?.acquirers[0]?.csvMappings).toEqual([mapping]);
   });
 
   it("takes an acquirer's settlement file time (daysAfter defaults to 1) and contact", () => {
@@ -156,6 +190,89 @@ describe("deployment configuration", () => {
     ["zero tries before the dead-letter queue", { notifier: { maxReceiveCount: 0 } }, "maxReceiveCount"],
     ["an alarm email that is not one", { alarmEmails: ["ops"] }, "alarmEmails"],
     ["an alarm email listed twice", { alarmEmails: ["ops@example.com", "OPS@example.com"] }, "listed twice"],
+    [
+      "an ingest timeout over Lambda's 15 minutes",
+      { settlementFiles: { ingest: { timeoutMinutes: 16 } } },
+      "timeoutMinutes",
+    ],
+    [
+      "an ingest concurrency below the SQS minimum of 2",
+      { settlementFiles: { ingest: { maxConcurrency: 1 } } },
+      "maxConcurrency",
+    ],
+    [
+      "one delivery per file (a resumed file needs at least a second)",
+      { settlementFiles: { ingest: { maxReceiveCount: 1 } } },
+      "maxReceiveCount",
+    ],
+    [
+      "more deliveries than fit in the queue's 4-day retention",
+      { settlementFiles: { ingest: { timeoutMinutes: 15, maxReceiveCount: 65 } } },
+      "must fit in the queue's 4-day retention",
+    ],
+    [
+      "old versions kept for less than the dead-letter queue keeps their messages",
+      { settlementFiles: { noncurrentVersionDays: 14 } },
+      "noncurrentVersionDays",
+    ],
+    ["an unknown settlement-file setting (typo)", { settlementFiles: { retentionDay: 30 } }, "retentionDay"],
+    [
+      "a CSV mapping without a value date column (the function's own parser says so)",
+      {
+        acquirers: [
+          { id: "a", name: "A", csvMappings: [{ acquirer: "a-csv", columns: { reference: "R", net: "N" } }] },
+        ],
+      },
+      "acquirers[0].csvMappings[0].columns.valueDate",
+    ],
+    [
+      "a CSV mapping with neither a currency column nor a default currency",
+      {
+        acquirers: [
+          {
+            id: "a",
+            name: "A",
+            csvMappings: [{ acquirer: "a-csv", columns: { reference: "R", net: "N", valueDate: "D" } }],
+          },
+        ],
+      },
+      "map columns.currency or set defaultCurrency",
+    ],
+    [
+      "a CSV mapping name used twice (the first would always win)",
+      {
+        acquirers: [
+          {
+            id: "a",
+            name: "A",
+            csvMappings: [
+              {
+                acquirer: "same",
+                columns: { reference: "R", net: "N", valueDate: "D" },
+                defaultCurrency: "CNY",
+              },
+            ],
+          },
+          {
+            id: "b",
+            name: "B",
+            csvMappings: [
+              {
+                acquirer: "same",
+                columns: { reference: "R", gross: "G", valueDate: "D" },
+                defaultCurrency: "CNY",
+              },
+            ],
+          },
+        ],
+      },
+      "mapping name same is already used by acquirers[0].csvMappings[0]",
+    ],
+    [
+      "an empty list of CSV mappings",
+      { acquirers: [{ id: "a", name: "A", csvMappings: [] }] },
+      "csvMappings",
+    ],
   ])("rejects %s", (_label, change, expected) => {
     expect(problems([{ ...valid, ...change } as DeploymentInput])).toContain(expected);
   });

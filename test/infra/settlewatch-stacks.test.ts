@@ -6,7 +6,12 @@ import type { IConstruct } from "constructs";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkConfigFromEnv } from "../../functions/shared/check-config.js";
-import { checkOverdueEnvSchema, envKeys, notifyEnvSchema } from "../../functions/shared/env.js";
+import {
+  checkOverdueEnvSchema,
+  envKeys,
+  ingestSettlementFileEnvSchema,
+  notifyEnvSchema,
+} from "../../functions/shared/env.js";
 import { tableDefinition } from "../../functions/shared/table-schema.js";
 import { merchantEmailTopicPrefix } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
@@ -23,12 +28,14 @@ let synth: SynthesizedDeployment;
 let data: Template;
 let api: Template;
 let notifications: Template;
+let files: Template;
 
 beforeAll(() => {
   synth = synthesizeDeployment(deployment);
   data = Template.fromStack(synth.data);
   api = Template.fromStack(synth.api);
   notifications = Template.fromStack(synth.notifications);
+  files = Template.fromStack(synth.settlementFiles);
 }, 180_000);
 
 afterAll(() => synth?.cleanup());
@@ -45,11 +52,18 @@ const logicalId = (stack: Stack, construct: IConstruct) =>
   stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const apiId = (construct: IConstruct) => logicalId(synth.api, construct);
 const notificationsId = (construct: IConstruct) => logicalId(synth.notifications, construct);
+const filesId = (construct: IConstruct) => logicalId(synth.settlementFiles, construct);
+/** The stack a construct is in (API, notifications or settlement files: the stacks with functions). */
+const stackOf = (construct: IConstruct): Stack =>
+  [synth.notifications, synth.settlementFiles].find((stack) => construct.node.scopes.includes(stack)) ??
+  synth.api;
 /** The template of the stack a construct is in. */
 const templateOf = (construct: IConstruct): Template =>
-  construct.node.scopes.includes(synth.notifications) ? notifications : api;
-const stackOf = (construct: IConstruct): Stack =>
-  construct.node.scopes.includes(synth.notifications) ? synth.notifications : synth.api;
+  stackOf(construct) === synth.notifications
+    ? notifications
+    : stackOf(construct) === synth.settlementFiles
+      ? files
+      : api;
 interface DeployedFunction {
   readonly function: IConstruct;
   readonly role: IConstruct;
@@ -66,8 +80,16 @@ describe("data stack", () => {
     expect(resources(data).SettlewatchDataKey?.Type).toBe("AWS::KMS::Key");
     expect(resources(data).SettlewatchWebhookSecrets?.Type).toBe("AWS::SecretsManager::Secret");
     expect(resources(data).SettlewatchNotificationsKey?.Type).toBe("AWS::KMS::Key");
+    expect(resources(data).SettlewatchSettlementFilesKey?.Type).toBe("AWS::KMS::Key");
+    expect(resources(data).SettlewatchSettlementFileQueueKey?.Type).toBe("AWS::KMS::Key");
+    expect(resources(data).SettlewatchSettlementFilesBucket?.Type).toBe("AWS::S3::Bucket");
+    expect(resources(data).SettlewatchSettlementFilesAccessLogs?.Type).toBe("AWS::S3::Bucket");
+    expect(resources(data).SettlewatchSettlementFileQueue?.Type).toBe("AWS::SQS::Queue");
+    expect(resources(data).SettlewatchSettlementFileDeadLetterQueue?.Type).toBe("AWS::SQS::Queue");
     data.resourceCountIs("AWS::DynamoDB::Table", 1);
-    data.resourceCountIs("AWS::KMS::Key", 2);
+    data.resourceCountIs("AWS::KMS::Key", 4);
+    data.resourceCountIs("AWS::S3::Bucket", 2);
+    data.resourceCountIs("AWS::SQS::Queue", 2);
   });
 
   it("mirrors functions/shared/table-schema.ts tableDefinition exactly", () => {
@@ -91,6 +113,10 @@ describe("data stack", () => {
       "SettlewatchDataKey",
       "SettlewatchWebhookSecrets",
       "SettlewatchNotificationsKey",
+      "SettlewatchSettlementFilesKey",
+      "SettlewatchSettlementFileQueueKey",
+      "SettlewatchSettlementFilesBucket",
+      "SettlewatchSettlementFilesAccessLogs",
     ]) {
       expect(resources(data)[id]?.DeletionPolicy, id).toBe("Retain");
       expect(resources(data)[id]?.UpdateReplacePolicy, id).toBe("Retain");
@@ -105,9 +131,12 @@ describe("data stack", () => {
       },
     });
     expect(resources(data).SettlewatchDataKey?.Properties).toMatchObject({ EnableKeyRotation: true });
-    expect(resources(data).SettlewatchNotificationsKey?.Properties).toMatchObject({
-      EnableKeyRotation: true,
-    });
+    for (const key of [
+      "SettlewatchNotificationsKey",
+      "SettlewatchSettlementFilesKey",
+      "SettlewatchSettlementFileQueueKey",
+    ])
+      expect(resources(data)[key]?.Properties, key).toMatchObject({ EnableKeyRotation: true });
   });
 
   it("lets CloudWatch use the notifications key (alarms publish to the encrypted ops topic), not the data key", () => {
@@ -126,6 +155,9 @@ describe("data stack", () => {
         .filter((principal) => principal.includes("Service"));
     expect(services("SettlewatchNotificationsKey")).toHaveLength(1);
     expect(services("SettlewatchDataKey")).toEqual([]);
+    // The files key is used by callers through IAM only (uploaders, the ingest function); S3 uses
+    // the queue key to encrypt notifications (see the settlement files tests).
+    expect(services("SettlewatchSettlementFilesKey")).toEqual([]);
   });
 
   it("creates the webhook secret under the configured name, encrypted with the data key", () => {
@@ -138,17 +170,275 @@ describe("data stack", () => {
   });
 });
 
+describe("settlement files: bucket and notification queue (data stack)", () => {
+  const byId = (id: string) => resources(data)[id];
+  const bucketArn = { "Fn::GetAtt": [PINNED_LOGICAL_IDS.settlementFilesBucket, "Arn"] };
+  const ofType = (type: string) => Object.values(resources(data)).filter((r) => r.Type === type);
+  type Statement = {
+    Effect: string;
+    Principal?: unknown;
+    Action: unknown;
+    Condition?: unknown;
+    Resource?: unknown;
+  };
+  const policyOf = (type: string, property: string, target: unknown): Statement[] => {
+    const found = ofType(type).filter((r) =>
+      JSON.stringify(r.Properties[property]).includes(JSON.stringify(target)),
+    );
+    expect(found, `${type} of ${JSON.stringify(target)}`).toHaveLength(1);
+    const document = found[0]?.Properties.PolicyDocument as { Statement: Statement[] } | undefined;
+    return document?.Statement ?? [];
+  };
+  const denyPlainTransport = (resource: unknown) => ({
+    Effect: "Deny",
+    Principal: { AWS: "*" },
+    Action: "s3:*",
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+    Resource: resource,
+  });
+
+  it("encrypts the files with their own customer-managed key (bucket key on), versioned, private", () => {
+    expect(byId(PINNED_LOGICAL_IDS.settlementFilesBucket)?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: "aws:kms",
+              KMSMasterKeyID: { "Fn::GetAtt": [PINNED_LOGICAL_IDS.settlementFilesKey, "Arn"] },
+            },
+          },
+        ],
+      },
+      VersioningConfiguration: { Status: "Enabled" },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: PINNED_LOGICAL_IDS.settlementFilesAccessLogsBucket },
+        LogFilePrefix: "settlement-files/",
+      },
+    });
+  });
+
+  it("expires overwritten versions after the configured days and keeps current files (no retention set)", () => {
+    const lifecycle = byId(PINNED_LOGICAL_IDS.settlementFilesBucket)?.Properties.LifecycleConfiguration as
+      | { Rules: unknown[] }
+      | undefined;
+    const rules = lifecycle?.Rules;
+    expect(deployment.settlementFiles.retentionDays).toBeUndefined();
+    expect(rules).toEqual([
+      {
+        Id: "expire-noncurrent-versions",
+        Status: "Enabled",
+        NoncurrentVersionExpiration: { NoncurrentDays: deployment.settlementFiles.noncurrentVersionDays },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      },
+      { Id: "remove-expired-delete-markers", Status: "Enabled", ExpiredObjectDeleteMarker: true },
+    ]);
+  });
+
+  it("refuses anything but TLS 1.2+ on the files bucket and grants nothing in its policy", () => {
+    const statements = policyOf("AWS::S3::BucketPolicy", "Bucket", {
+      Ref: PINNED_LOGICAL_IDS.settlementFilesBucket,
+    });
+    const both = [bucketArn, { "Fn::Join": ["", [bucketArn, "/*"]] }];
+    expect(statements).toEqual([
+      denyPlainTransport(both),
+      {
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: "s3:*",
+        Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } },
+        Resource: both,
+      },
+    ]);
+  });
+
+  it("logs access to a private, TLS-only, SSE-S3 bucket only S3 log delivery for this bucket may write to", () => {
+    const logs = byId(PINNED_LOGICAL_IDS.settlementFilesAccessLogsBucket)?.Properties;
+    expect(logs).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({
+            ExpirationInDays: deployment.settlementFiles.accessLogDays,
+            Status: "Enabled",
+          }),
+        ],
+      },
+    });
+    const logsArn = { "Fn::GetAtt": [PINNED_LOGICAL_IDS.settlementFilesAccessLogsBucket, "Arn"] };
+    const statements = policyOf("AWS::S3::BucketPolicy", "Bucket", {
+      Ref: PINNED_LOGICAL_IDS.settlementFilesAccessLogsBucket,
+    });
+    expect(statements).toContainEqual(denyPlainTransport([logsArn, { "Fn::Join": ["", [logsArn, "/*"]] }]));
+    expect(statements.filter((statement) => statement.Effect === "Allow")).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: { "Fn::Join": ["", [logsArn, "/settlement-files/*"]] },
+        Condition: {
+          ArnLike: { "aws:SourceArn": bucketArn },
+          StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+        },
+      },
+    ]);
+  });
+
+  it("sends S3 'object created' events under incoming/ (and only those) to the settlement-file queue", () => {
+    const notifications = ofType("Custom::S3BucketNotifications");
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]?.Properties).toMatchObject({
+      BucketName: { Ref: PINNED_LOGICAL_IDS.settlementFilesBucket },
+      Managed: true,
+      SkipDestinationValidation: false,
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ["s3:ObjectCreated:*"],
+            Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "incoming/" }] } },
+            QueueArn: { "Fn::GetAtt": [PINNED_LOGICAL_IDS.settlementFileQueue, "Arn"] },
+          },
+        ],
+      },
+    });
+    expect(notifications[0]?.Properties.NotificationConfiguration).not.toHaveProperty(
+      "LambdaFunctionConfigurations",
+    );
+    expect(notifications[0]?.Properties.NotificationConfiguration).not.toHaveProperty("TopicConfigurations");
+  });
+
+  it("lets S3 send to the queue for this bucket only, over TLS only", () => {
+    const statements = policyOf("AWS::SQS::QueuePolicy", "Queues", {
+      Ref: PINNED_LOGICAL_IDS.settlementFileQueue,
+    });
+    const queueArn = { "Fn::GetAtt": [PINNED_LOGICAL_IDS.settlementFileQueue, "Arn"] };
+    expect(statements).toEqual([
+      {
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: "sqs:*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+        Resource: queueArn,
+      },
+      {
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+        Condition: { ArnLike: { "aws:SourceArn": bucketArn } },
+        Resource: queueArn,
+      },
+    ]);
+    expect(
+      JSON.stringify(
+        policyOf("AWS::SQS::QueuePolicy", "Queues", {
+          Ref: PINNED_LOGICAL_IDS.settlementFileDeadLetterQueue,
+        }),
+      ),
+    ).toContain(JSON.stringify({ Bool: { "aws:SecureTransport": "false" } }));
+  });
+
+  it("encrypts both queues with the queue key, whose policy lets S3 encrypt the notifications", () => {
+    for (const id of [
+      PINNED_LOGICAL_IDS.settlementFileQueue,
+      PINNED_LOGICAL_IDS.settlementFileDeadLetterQueue,
+    ])
+      expect(byId(id)?.Properties.KmsMasterKeyId, id).toEqual({
+        "Fn::GetAtt": [PINNED_LOGICAL_IDS.settlementFileQueueKey, "Arn"],
+      });
+    const keyPolicy = byId(PINNED_LOGICAL_IDS.settlementFileQueueKey)?.Properties.KeyPolicy as
+      | { Statement: Statement[] }
+      | undefined;
+    const statements = keyPolicy?.Statement ?? [];
+    const forS3 = statements.filter((statement) =>
+      JSON.stringify(statement.Principal).includes("s3.amazonaws.com"),
+    );
+    // SqsDestination's statement (what S3 needs for an encrypted queue) and the queue's own
+    // grantSendMessages to the S3 principal, held to this bucket.
+    expect(forS3).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+        Condition: { ArnLike: { "aws:SourceArn": bucketArn } },
+        Resource: "*",
+      },
+      {
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+      },
+    ]);
+    expect(statements).toHaveLength(3); // plus the account root statement every CDK key has
+  });
+
+  it("sets the visibility timeout to six times the ingest function's timeout; parks a message after the configured deliveries", () => {
+    const timeout = fnProps(synth.settlementFiles.ingestSettlementFile).Timeout as number;
+    expect(timeout).toBe(deployment.settlementFiles.ingest.timeoutMinutes * 60);
+    expect(byId(PINNED_LOGICAL_IDS.settlementFileQueue)?.Properties).toMatchObject({
+      VisibilityTimeout: 6 * timeout,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+      RedrivePolicy: {
+        deadLetterTargetArn: { "Fn::GetAtt": [PINNED_LOGICAL_IDS.settlementFileDeadLetterQueue, "Arn"] },
+        maxReceiveCount: deployment.settlementFiles.ingest.maxReceiveCount,
+      },
+    });
+    // Every delivery can take a full visibility timeout: all of them fit in the retention period.
+    expect(deployment.settlementFiles.ingest.maxReceiveCount * 6 * timeout).toBeLessThanOrEqual(
+      4 * 24 * 3600,
+    );
+    expect(byId(PINNED_LOGICAL_IDS.settlementFileDeadLetterQueue)?.Properties.MessageRetentionPeriod).toBe(
+      14 * 24 * 3600,
+    );
+  });
+
+  it("gives CDK's notification handler only s3:PutBucketNotification on this bucket (plus its managed log policy)", () => {
+    const roles = ofType("AWS::IAM::Role");
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.Properties.ManagedPolicyArns).toEqual([
+      {
+        "Fn::Join": [
+          "",
+          ["arn:", { Ref: "AWS::Partition" }, ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+        ],
+      },
+    ]);
+    expect(
+      ofType("AWS::IAM::Policy").map(
+        (p) => (p.Properties.PolicyDocument as { Statement: unknown }).Statement,
+      ),
+    ).toEqual([[{ Effect: "Allow", Action: "s3:PutBucketNotification", Resource: bucketArn }]]);
+  });
+});
+
 const fnProps = (fn: DeployedFunction) =>
   resources(templateOf(fn.function))[logicalId(stackOf(fn.function), fn.function)]?.Properties ?? {};
 const variables = (fn: DeployedFunction) =>
   (fnProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
 
 describe("functions", () => {
-  const fns = (): Record<"ingest" | "operator" | "check" | "notify", DeployedFunction> => ({
+  const fns = (): Record<"ingest" | "operator" | "check" | "notify" | "ingestFile", DeployedFunction> => ({
     ingest: synth.api.ingestConfirmations,
     operator: synth.api.operatorApi,
     check: synth.notifications.checkOverdue,
     notify: synth.notifications.notify,
+    ingestFile: synth.settlementFiles.ingestSettlementFile,
   });
 
   it("run nodejs24.x on arm64 with JSON logs into their own log group; traced on the API path only", () => {
@@ -182,6 +472,10 @@ describe("functions", () => {
     expect(Object.keys(variables(fns().notify)).sort()).toEqual(
       [...without(envKeys.notify, "SMS_SENDER_ID"), "NODE_OPTIONS"].sort(),
     );
+    // The settlement-file handler reads no calendar either (no SSM grant).
+    expect(Object.keys(variables(fns().ingestFile)).sort()).toEqual(
+      [...without(envKeys.ingestSettlementFile, "CALENDAR_OVERRIDES_PARAMETER"), "NODE_OPTIONS"].sort(),
+    );
     expect(operator).toMatchObject({ EMAIL_TOPIC_PREFIX: "settlewatch-cn-example" });
     expect(JSON.stringify(operator.EMAIL_TOPIC_KMS_KEY)).toContain("SettlewatchNotificationsKeyArn");
     expect(ingest).toMatchObject({
@@ -196,10 +490,10 @@ describe("functions", () => {
   });
 
   it("give every log group a retention", () => {
-    const groups = [api, notifications].flatMap((template) =>
+    const groups = [api, notifications, files].flatMap((template) =>
       Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
     );
-    expect(groups).toHaveLength(5); // four functions + API access logs
+    expect(groups).toHaveLength(6); // five functions + API access logs
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -247,6 +541,13 @@ describe("least privilege", () => {
       if (text.includes("SettlewatchTableArn")) return `table${text.match(/\/index\/\w+/)?.[0] ?? ""}`;
       if (text.includes("SettlewatchDataKeyArn")) return "data-key";
       if (text.includes("SettlewatchNotificationsKeyArn")) return "notifications-key";
+      if (text.includes("SettlewatchSettlementFilesKeyArn")) return "files-key";
+      if (text.includes("SettlewatchSettlementFileQueueKeyArn")) return "file-queue-key";
+      if (text.includes("SettlewatchSettlementFileQueueArn")) return "file-queue";
+      if (text.includes("SettlewatchSettlementFilesBucketArn"))
+        return `files-bucket${text.match(/"(\/[^"]*)"\]\]\}$/)?.[1] ?? ""}`;
+      if (text.includes("SettlewatchNoticeQueueArn")) return "notice-queue";
+      if (text.includes("SettlewatchOpsTopic")) return "ops-topic";
       if (text.includes("RefSettlewatchWebhookSecrets")) return "webhook-secret";
       if (text === JSON.stringify({ "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeQueue, "Arn"] }))
         return "notice-queue";
@@ -295,7 +596,8 @@ describe("least privilege", () => {
 
   const logs = ["logs:CreateLogStream own-log-group", "logs:PutLogEvents own-log-group"];
   const xray = ["xray:PutTelemetryRecords *", "xray:PutTraceSegments *"];
-  const tableReadWrite = [
+  /** Read/write on the table, Query on the given indexes (due and order unless told otherwise), the data key. */
+  const tableReadWriteOn = (indexes: readonly string[]) => [
     ...[
       "GetItem",
       "BatchGetItem",
@@ -305,8 +607,7 @@ describe("least privilege", () => {
       "UpdateItem",
       "BatchWriteItem",
     ].map((action) => `dynamodb:${action} table`),
-    "dynamodb:Query table/index/due",
-    "dynamodb:Query table/index/order",
+    ...indexes.map((index) => `dynamodb:Query table/index/${index}`),
     ...[
       "Decrypt",
       "DescribeKey",
@@ -317,22 +618,31 @@ describe("least privilege", () => {
       "GenerateDataKeyWithoutPlaintext",
     ].map((action) => `kms:${action} data-key`),
   ];
+  const tableReadWrite = tableReadWriteOn(["due", "order"]);
+  /** Functions that use the settlement store: its lookups query the amount index too. */
+  const settlementStoreReadWrite = tableReadWriteOn(["due", "order", "amount"]);
   const calendar = "ssm:GetParameter parameter/settlewatch/cn-example/calendar-overrides";
   /** What a producer of an encrypted queue or topic needs on its key. */
   const notificationsKeyProducer = ["kms:Decrypt notifications-key", "kms:GenerateDataKey notifications-key"];
 
-  it("ingest function: table read/write, the one webhook secret, the one calendar parameter, nothing else", () => {
+  it("ingest function: table read/write (amount index included), the one webhook secret, the one calendar parameter, nothing else", () => {
     expect(grants(synth.api.ingestConfirmations)).toEqual(
-      [...logs, ...xray, ...tableReadWrite, calendar, "secretsmanager:GetSecretValue webhook-secret"].sort(),
+      [
+        ...logs,
+        ...xray,
+        ...settlementStoreReadWrite,
+        calendar,
+        "secretsmanager:GetSecretValue webhook-secret",
+      ].sort(),
     );
   });
 
-  it("operator function: table, calendar, and creating/subscribing this deployment's merchant email topics", () => {
+  it("operator function: table (amount index included), calendar, and creating/subscribing this deployment's merchant email topics", () => {
     expect(grants(synth.api.operatorApi)).toEqual(
       [
         ...logs,
         ...xray,
-        ...tableReadWrite,
+        ...settlementStoreReadWrite,
         calendar,
         "sns:CreateTopic merchant-email-topics",
         "sns:Subscribe merchant-email-topics",
@@ -365,10 +675,36 @@ describe("least privilege", () => {
     );
   });
 
+  it("settlement-file function: table (amount index, held-credit deletes), objects under incoming/ only, its queue, the notice queue", () => {
+    expect(grants(synth.settlementFiles.ingestSettlementFile)).toEqual(
+      [
+        ...logs,
+        ...settlementStoreReadWrite,
+        // Releasing a held bank credit once its batch's acquirer file came: those items only.
+        `dynamodb:DeleteItem table if ${JSON.stringify({
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["HELDCREDIT#*"] },
+        })}`,
+        // Any version of a file under incoming/, nothing else in the bucket; no list, write or delete.
+        "s3:GetObject files-bucket/incoming/*",
+        "s3:GetObjectVersion files-bucket/incoming/*",
+        "kms:Decrypt files-key",
+        // The SQS event source: receive, delete, attributes; Decrypt for the encrypted queue.
+        "sqs:ReceiveMessage file-queue",
+        "sqs:DeleteMessage file-queue",
+        "sqs:GetQueueAttributes file-queue",
+        "kms:Decrypt file-queue-key",
+        // "Your money arrived" notices for late payments a file settles.
+        "sqs:SendMessage notice-queue",
+        ...notificationsKeyProducer,
+      ].sort(),
+    );
+  });
+
   it("roles can be assumed by Lambda only", () => {
     for (const [template, count] of [
       [api, 2],
       [notifications, 2],
+      [files, 1],
     ] as const) {
       const roles = Object.values(resources(template)).filter((r) => r.Type === "AWS::IAM::Role");
       expect(roles).toHaveLength(count);
@@ -597,6 +933,77 @@ describe("notifications stack", () => {
   });
 });
 
+describe("settlement files stack", () => {
+  const fn = () => synth.settlementFiles.ingestSettlementFile;
+  const outputOf = (value: unknown) => JSON.stringify(value);
+
+  it("runs the ingest function with the configured timeout and memory", () => {
+    expect(fnProps(fn())).toMatchObject({
+      Timeout: deployment.settlementFiles.ingest.timeoutMinutes * 60,
+      MemorySize: deployment.settlementFiles.ingest.memoryMb,
+      Runtime: "nodejs24.x",
+      Architectures: ["arm64"],
+    });
+    expect(deployment.settlementFiles.ingest).toMatchObject({ timeoutMinutes: 15, memoryMb: 1024 });
+  });
+
+  it("feeds it one file per invocation from the settlement-file queue: partial batch failures, bounded concurrency", () => {
+    const mappings = Object.values(resources(files)).filter(
+      (r) => r.Type === "AWS::Lambda::EventSourceMapping",
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      FunctionName: { Ref: filesId(fn().function) },
+      BatchSize: 1,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      ScalingConfig: { MaximumConcurrency: deployment.settlementFiles.ingest.maxConcurrency },
+    });
+    expect(deployment.settlementFiles.ingest.maxConcurrency).toBe(5);
+    expect(outputOf(mappings[0]?.Properties.EventSourceArn)).toContain("SettlewatchSettlementFileQueueArn");
+    expect(mappings[0]?.Properties).not.toHaveProperty("MaximumBatchingWindowInSeconds");
+  });
+
+  it("gives it an environment its handler's schema and CSV-mapping parser accept, built from the deployment", () => {
+    const env = variables(fn());
+    expect(outputOf(env.SETTLEMENT_BUCKET)).toContain("RefSettlewatchSettlementFilesBucket");
+    expect(outputOf(env.NOTICE_QUEUE_URL)).toContain("RefSettlewatchNoticeQueue");
+    expect(outputOf(env.TABLE_NAME)).toContain("RefSettlewatchTable");
+    const parsed = ingestSettlementFileEnvSchema.parse({
+      ...env,
+      // Known at deploy only: samples of the right shape.
+      TABLE_NAME: "settlewatch-table",
+      SETTLEMENT_BUCKET: "settlewatch-settlement-files",
+      NOTICE_QUEUE_URL: "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/notices",
+    });
+    // cn-example's acquirers are read by built-in parsers: no CSV mapping configured.
+    expect(parsed.ACQUIRER_CSV_MAPPINGS).toBe("[]");
+    expect(parsed.DEPLOYMENT).toBe("cn-example");
+    expect(JSON.parse(parsed.DEFAULT_MERCHANT_TERMS)).toEqual(deployment.defaultMerchantTerms);
+  });
+
+  it("alarms to the ops topic as soon as one file's message is in the dead-letter queue", () => {
+    const alarms = Object.values(resources(files)).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
+    expect(alarms).toHaveLength(1);
+    expect(resources(files)[filesId(synth.settlementFiles.deadLetterAlarm)]?.Properties).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Statistic: "Maximum",
+      Period: 300,
+      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      TreatMissingData: "notBreaching",
+    });
+    const alarm = resources(files)[filesId(synth.settlementFiles.deadLetterAlarm)]?.Properties ?? {};
+    expect(outputOf(alarm.Dimensions)).toContain("SettlewatchSettlementFileDeadLetterQueueQueueName");
+    for (const actions of [alarm.AlarmActions, alarm.OKActions]) {
+      expect(actions).toHaveLength(1);
+      expect(outputOf(actions)).toContain("RefSettlewatchOpsTopic");
+    }
+    expect(String(alarm.AlarmDescription)).toContain("redrive");
+  });
+});
+
 describe("HTTP API", () => {
   const integrationTarget = (functionLogicalId: string) => {
     const [integrationId] = Object.entries(resources(api)).find(
@@ -625,6 +1032,7 @@ describe("HTTP API", () => {
         { route: "PUT /v1/merchants/{merchantId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/merchants/{merchantId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/payments/{acquirer}/{paymentId}", auth: "AWS_IAM", target: operator },
+        { route: "GET /v1/settlement-files/{fileId}", auth: "AWS_IAM", target: operator },
       ].sort(byName("route")),
     );
     api.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0); // IAM needs no authorizer resource
@@ -670,6 +1078,16 @@ describe("cdk-nag AwsSolutions", () => {
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",
+        // The files bucket's objects under incoming/, a cross-stack reference as cdk-nag renders it.
+        `AwsSolutions-IAM5[Resource::${JSON.stringify({
+          "Fn::GetStackOutput": {
+            StackName: "Settlewatch-cn-example-Data",
+            Region: "cn-north-1",
+            OutputName: "PublishOutputFnGetAttSettlewatchSettlementFilesBucketArnE1E4E10D",
+          },
+        })}/incoming/*] Settlewatch-cn-example-SettlementFiles/IngestSettlementFile/Role/DefaultPolicy/Resource`,
+        // CDK's own custom resource that writes the bucket's notification configuration.
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole] Settlewatch-cn-example-Data/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
       ].sort(),
     );
     for (const violation of nag?.suppressedViolations ?? [])
@@ -677,7 +1095,7 @@ describe("cdk-nag AwsSolutions", () => {
   });
 
   it("leaves no error annotation on any stack", () => {
-    for (const stack of [synth.data, synth.api, synth.notifications])
+    for (const stack of [synth.data, synth.api, synth.notifications, synth.settlementFiles])
       expect(Annotations.fromStack(stack).findError("*", Match.anyValue())).toEqual([]);
   });
 });
