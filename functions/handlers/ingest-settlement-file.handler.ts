@@ -12,7 +12,12 @@ import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-reposi
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
 import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
-import { openObject, parseSettlementObjectKey, sha256Of } from "../adapters/s3/s3-settlement-files.js";
+import {
+  openObject,
+  parseSettlementObjectKey,
+  SettlementKeyError,
+  sha256Of,
+} from "../adapters/s3/s3-settlement-files.js";
 import { SqsNoticeQueue } from "../adapters/sqs/sqs-notice-queue.js";
 import { parseAcquirerCsvMappings } from "../domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { UnreadableFileError } from "../domain/settlement-files/settlement-record.js";
@@ -55,7 +60,19 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   if (event.Event === "s3:TestEvent") return;
   for (const notification of event.Records ?? []) {
     const { bucket, object } = notification.s3;
-    const where = parseSettlementObjectKey(object.key);
+    let where: ReturnType<typeof parseSettlementObjectKey>;
+    try {
+      where = parseSettlementObjectKey(object.key);
+    } catch (error) {
+      // A key outside the layout (a console "folder" object, a typo) cannot succeed on a retry.
+      if (!(error instanceof SettlementKeyError)) throw error;
+      logger.error("settlement file ignored: key outside the layout", {
+        key: object.key,
+        reason: error.message,
+      });
+      businessMetrics.count("SettlementFilesUnreadable", 1);
+      continue;
+    }
     const open = openObject(
       s3,
       bucket.name,

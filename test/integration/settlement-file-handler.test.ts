@@ -93,8 +93,10 @@ describe("ingest-settlement-file Lambda handler", () => {
     expect((await deps.payments.get("acme-pay", "h1"))?.status).toBe("SETTLED");
   });
 
-  it("reports a message with a key outside the layout as a batch item failure", async () => {
-    const result = await handler(sqsEvent("somewhere/else.csv", "m2"), context);
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
+  it("drops a message whose key is outside the layout (a retry cannot help) and fails one whose object cannot be read", async () => {
+    expect((await handler(sqsEvent("somewhere/else.csv", "m2"), context)).batchItemFailures).toEqual([]);
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+    const result = await handler(sqsEvent("incoming/acme-pay/denied.csv", "m3"), context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m3" }]);
   });
 });

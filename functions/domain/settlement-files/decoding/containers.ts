@@ -6,7 +6,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import iconv from "iconv-lite";
 import yauzl from "yauzl";
 import { UnreadableFileError } from "../settlement-record.js";
 import { prefetch } from "../text/prefetch.js";
@@ -75,7 +74,7 @@ function entryName(raw: Buffer | string, flags: number): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(raw);
   } catch {
-    return iconv.decode(raw, "gb18030");
+    return new TextDecoder("gb18030").decode(raw);
   }
 }
 

@@ -26,7 +26,7 @@ export interface ReadSettlementFileOptions {
   acquirerCsv?: readonly AcquirerCsvMapping[];
   /** Original file name (e.g. the S3 key's last part): some formats need it (UnionPay ZM's date). */
   fileName?: string;
-  /** Force a text encoding (any iconv-lite name, e.g. "gb18030", "windows-1250") instead of detecting. */
+  /** Force a text encoding (a WHATWG label such as "gb18030" or "windows-1250"; iconv-lite names where it is installed). */
   encoding?: string;
   /** For zips: read the entry whose name contains this (default: the one detail entry). */
   zipEntry?: string;

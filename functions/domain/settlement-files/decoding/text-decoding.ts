@@ -6,9 +6,13 @@
  * is taken at the first non-ASCII byte, not on a fixed-size head, so a GBK file whose first 100 KB are
  * ASCII (a UnionPay ZM file) is still decoded right. Decoding is streaming: memory stays at one chunk.
  */
-import iconv from "iconv-lite";
+import { createRequire } from "node:module";
 
-/** Encodings the reader may report or be told to use (any iconv-lite name is accepted when forced). */
+/**
+ * Encodings the reader may report or be told to use: any WHATWG encoding label (the runtime's own
+ * TextDecoder: utf-8, utf-16le/be, gbk, gb18030, big5, windows-125x, iso-8859-x, ...), and where the
+ * iconv-lite package is installed (the CLI, not the Lambda bundles) any iconv-lite name too (cp852).
+ */
 export type DetectedEncoding = "utf-8" | "utf-16le" | "utf-16be" | "gb18030" | "windows-1252" | string;
 
 interface ChunkDecoder {
@@ -16,13 +20,46 @@ interface ChunkDecoder {
   end(): string;
 }
 
+interface IconvLite {
+  encodingExists(name: string): boolean;
+  getDecoder(
+    name: string,
+    options: { stripBOM: boolean },
+  ): { write(bytes: Buffer): string; end(): string | undefined };
+}
+
+/**
+ * iconv-lite, only where it is installed. The module name is not a literal, so bundlers leave it out:
+ * its 480 KB of tables are not worth shipping to Lambda for the few encodings TextDecoder lacks.
+ */
+function optionalIconv(): IconvLite | undefined {
+  const moduleName = ["iconv", "lite"].join("-");
+  try {
+    return createRequire(import.meta.url)(moduleName) as IconvLite;
+  } catch {
+    return undefined;
+  }
+}
+
 function decoderFor(encoding: string): ChunkDecoder {
   const name = encoding.toLowerCase();
-  if (name === "utf-8" || name === "utf8" || name === "utf-16le") {
-    const d = new TextDecoder(name === "utf-16le" ? "utf-16le" : "utf-8");
+  let native: InstanceType<typeof TextDecoder> | undefined;
+  try {
+    // Strips a BOM like iconv-lite's stripBOM did.
+    native = new TextDecoder(name);
+  } catch {
+    native = undefined;
+  }
+  if (native) {
+    const d = native;
     return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
   }
-  if (!iconv.encodingExists(name)) throw new RangeError(`unknown text encoding ${JSON.stringify(encoding)}`);
+  const iconv = optionalIconv();
+  if (!iconv?.encodingExists(name)) {
+    throw new RangeError(
+      `unknown text encoding ${JSON.stringify(encoding)}${iconv ? "" : " (only WHATWG encodings such as gb18030, big5, windows-1250 are available here)"}`,
+    );
+  }
   const d = iconv.getDecoder(name, { stripBOM: true });
   return {
     write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),

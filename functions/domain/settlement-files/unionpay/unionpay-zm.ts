@@ -11,11 +11,12 @@
  * carries only in its name (`INN170718…` → 2017-07-18): without the name the file cannot be dated and
  * is refused. The file has no trailer: control is "absent".
  */
-import iconv from "iconv-lite";
+
 import type { ParseOptions, ParseResult, ParserOutput, SettlementFormatParser } from "../format-parser.js";
 import { type SettlementLineKind, UnreadableFileError } from "../settlement-record.js";
 import { FieldError, integerMinor } from "../text/amounts.js";
 import { isValidDate } from "../text/dates.js";
+import { encodeGb18030 } from "../text/gb18030-width.js";
 import { LineSplitter } from "../text/line-splitter.js";
 import { rejected, settlementLine, textOrNull } from "../text/records.js";
 
@@ -98,7 +99,7 @@ export const unionpayZmParser: SettlementFormatParser = {
       sawRecord = true;
       // Offsets are in GBK bytes: Chinese text in 二级商户简称 / 商户自定义域 is 2 bytes a character.
       // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII test
-      const bytes = /^[\x00-\x7f]*$/.test(raw) ? Buffer.from(raw, "latin1") : iconv.encode(raw, "gb18030");
+      const bytes = /^[\x00-\x7f]*$/.test(raw) ? Buffer.from(raw, "latin1") : encodeGb18030(raw);
       const field = (i: number) => {
         const from = OFFSETS[i] ?? 0;
         return bytes.toString("latin1", from, from + (LENGTHS[i] ?? 0)).trim();
