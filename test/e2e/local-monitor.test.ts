@@ -153,4 +153,14 @@ describe("local monitor over HTTP", () => {
     expect(put.stdout).toContain("merchant m-cli: 201");
     expect(put.stderr).toContain("profile [1]: merchantId is required");
   });
+
+  it("npm start without Java stops with one line saying how to install it", async () => {
+    const nodeDir = join(process.cwd(), "node_modules", ".bin");
+    const failure = await run("node", ["bin/settlewatch.js", "serve"], {
+      env: { ...process.env, PATH: nodeDir },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect("code" in failure ? failure.code : 0).toBe(2);
+    expect(failure.stderr.trim().split("\n")).toHaveLength(1);
+    expect(failure.stderr).toContain("apt-get install -y openjdk-17-jre-headless");
+  });
 });
