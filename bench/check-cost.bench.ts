@@ -4,8 +4,6 @@
  * Prints time and read capacity consumed for each, and the 200k/10k ratios (target ≤ 1.3).
  * Run: node bin/run-ts.js bench/check-cost.bench.ts [bigPending]
  */
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import pMap from "p-map";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { toItem } from "../functions/adapters/dynamodb/payment-repository.js";
 import type { Payment } from "../functions/domain/payment/payment.js";
@@ -14,6 +12,7 @@ import { loadLocalConfig } from "../local/local-config.js";
 import { localServices } from "../local/local-services.js";
 import { ensureTable } from "../local/table-setup.js";
 import { meterCapacity } from "./support/consumed-capacity.js";
+import { batchPutItems } from "./support/fill-table.js";
 
 const DUE = 1_000;
 const SMALL = 10_000;
@@ -60,21 +59,7 @@ async function fill(tableName: string, pending: number): Promise<void> {
     ...Array.from({ length: DUE }, (_, i) => toItem(payment(i, true), SHARDS)),
     ...Array.from({ length: pending }, (_, i) => toItem(payment(i, false), SHARDS)),
   ];
-  const batches: Array<typeof items> = [];
-  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
-  await pMap(
-    batches,
-    async (batch) => {
-      let request: Record<string, unknown[]> | undefined = {
-        [tableName]: batch.map((Item) => ({ PutRequest: { Item } })),
-      };
-      while (request && Object.keys(request).length > 0) {
-        const answer = await db.send(new BatchWriteCommand({ RequestItems: request as never }));
-        request = answer.UnprocessedItems as Record<string, unknown[]> | undefined;
-      }
-    },
-    { concurrency: 16 },
-  );
+  await batchPutItems(db, tableName, items);
 }
 
 const results: Record<string, { ms: number; read: number; write: number; requests: number; marked: number }> =

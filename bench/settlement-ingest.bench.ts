@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { BatchWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import pMap from "p-map";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
@@ -22,6 +22,7 @@ import { ingestSettlementFile } from "../functions/use-cases/ingest-settlement-f
 import { noMetrics } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { ensureTable } from "../local/table-setup.js";
+import { batchPutItems } from "./support/fill-table.js";
 
 const LINES = Number(process.argv[2] ?? 200_000);
 const CONCURRENCY = 16; // the use case's write concurrency
@@ -89,24 +90,10 @@ const db = documentClient(client);
 
 async function fill(tableName: string): Promise<void> {
   await ensureTable(client, tableName);
-  const batches: Array<Array<Record<string, unknown>>> = [];
-  for (let start = 0; start < LINES; start += 25) {
-    batches.push(
-      Array.from({ length: Math.min(25, LINES - start) }, (_, k) => toItem(payment(start + k), SHARDS)),
-    );
-  }
-  await pMap(
-    batches,
-    async (batch) => {
-      let request: Record<string, unknown[]> | undefined = {
-        [tableName]: batch.map((Item) => ({ PutRequest: { Item } })),
-      };
-      while (request && Object.keys(request).length > 0) {
-        const answer = await db.send(new BatchWriteCommand({ RequestItems: request as never }));
-        request = answer.UnprocessedItems as Record<string, unknown[]> | undefined;
-      }
-    },
-    { concurrency: 16 },
+  await batchPutItems(
+    db,
+    tableName,
+    Array.from({ length: LINES }, (_, i) => toItem(payment(i), SHARDS)),
   );
   const merchants = new DynamoDbMerchantRepository(db, tableName);
   for (let m = 0; m < 100; m += 1) {

@@ -153,21 +153,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   private async byAmountWindow(query: AmountWindowQuery): Promise<MatchablePayment[]> {
-    const { Items } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: AMOUNT_INDEX.name,
-        KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
-        ExpressionAttributeNames: { "#pk": AMOUNT_INDEX.partitionKey, "#sk": AMOUNT_INDEX.sortKey },
-        ExpressionAttributeValues: {
-          ":pk": keys.amountLookup(query.merchantId, query.currency, query.amountMinor),
-          ":from": `${query.from}#`,
-          ":to": `${query.to}#\uffff`,
-        },
-        Limit: 20,
-      }),
+    const items = await this.amountIndexRange(
+      keys.amountLookup(query.merchantId, query.currency, query.amountMinor),
+      query.from,
+      query.to,
     );
-    return await this.fetchIndexed(Items ?? []);
+    return await this.fetchIndexed(items);
   }
 
   /** Index hits are keys only; the items are re-read consistently (the index can lag). */
@@ -180,6 +171,25 @@ export class DynamoDbSettlementStore implements SettlementStore {
       }),
     );
     return payments.filter((payment): payment is MatchablePayment => payment !== undefined);
+  }
+
+  /** Keys in one partition of the amount index whose sort key (a date, then "#…") is in [from, to]. */
+  private async amountIndexRange(
+    partition: string,
+    from: string,
+    to: string,
+  ): Promise<Record<string, unknown>[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: AMOUNT_INDEX.name,
+        KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
+        ExpressionAttributeNames: { "#pk": AMOUNT_INDEX.partitionKey, "#sk": AMOUNT_INDEX.sortKey },
+        ExpressionAttributeValues: { ":pk": partition, ":from": `${from}#`, ":to": `${to}#\uffff` },
+        Limit: 20,
+      }),
+    );
+    return Items ?? [];
   }
 
   async applyUpdate(update: PaymentUpdate): Promise<boolean> {
@@ -410,22 +420,13 @@ export class DynamoDbSettlementStore implements SettlementStore {
     from: string;
     to: string;
   }): Promise<PayoutBatch[]> {
-    const { Items } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: AMOUNT_INDEX.name,
-        KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :from AND :to",
-        ExpressionAttributeNames: { "#pk": AMOUNT_INDEX.partitionKey, "#sk": AMOUNT_INDEX.sortKey },
-        ExpressionAttributeValues: {
-          ":pk": keys.batchAmountLookup(query.account, query.currency, query.netMinor),
-          ":from": `${query.from}#`,
-          ":to": `${query.to}#\uffff`,
-        },
-        Limit: 20,
-      }),
+    const items = await this.amountIndexRange(
+      keys.batchAmountLookup(query.account, query.currency, query.netMinor),
+      query.from,
+      query.to,
     );
     // Index hits are keys only (and the index can lag): the batches are re-read consistently.
-    return await this.batchesByKey((Items ?? []).map((item) => String(item.pk).slice("BATCH#".length)));
+    return await this.batchesByKey(items.map((item) => String(item.pk).slice("BATCH#".length)));
   }
 
   private async batchesByKey(batchKeys: readonly string[]): Promise<PayoutBatch[]> {
