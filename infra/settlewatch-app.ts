@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { Deployment } from "./config/deployment-schema.js";
 import { ApiStack } from "./stacks/api-stack.js";
 import { DataStack } from "./stacks/data-stack.js";
+import { MonitoringStack } from "./stacks/monitoring-stack.js";
 import { NotificationsStack } from "./stacks/notifications-stack.js";
 import { SettlementFilesStack } from "./stacks/settlement-files-stack.js";
 
@@ -12,22 +13,25 @@ export interface DeploymentStacks {
   readonly api: ApiStack;
   readonly notifications: NotificationsStack;
   readonly settlementFiles: SettlementFilesStack;
+  readonly monitoring: MonitoringStack;
 }
 
 /**
  * Stack names, so scripts and the README can name them:
- * Settlewatch-<deployment>-Data / -Api / -Notifications / -SettlementFiles.
+ * Settlewatch-<deployment>-Data / -Api / -Notifications / -SettlementFiles / -Monitoring.
  */
 export const stackNames = (deployment: Pick<Deployment, "name">) => ({
   data: `Settlewatch-${deployment.name}-Data`,
   api: `Settlewatch-${deployment.name}-Api`,
   notifications: `Settlewatch-${deployment.name}-Notifications`,
   settlementFiles: `Settlewatch-${deployment.name}-SettlementFiles`,
+  monitoring: `Settlewatch-${deployment.name}-Monitoring`,
 });
 
 /**
- * Adds four stacks per deployment to the app (data, then API and notifications, which both use the
- * data stack, then settlement files, which uses the data and notifications stacks) and the cdk-nag
+ * Adds five stacks per deployment to the app (data, then API and notifications, which both use the
+ * data stack, then settlement files, which uses the data and notifications stacks, then monitoring,
+ * the dashboard and alarms, which reads all four and is read by none) and the cdk-nag
  * AwsSolutions checks. References only point that way, so no deploy order has a cycle.
  * With cdk-nag 3 the checks run as a policy-validation plugin: an unacknowledged finding fails synth.
  */
@@ -72,10 +76,44 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
       description: `settlewatch ${deployment.name}: settlement-file ingest (S3 notifications via SQS) and its alarm`,
       terminationProtection: deployment.stage === "prod",
     });
-    for (const stack of [data, api, notifications, settlementFiles]) {
+    const monitoring = new MonitoringStack(app, names.monitoring, {
+      env,
+      deployment,
+      functions: {
+        "ingest-confirmations": api.ingestConfirmations.function,
+        "operator-api": api.operatorApi.function,
+        "check-overdue": notifications.checkOverdue.function,
+        notify: notifications.notify.function,
+        "ingest-settlement-file": settlementFiles.ingestSettlementFile.function,
+      },
+      ingestFunction: api.ingestConfirmations.function,
+      table: data.table.table,
+      queues: [
+        {
+          name: "notices",
+          queue: notifications.noticeQueue,
+          deadLetterQueue: notifications.deadLetterQueue,
+        },
+        {
+          name: "settlement-files",
+          queue: data.settlementFiles.queue,
+          deadLetterQueue: data.settlementFiles.deadLetterQueue,
+        },
+      ],
+      opsTopic: notifications.opsTopic,
+      existingAlarms: [
+        notifications.deadLetterAlarm,
+        notifications.checkFailingAlarm,
+        ...(notifications.smsSpendAlarm ? [notifications.smsSpendAlarm] : []),
+        settlementFiles.deadLetterAlarm,
+      ],
+      description: `settlewatch ${deployment.name}: dashboard and alarms (to the ops topic)`,
+      terminationProtection: deployment.stage === "prod",
+    });
+    for (const stack of [data, api, notifications, settlementFiles, monitoring]) {
       Tags.of(stack).add("settlewatch:deployment", deployment.name);
       Tags.of(stack).add("settlewatch:stage", deployment.stage);
     }
-    return { deployment, data, api, notifications, settlementFiles };
+    return { deployment, data, api, notifications, settlementFiles, monitoring };
   });
 }

@@ -155,6 +155,40 @@ const settlementFilesSchema = z
     },
   );
 
+/** Default alarm thresholds of the monitoring stack (infra/constructs/monitoring). */
+export const monitoringDefaults = {
+  ingestErrors: { threshold: 5, periodMinutes: 5 },
+  overdueSpike: { threshold: 50 },
+} as const;
+
+/** Thresholds of the monitoring stack's alarms (to the ops topic); checked at synth. */
+export const monitoringSchema = z
+  .strictObject({
+    /** The ingest-confirmations function fails (Lambda Errors, sum) more than `threshold` times in `periodMinutes`. */
+    ingestErrors: z
+      .strictObject({
+        threshold: z.number().int().min(0).max(100_000).default(monitoringDefaults.ingestErrors.threshold),
+        periodMinutes: z
+          .union([z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)])
+          .default(monitoringDefaults.ingestErrors.periodMinutes),
+      })
+      .default({ ...monitoringDefaults.ingestErrors }),
+    /**
+     * More than `threshold` payments of one acquirer marked overdue (PaymentsOverdue, sum) in one hour.
+     * `perAcquirer` overrides it for named acquirers (ids of this deployment's acquirers).
+     */
+    overdueSpike: z
+      .strictObject({
+        threshold: z.number().int().min(1).max(1_000_000).default(monitoringDefaults.overdueSpike.threshold),
+        perAcquirer: z.record(z.string(), z.number().int().min(1).max(1_000_000)).optional(),
+      })
+      .default({ ...monitoringDefaults.overdueSpike }),
+  })
+  .default({
+    ingestErrors: { ...monitoringDefaults.ingestErrors },
+    overdueSpike: { ...monitoringDefaults.overdueSpike },
+  });
+
 /** Secrets Manager name rules; a trailing "-XXXXXX" is refused because it looks like the ARN suffix. */
 const secretNameSchema = z
   .string()
@@ -243,6 +277,8 @@ export const deploymentSchema = z
       ...settlementFilesDefaults,
       ingest: { ...settlementFilesDefaults.ingest },
     }),
+    /** Alarm thresholds of the dashboard's alarms (monitoring stack). */
+    monitoring: monitoringSchema,
     /** Ops addresses subscribed to the ops topic (alarms, late settlement files); each must confirm. */
     alarmEmails: z
       .array(z.email())
@@ -263,6 +299,15 @@ export const deploymentSchema = z
       seen.add(acquirer.id);
     });
     checkCsvMappings(deployment.acquirers, ctx);
+    for (const id of Object.keys(deployment.monitoring.overdueSpike.perAcquirer ?? {})) {
+      if (!seen.has(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitoring", "overdueSpike", "perAcquirer", id],
+          message: `${id} is not an acquirer of this deployment`,
+        });
+      }
+    }
   });
 
 /**

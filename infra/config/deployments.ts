@@ -52,6 +52,9 @@ export const deployments: readonly DeploymentInput[] = [
       ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
     },
     alarmEmails: ["settlewatch-ops@example.com"],
+    // Alarms of the monitoring stack (these are the defaults): more than 5 ingest errors in 5 min;
+    // more than 50 payments of one acquirer overdue in an hour.
+    monitoring: { ingestErrors: { threshold: 5, periodMinutes: 5 }, overdueSpike: { threshold: 50 } },
   },
   {
     name: "hk-example",

@@ -1,0 +1,125 @@
+import { Duration } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import type { BusinessMetricName } from "../../../functions/use-cases/ports.js";
+
+/**
+ * Every business metric the dashboard and the alarms use, named once: namespace, metric name and
+ * dimensions, as functions/adapters/metrics/emf-business-metrics.ts emits them: Powertools Metrics,
+ * one EMF document per acquirer. Powertools adds the `service` dimension (POWERTOOLS_SERVICE_NAME) to
+ * the `deployment` default dimension and our `acquirer`, so the dimension set is
+ * {service, deployment, acquirer}; a metric asked for with {deployment, acquirer} would be another,
+ * empty metric. test/observability runs the real handlers and checks each metric listed here.
+ */
+export const BUSINESS_METRIC_NAMESPACE = "Settlewatch";
+/** POWERTOOLS_SERVICE_NAME of every function (the stacks set it). */
+export const BUSINESS_METRIC_SERVICE = "settlewatch";
+/** The dimension names of every business metric, in EMF order. */
+export const BUSINESS_METRIC_DIMENSIONS = ["service", "deployment", "acquirer"] as const;
+/** The acquirer value the functions use when a count has no acquirer (EmfBusinessMetrics' default). */
+export const NO_ACQUIRER = "none";
+
+export interface BusinessMetricSpec {
+  readonly label: string;
+  /**
+   * Also emitted with acquirer "none" (a count the code cannot attribute: a notice to ops, a key
+   * outside the layout, a merchant without a contact): the dashboard and alarms add that series.
+   */
+  readonly alsoWithoutAcquirer: boolean;
+  /** Only emitted for acquirers with a settlement-file expectation (held payments, late files). */
+  readonly onlyWithSettlementFile?: boolean;
+}
+
+/**
+ * The business metrics on the dashboard. Names not listed (ConfirmationsDuplicate, ConfirmationsConflict,
+ * NoticesScheduled, OverdueAmountMinor) are not shown: NoticesScheduled and OverdueAmountMinor are
+ * declared in ports.ts but no code emits them.
+ */
+export const DASHBOARD_BUSINESS_METRICS = {
+  ConfirmationsAccepted: { label: "Confirmations accepted", alsoWithoutAcquirer: false },
+  ConfirmationsRejected: { label: "Confirmations rejected", alsoWithoutAcquirer: false },
+  RequestsRejected: { label: "Requests rejected (signature, body)", alsoWithoutAcquirer: false },
+  UnregisteredMerchantConfirmations: { label: "Unregistered merchant", alsoWithoutAcquirer: false },
+  CalendarNotCovered: { label: "Calendar not covered", alsoWithoutAcquirer: false },
+  PaymentsOverdue: { label: "Payments marked overdue", alsoWithoutAcquirer: false },
+  PaymentsAwaitingFile: {
+    label: "Payments awaiting file",
+    alsoWithoutAcquirer: false,
+    onlyWithSettlementFile: true,
+  },
+  SettlementFilesLate: {
+    label: "Settlement files late",
+    alsoWithoutAcquirer: false,
+    onlyWithSettlementFile: true,
+  },
+  SettlementLinesMatched: { label: "Lines matched", alsoWithoutAcquirer: false },
+  SettlementLinesMismatched: { label: "Lines mismatched", alsoWithoutAcquirer: false },
+  SettlementLinesUnmatched: { label: "Lines unmatched", alsoWithoutAcquirer: false },
+  SettlementLinesRejected: { label: "Lines rejected", alsoWithoutAcquirer: false },
+  SettlementFileControlMismatch: { label: "File control totals mismatch", alsoWithoutAcquirer: false },
+  SettlementFilesUnreadable: { label: "Files unreadable", alsoWithoutAcquirer: true },
+  NoticesSent: { label: "Notices sent", alsoWithoutAcquirer: true },
+  NoticesFailed: { label: "Notices failed (retried)", alsoWithoutAcquirer: true },
+  MerchantsUnreachable: { label: "Merchants unreachable", alsoWithoutAcquirer: true },
+} as const satisfies Partial<Record<BusinessMetricName, BusinessMetricSpec>>;
+
+export type DashboardBusinessMetric = keyof typeof DASHBOARD_BUSINESS_METRICS;
+export const DASHBOARD_BUSINESS_METRIC_NAMES = Object.keys(
+  DASHBOARD_BUSINESS_METRICS,
+) as DashboardBusinessMetric[];
+
+/**
+ * Builds the metrics of one deployment. Business counters are Count sums per period; every metric
+ * created is recorded in `used`, so tests can check that nothing outside the list is referenced.
+ */
+export class SettlewatchMetricFactory {
+  readonly used = new Set<string>();
+
+  constructor(
+    private readonly deployment: string,
+    private readonly acquirers: readonly string[],
+    /** The acquirers with a settlement-file expectation. */
+    private readonly fileAcquirers: readonly string[],
+  ) {}
+
+  /** One acquirer's series of a business metric (sum per period). */
+  business(name: DashboardBusinessMetric, acquirer: string, period = Duration.minutes(5)): cloudwatch.Metric {
+    this.used.add(name);
+    return new cloudwatch.Metric({
+      namespace: BUSINESS_METRIC_NAMESPACE,
+      metricName: name,
+      dimensionsMap: { service: BUSINESS_METRIC_SERVICE, deployment: this.deployment, acquirer },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+      label: acquirer,
+    });
+  }
+
+  /** The acquirers a metric is shown for: the configured ones, plus "none" where the code emits it. */
+  acquirersOf(name: DashboardBusinessMetric): string[] {
+    const spec: BusinessMetricSpec = DASHBOARD_BUSINESS_METRICS[name];
+    const acquirers = spec.onlyWithSettlementFile ? this.fileAcquirers : this.acquirers;
+    return spec.alsoWithoutAcquirer ? [...acquirers, NO_ACQUIRER] : [...acquirers];
+  }
+
+  /** One series per acquirer of `acquirersOf(name)`. */
+  perAcquirer(name: DashboardBusinessMetric, period = Duration.minutes(5)): cloudwatch.Metric[] {
+    return this.acquirersOf(name).map((acquirer) => this.business(name, acquirer, period));
+  }
+
+  /** The sum over every acquirer series, gaps as 0 (for alarms on "any acquirer"). At most 10 series. */
+  total(name: DashboardBusinessMetric, period = Duration.minutes(5)): cloudwatch.MathExpression {
+    const series = this.perAcquirer(name, period);
+    if (series.length === 0) throw new Error(`${name}: no acquirer emits it in this deployment`);
+    if (series.length > 10)
+      throw new Error(`${name}: an alarm takes at most 10 metrics, got ${series.length}`);
+    const usingMetrics = Object.fromEntries(series.map((metric, index) => [`m${index}`, metric]));
+    return new cloudwatch.MathExpression({
+      expression: Object.keys(usingMetrics)
+        .map((id) => `FILL(${id}, 0)`)
+        .join(" + "),
+      usingMetrics,
+      period,
+      label: `${DASHBOARD_BUSINESS_METRICS[name].label} (all)`,
+    });
+  }
+}
