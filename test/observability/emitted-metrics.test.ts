@@ -285,13 +285,9 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
     }
   });
 
-  // KNOWN DEFECT (functions/adapters/metrics/emf-business-metrics.ts, outside the monitoring work):
-  // Powertools' singleMetric() publishes on every addMetric and then drops its dimensions, so only the
-  // first metric of each acquirer in a flush carries `acquirer`; the others are emitted with
-  // {service, deployment} and the dashboard's per-acquirer series and the alarms do not see them.
-  // The fix is one singleMetric() (with addDimension) per metric in flush(). When it lands this test
-  // fails (it.fails): turn it into a plain `it`.
-  it.fails("emitted each of them with exactly the dimension set {service, deployment, acquirer}", () => {
+  // Powertools' singleMetric() publishes on addMetric and then drops its dimensions: this caught the
+  // adapter sending only the first metric of each acquirer with `acquirer` (fixed: one per metric).
+  it("emitted each of them with exactly the dimension set {service, deployment, acquirer}", () => {
     const byName = emitted();
     for (const name of DASHBOARD_BUSINESS_METRIC_NAMES) {
       const entries = byName.get(name) ?? [];

@@ -2,8 +2,8 @@ import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { BusinessMetricName, BusinessMetrics } from "../../use-cases/ports.js";
 
 /**
- * Business counters as EMF. Counts are summed per acquirer during an invocation and written as one
- * EMF document per acquirer at flush, so a batch of 500 items does not print 500 metric lines.
+ * Business counters as EMF. Counts are summed per acquirer and name during an invocation and written
+ * at flush, one EMF document per (acquirer, name), so a batch of 500 items prints a handful of lines.
  */
 export class EmfBusinessMetrics implements BusinessMetrics {
   private readonly counts = new Map<string, Map<BusinessMetricName, number>>();
@@ -21,10 +21,12 @@ export class EmfBusinessMetrics implements BusinessMetrics {
 
   flush(): void {
     for (const [acquirer, perAcquirer] of this.counts) {
-      const single = this.metrics.singleMetric();
-      single.addDimension("acquirer", acquirer);
-      for (const [name, value] of perAcquirer) single.addMetric(name, MetricUnit.Count, value);
-      single.publishStoredMetrics();
+      for (const [name, value] of perAcquirer) {
+        // A single-metric instance publishes on addMetric and then drops its dimensions: one each.
+        const single = this.metrics.singleMetric();
+        single.addDimension("acquirer", acquirer);
+        single.addMetric(name, MetricUnit.Count, value);
+      }
     }
     this.counts.clear();
   }
