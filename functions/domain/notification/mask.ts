@@ -1,4 +1,7 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js";
+import callingCodesData from "./data/calling-codes.json" with { type: "json" };
+
+/** Country calling codes (generated data): prefix-free, so at most one starts a number. */
+const CALLING_CODES: readonly string[] = callingCodesData.codes;
 
 // Contact details never appear whole in logs, metrics, CLI or simulate output: only enough to
 // tell a merchant's own numbers apart ("the one ending 8000").
@@ -14,13 +17,14 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
  * Text that is not a phone number keeps only its last 2 characters: "*******12".
  */
 export function maskPhone(phone: string): string {
-  const parsed = parsePhoneNumberFromString(phone);
-  if (!parsed) return maskAllBut(phone, 2);
-  const national = String(parsed.nationalNumber);
+  const digits = /^\+(\d{7,15})$/.exec(phone)?.[1];
+  const countryCallingCode = digits ? CALLING_CODES.find((code) => digits.startsWith(code)) : undefined;
+  if (!digits || !countryCallingCode) return maskAllBut(phone, 2);
+  const national = digits.slice(countryCallingCode.length);
   const hidden = Math.max(4, national.length - 7);
   const tail = Math.max(0, Math.min(4, national.length - hidden));
   const head = Math.max(0, Math.min(3, national.length - hidden - tail));
-  return `+${parsed.countryCallingCode}${national.slice(0, head)}${"*".repeat(national.length - head - tail)}${national.slice(national.length - tail)}`;
+  return `+${countryCallingCode}${national.slice(0, head)}${"*".repeat(national.length - head - tail)}${national.slice(national.length - tail)}`;
 }
 
 /**
