@@ -22,6 +22,7 @@ import { ingestSettlementFile } from "../functions/use-cases/ingest-settlement-f
 import { noMetrics } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { ensureTable } from "../local/table-setup.js";
+import { TEST_CSV_COLUMNS } from "../test/support/settlement.js";
 import { batchPutItems } from "./support/fill-table.js";
 
 const LINES = Number(process.argv[2] ?? 200_000);
@@ -141,17 +142,7 @@ try {
   const store = new DynamoDbSettlementStore(db, "bench-ingest");
   const mapping = parseAcquirerCsvMappings({
     acquirer: ACQUIRER,
-    columns: {
-      reference: "txn_id",
-      merchantReference: "order_no",
-      merchantId: "merchant",
-      gross: "gross",
-      fee: "fee",
-      net: "net",
-      currency: "currency",
-      valueDate: "settle_date",
-      kind: "type",
-    },
+    columns: TEST_CSV_COLUMNS,
     kindValues: { PAY: "payment" },
   });
   start = performance.now();

@@ -16,7 +16,7 @@ import {
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
-import { CSV_HEADER } from "../support/settlement.js";
+import { CSV_HEADER, TEST_CSV_COLUMNS } from "../support/settlement.js";
 
 // The proof that the dashboard and the alarms point at real metrics: the real Lambda handlers run
 // (DynamoDB Local; Secrets Manager, SQS, SNS and S3 mocked at the SDK boundary) through scenarios that
@@ -89,17 +89,7 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
       ACQUIRER_CSV_MAPPINGS: JSON.stringify([
         {
           acquirer: TEST_ACQUIRER,
-          columns: {
-            reference: "txn_id",
-            merchantReference: "order_no",
-            merchantId: "merchant",
-            gross: "gross",
-            fee: "fee",
-            net: "net",
-            currency: "currency",
-            valueDate: "settle_date",
-            kind: "type",
-          },
+          columns: TEST_CSV_COLUMNS,
           kindValues: { PAY: "payment", REFUND: "refund" },
           controlLine: "^TOTAL;count=(?<count>\\d+)",
         },

@@ -13,20 +13,23 @@ import { TEST_ACQUIRER } from "./confirmations.js";
 import type { TestTable } from "./dynamodb.js";
 import { RecordingMetrics } from "./ingest-deps.js";
 
+/** The columns of the test acquirer's CSV export, as a config would name them. */
+export const TEST_CSV_COLUMNS = {
+  reference: "txn_id",
+  merchantReference: "order_no",
+  merchantId: "merchant",
+  gross: "gross",
+  fee: "fee",
+  net: "net",
+  currency: "currency",
+  valueDate: "settle_date",
+  kind: "type",
+} as const;
+
 /** A small acquirer CSV layout, mapped by header name like any configured acquirer. */
 export const TEST_CSV_MAPPING = parseAcquirerCsvMappings({
   acquirer: TEST_ACQUIRER,
-  columns: {
-    reference: "txn_id",
-    merchantReference: "order_no",
-    merchantId: "merchant",
-    gross: "gross",
-    fee: "fee",
-    net: "net",
-    currency: "currency",
-    valueDate: "settle_date",
-    kind: "type",
-  },
+  columns: TEST_CSV_COLUMNS,
   kindValues: { PAY: "payment", REFUND: "refund" },
 });
 
@@ -77,18 +80,7 @@ export function settlementDeps(table: TestTable, now: Date) {
 /** The same acquirer's export with a batch (payout) reference column and payout lines (leg 2). */
 export const BATCH_CSV_MAPPING = parseAcquirerCsvMappings({
   acquirer: `${TEST_ACQUIRER}-batches`,
-  columns: {
-    reference: "txn_id",
-    merchantReference: "order_no",
-    merchantId: "merchant",
-    gross: "gross",
-    fee: "fee",
-    net: "net",
-    currency: "currency",
-    valueDate: "settle_date",
-    kind: "type",
-    batchReference: "payout_id",
-  },
+  columns: { ...TEST_CSV_COLUMNS, batchReference: "payout_id" },
   kindValues: { PAY: "payment", REFUND: "refund", PAYOUT: "payout" },
 });
 
