@@ -19,10 +19,18 @@ import {
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { Payment } from "../domain/payment/payment.js";
 import type { AcquirerCsvMapping } from "../domain/settlement-files/acquirer/acquirer-csv-mapping.js";
+import {
+  type ByteRange,
+  isSplittable,
+  planByteRanges,
+  readLineRange,
+} from "../domain/settlement-files/decoding/line-ranges.js";
 import { readSettlementFile } from "../domain/settlement-files/decoding/read-settlement-file.js";
 import type { SettlementFormatParser } from "../domain/settlement-files/format-parser.js";
 import { settlementFormatParsers } from "../domain/settlement-files/format-registry.js";
 import type {
+  CurrencyTotals,
+  ParsedRecord,
   ParseSummary,
   RejectedRecord,
   SettlementFormat,
@@ -60,6 +68,85 @@ export interface IngestSettlementFileInput {
   fileDay?: string | undefined;
   /** Opens the bytes (again): a resumed run reads the file from the start and skips what is done. */
   open(): AsyncIterable<Uint8Array>;
+  /**
+   * A chunk worker of the distributed path: read only the lines that START in these bytes of the
+   * plain file (see line-ranges.ts), account for them in the chunk's own record
+   * ({@link chunkRecordId}) and leave the file record to {@link mergeSettlementFileChunks}.
+   */
+  range?: ChunkRange | undefined;
+}
+
+/** One chunk worker's share: a byte range, and the lines before the file's first record (from the plan). */
+export interface ChunkRange extends ByteRange {
+  /** The file's lines before its first record (preamble and header), given to every chunk; default 1. */
+  headerLines?: number | undefined;
+}
+
+export interface SettlementFilePlan {
+  /** False: the file is read by the single-Lambda path (a container, a format that cannot be split). */
+  splittable: boolean;
+  format?: SettlementFormat | undefined;
+  /** What each chunk worker reads; empty when not splittable. */
+  ranges: ChunkRange[];
+}
+
+/**
+ * The distributed path's first step: whether the file can be read in chunks and, if so, the byte
+ * ranges of `chunkBytes` each chunk worker reads. Reads the file only up to its first record (to
+ * know the format and how many lines come before the records).
+ */
+export async function planSettlementFile(
+  input: Pick<IngestSettlementFileInput, "open" | "format" | "fileName">,
+  deps: Pick<IngestSettlementFileDeps, "acquirerCsv">,
+  sizing: { size: number; chunkBytes: number },
+): Promise<SettlementFilePlan> {
+  let head: Uint8Array | undefined;
+  const firstBytes = async function* () {
+    for await (const chunk of input.open()) {
+      head ??= chunk;
+      yield chunk;
+    }
+  };
+  let headerLines: number | undefined;
+  let format: SettlementFormat | undefined;
+  const parsers: SettlementFormatParser[] = settlementFormatParsers.map((parser) => ({
+    format: parser.format,
+    sniff: (text, options) => parser.sniff(text, options),
+    parse: (text, options) => {
+      format = parser.format;
+      return parser.parse(text, options);
+    },
+  }));
+  for await (const record of readSettlementFile(firstBytes(), {
+    ...(input.format ? { format: input.format } : {}),
+    ...(input.fileName ? { fileName: input.fileName } : {}),
+    ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
+    parsers,
+  })) {
+    if (record.type !== "summary") headerLines = record.source - 1;
+    break;
+  }
+  // A headerless file (its first line a record) is not split: a chunk of it would be a file of no known layout.
+  if (headerLines === undefined || headerLines < 1 || !head || !isSplittable(head, format)) {
+    return { splittable: false, format, ranges: [] };
+  }
+  return {
+    splittable: true,
+    format,
+    ranges: planByteRanges(sizing.size, sizing.chunkBytes).map((range) => ({ ...range, headerLines })),
+  };
+}
+
+/** The record a chunk worker checkpoints in: `FILE#<fileId>#CHUNK#<index>` (its own partition). */
+export function chunkRecordId(fileId: string, index: number): string {
+  return `${fileId}#CHUNK#${String(index).padStart(5, "0")}`;
+}
+
+/** What a finished chunk leaves for the merge besides its counts: batches, totals, latest value date. */
+export interface ChunkResult {
+  totals: CurrencyTotals;
+  latestValueDate: string | null;
+  batches: BatchPart[];
 }
 
 export interface IngestSettlementFileDeps {
@@ -124,8 +211,11 @@ export async function ingestSettlementFile(
   deps: IngestSettlementFileDeps,
 ): Promise<SettlementFileResult> {
   const now = deps.clock.now().toISOString();
+  const range = input.range;
+  /** Where this run checkpoints: the file's record, or its chunk's. */
+  const recordId = range ? chunkRecordId(input.fileId, range.index) : input.fileId;
   const fresh: StoredFile = {
-    fileId: input.fileId,
+    fileId: recordId,
     acquirer: input.acquirer,
     fileName: input.fileName ?? null,
     status: "PROCESSING",
@@ -144,24 +234,7 @@ export async function ingestSettlementFile(
 
   const windowSize = deps.windowSize ?? DEFAULT_WINDOW;
   const report = new SettlementFileReport();
-  const profiles = new Map<string, Promise<MerchantProfile | undefined>>();
-  const profileOf = (merchantId: string): Promise<MerchantProfile | undefined> => {
-    let profile = profiles.get(merchantId);
-    if (!profile) {
-      profile = deps.merchants.get(merchantId);
-      profiles.set(merchantId, profile);
-    }
-    return profile;
-  };
-  const termsOf = async (merchantId: string): Promise<MerchantMatchTerms> => {
-    const found = await profileOf(merchantId);
-    // Without a profile the fee rate is unknown: the fee check is skipped (and says so), not run against 0.
-    return {
-      feeRate: found?.settlement.feeRate ?? null,
-      arrivalMode: found?.settlement.arrivalMode ?? "acquirer-file",
-    };
-  };
-  const context: RunContext = { input, deps, termsOf, profileOf };
+  const context = runContext(input, deps);
   // The reader picks the parser; wrapping them tells us which one before the first record.
   let format: SettlementFormat | undefined;
   const parsers: SettlementFormatParser[] = settlementFormatParsers.map((parser) => ({
@@ -176,6 +249,17 @@ export async function ingestSettlementFile(
   // Leg 2: an acquirer file's payout batches, totalled over every line (also those before a
   // resume checkpoint), one small aggregate per batch - never the lines themselves.
   const batches = new BatchAggregate(input.acquirer);
+
+  const ranged = range ? readLineRange(input.open(), range, range.headerLines ?? 1) : undefined;
+  /** A chunk's records carry lines of the chunk's text (header first): shifted back to the file's. */
+  const located = async function* (records: AsyncIterable<ParsedRecord>): AsyncGenerator<ParsedRecord> {
+    for await (const record of records) {
+      if (ranged && record.type !== "summary") {
+        const offset = ranged.lineOffset();
+        yield offset === 0 ? record : { ...record, source: record.source + offset };
+      } else yield record;
+    }
+  };
 
   let ordinal = 0;
   let latestValueDate: string | undefined;
@@ -208,7 +292,7 @@ export async function ingestSettlementFile(
     const merged = mergeCounts(start.counts, report.summary(50));
     counts = merged.counts;
     reasons = mergeReasons(start.topReasons, report.topReasons(50));
-    await deps.store.saveProgress(input.fileId, {
+    await deps.store.saveProgress(recordId, {
       checkpoint: ordinal,
       counts,
       topReasons: reasons.slice(0, 10),
@@ -217,12 +301,14 @@ export async function ingestSettlementFile(
   };
 
   try {
-    for await (const record of readSettlementFile(input.open(), {
-      ...(input.format ? { format: input.format } : {}),
-      ...(input.fileName ? { fileName: input.fileName } : {}),
-      ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
-      parsers,
-    })) {
+    for await (const record of located(
+      readSettlementFile(ranged ? ranged.bytes : input.open(), {
+        ...(input.format ? { format: input.format } : {}),
+        ...(input.fileName ? { fileName: input.fileName } : {}),
+        ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
+        parsers,
+      }),
+    )) {
       if (record.type === "summary") {
         summary = record;
         break;
@@ -252,7 +338,7 @@ export async function ingestSettlementFile(
     await flush();
   } catch (error) {
     if (!(error instanceof IngestInterruptedError)) {
-      await deps.store.saveProgress(input.fileId, {
+      await deps.store.saveProgress(recordId, {
         status: "FAILED",
         error: (error as Error).message,
         updatedAt: deps.clock.now().toISOString(),
@@ -267,6 +353,27 @@ export async function ingestSettlementFile(
     throw new Error(
       `file ${input.fileId}: report counts ${linesCounted} lines / ${counts.rejected} rejected, the reader ${summary.lines} / ${summary.rejected}`,
     );
+  }
+  if (range) {
+    if (BANK_FORMATS.has(summary.format)) throw new Error(`${summary.format} files are not read in chunks`);
+    const chunk: ChunkResult = {
+      totals: summary.totals,
+      latestValueDate: latestValueDate ?? null,
+      batches: batches.parts(),
+    };
+    const chunkDone: Partial<StoredFile> & { chunk: ChunkResult } = {
+      status: "DONE",
+      format: summary.format,
+      checkpoint: ordinal,
+      counts,
+      topReasons: reasons.slice(0, 10),
+      updatedAt: deps.clock.now().toISOString(),
+      chunk,
+    };
+    await deps.store.saveProgress(recordId, chunkDone);
+    emitLineMetrics(deps, input.acquirer, counts, start.counts);
+    if (settledLate.length > 0) await deps.onSettledLate?.(settledLate, deps.clock);
+    return { file: { ...start, ...chunkDone } as StoredFile, duplicate: false, resumed };
   }
   if (!BANK_FORMATS.has(summary.format)) {
     // Written before the file is DONE: a run that dies here is resumed and writes them again.
@@ -288,17 +395,138 @@ export async function ingestSettlementFile(
   await deps.store.saveProgress(input.fileId, done);
   if (fileDay && !BANK_FORMATS.has(summary.format))
     await deps.fileDays.recordFileDay(input.acquirer, fileDay);
+  emitLineMetrics(deps, input.acquirer, counts, start.counts);
+  if (summary.control === "mismatch") deps.metrics.count("SettlementFileControlMismatch", 1, input.acquirer);
+  if (settledLate.length > 0) await deps.onSettledLate?.(settledLate, deps.clock);
+  return { file: { ...start, ...done } as StoredFile, duplicate: false, resumed };
+}
+
+function emitLineMetrics(
+  deps: IngestSettlementFileDeps,
+  acquirer: string,
+  counts: FileCounts,
+  before: FileCounts,
+): void {
   for (const [outcome, metric] of [
     ["matched", "SettlementLinesMatched"],
     ["mismatched", "SettlementLinesMismatched"],
     ["unmatched", "SettlementLinesUnmatched"],
     ["rejected", "SettlementLinesRejected"],
   ] as const) {
-    deps.metrics.count(metric, counts[outcome] - start.counts[outcome], input.acquirer);
+    deps.metrics.count(metric, counts[outcome] - before[outcome], acquirer);
   }
-  if (summary.control === "mismatch") deps.metrics.count("SettlementFileControlMismatch", 1, input.acquirer);
+}
+
+export interface MergeSettlementFileChunksInput {
+  fileId: string;
+  acquirer: string;
+  fileName?: string | undefined;
+  fileDay?: string | undefined;
+  /** How many ranges the plan made (chunk indexes 0 .. chunks - 1). */
+  chunks: number;
+}
+
+/**
+ * The distributed path's last step: once every chunk worker is DONE, sums their counts, reasons,
+ * totals and payout batches into the file's record and marks it DONE - the batches and the file day
+ * written once, for the whole file, as the single path does. The file record's figures are SET from
+ * the chunk records (not incremented), so a merge run twice (a retried step) writes the same file;
+ * a file already DONE is a duplicate and changes nothing. The file's own control rows (trailer
+ * counts and sums) are not checked on this path: `control` is "absent" and says why.
+ */
+export async function mergeSettlementFileChunks(
+  input: MergeSettlementFileChunksInput,
+  deps: IngestSettlementFileDeps,
+): Promise<SettlementFileResult> {
+  const now = deps.clock.now().toISOString();
+  const fresh: StoredFile = {
+    fileId: input.fileId,
+    acquirer: input.acquirer,
+    fileName: input.fileName ?? null,
+    status: "PROCESSING",
+    receivedAt: now,
+    updatedAt: now,
+    checkpoint: 0,
+    counts: { read: 0, matched: 0, settledLate: 0, mismatched: 0, unmatched: 0, rejected: 0 },
+    topReasons: [],
+  };
+  const begun = await deps.store.beginFile(fresh);
+  if (!begun.created && begun.existing?.status === "DONE") {
+    return { file: begun.existing, duplicate: true, resumed: false };
+  }
+  const file = begun.existing ?? fresh;
+  let counts = fresh.counts;
+  let reasons: ReasonCount[] = [];
+  let checkpoint = 0;
+  let format: string | undefined;
+  let latestValueDate: string | undefined;
+  const totals: CurrencyTotals = {};
+  const batches = new BatchAggregate(input.acquirer);
+  for (let index = 0; index < input.chunks; index += 1) {
+    const chunk = (await deps.store.getFile(chunkRecordId(input.fileId, index))) as
+      | (StoredFile & { chunk?: ChunkResult })
+      | undefined;
+    if (chunk?.status !== "DONE" || !chunk.chunk) {
+      throw new Error(
+        `file ${input.fileId}: chunk ${index} of ${input.chunks} is not done (${chunk?.status ?? "not started"})`,
+      );
+    }
+    counts = mergeCounts(counts, chunk.counts).counts;
+    reasons = mergeReasons(reasons, chunk.topReasons);
+    checkpoint += chunk.checkpoint;
+    format ??= chunk.format;
+    const result = chunk.chunk;
+    if (result.latestValueDate && (!latestValueDate || result.latestValueDate > latestValueDate)) {
+      latestValueDate = result.latestValueDate;
+    }
+    for (const [currency, total] of Object.entries(result.totals)) {
+      const sum = totals[currency] ?? { creditMinor: 0, debitMinor: 0 };
+      totals[currency] = sum;
+      sum.creditMinor += total.creditMinor;
+      sum.debitMinor += total.debitMinor;
+    }
+    for (const part of result.batches) batches.addPart(part);
+  }
+  const context = runContext({ ...input, open: () => [] as never }, deps);
+  const settledLate = await storeBatches(batches.batches(), context);
+  const fileDay = input.fileDay ?? latestValueDate;
+  const done: Partial<StoredFile> = {
+    status: "DONE",
+    format,
+    control: "absent",
+    controlDetail: `not checked: the file was read in ${input.chunks} chunks (the distributed path does not compare the file's control rows)`,
+    totals,
+    fileDay,
+    checkpoint,
+    counts,
+    topReasons: reasons.slice(0, 10),
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.store.saveProgress(input.fileId, done);
+  if (fileDay) await deps.fileDays.recordFileDay(input.acquirer, fileDay);
   if (settledLate.length > 0) await deps.onSettledLate?.(settledLate, deps.clock);
-  return { file: { ...start, ...done } as StoredFile, duplicate: false, resumed };
+  return { file: { ...file, ...done } as StoredFile, duplicate: false, resumed: false };
+}
+
+function runContext(input: IngestSettlementFileInput, deps: IngestSettlementFileDeps): RunContext {
+  const profiles = new Map<string, Promise<MerchantProfile | undefined>>();
+  const profileOf = (merchantId: string): Promise<MerchantProfile | undefined> => {
+    let profile = profiles.get(merchantId);
+    if (!profile) {
+      profile = deps.merchants.get(merchantId);
+      profiles.set(merchantId, profile);
+    }
+    return profile;
+  };
+  const termsOf = async (merchantId: string): Promise<MerchantMatchTerms> => {
+    const found = await profileOf(merchantId);
+    // Without a profile the fee rate is unknown: the fee check is skipped (and says so), not run against 0.
+    return {
+      feeRate: found?.settlement.feeRate ?? null,
+      arrivalMode: found?.settlement.arrivalMode ?? "acquirer-file",
+    };
+  };
+  return { input, deps, termsOf, profileOf };
 }
 
 async function decideWindow(
@@ -542,15 +770,19 @@ async function retryHeldCredit(held: HeldCredit, deps: IngestSettlementFileDeps)
   return settledLate;
 }
 
+/** One batch's running totals: the batch, and the latest value dates of its payout and other lines. */
+export interface BatchPart {
+  batch: PayoutBatch;
+  payoutDate: string | null;
+  lineDate: string | null;
+}
+
 /**
  * Per-batch totals of an acquirer file, folded line by line with {@link collectPayoutBatches}:
  * bounded by the number of batches, not of lines.
  */
 class BatchAggregate {
-  private readonly totals = new Map<
-    string,
-    { batch: PayoutBatch; payoutDate: string | null; lineDate: string | null }
-  >();
+  private readonly totals = new Map<string, BatchPart>();
 
   constructor(private readonly acquirer: string) {}
 
@@ -558,27 +790,37 @@ class BatchAggregate {
     const [part] = collectPayoutBatches([line], this.acquirer);
     if (!part) return;
     const payout = line.kind === "payout";
-    const entry = this.totals.get(part.batchKey);
+    this.addPart({
+      batch: part,
+      payoutDate: payout ? part.valueDate : null,
+      lineDate: payout ? null : part.valueDate,
+    });
+  }
+
+  /** Folds in a part (one line's, or a whole chunk's for the same batch). */
+  addPart(part: BatchPart): void {
+    const entry = this.totals.get(part.batch.batchKey);
     if (!entry) {
-      this.totals.set(part.batchKey, {
-        batch: part,
-        payoutDate: payout ? part.valueDate : null,
-        lineDate: payout ? null : part.valueDate,
-      });
+      this.totals.set(part.batch.batchKey, { ...part, batch: { ...part.batch } });
       return;
     }
     const { batch } = entry;
-    if (part.declaredNetMinor !== null) {
-      batch.declaredNetMinor = (batch.declaredNetMinor ?? 0) + part.declaredNetMinor;
+    if (part.batch.declaredNetMinor !== null) {
+      batch.declaredNetMinor = (batch.declaredNetMinor ?? 0) + part.batch.declaredNetMinor;
     }
-    batch.computedNetMinor += part.computedNetMinor;
-    batch.lineCount += part.lineCount;
-    if (payout && (entry.payoutDate === null || part.valueDate > entry.payoutDate)) {
-      entry.payoutDate = part.valueDate;
+    batch.computedNetMinor += part.batch.computedNetMinor;
+    batch.lineCount += part.batch.lineCount;
+    if (part.payoutDate !== null && (entry.payoutDate === null || part.payoutDate > entry.payoutDate)) {
+      entry.payoutDate = part.payoutDate;
     }
-    if (!payout && (entry.lineDate === null || part.valueDate > entry.lineDate)) {
-      entry.lineDate = part.valueDate;
+    if (part.lineDate !== null && (entry.lineDate === null || part.lineDate > entry.lineDate)) {
+      entry.lineDate = part.lineDate;
     }
+  }
+
+  /** The running totals as they are (a chunk's, for the merge to fold). */
+  parts(): BatchPart[] {
+    return [...this.totals.values()];
   }
 
   batches(): PayoutBatch[] {
