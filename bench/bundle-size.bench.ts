@@ -47,6 +47,10 @@ const handlers = [
     name: "ingest-settlement-file",
     entry: join(REPO_ROOT, "functions/handlers/ingest-settlement-file.handler.ts"),
   },
+  {
+    name: "distributed-ingest",
+    entry: join(REPO_ROOT, "functions/handlers/distributed-ingest.handler.ts"),
+  },
 ];
 
 // The handlers parse their environment at init: give them what the stacks give them (ARNs and URLs
@@ -78,6 +82,9 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   SNS_TOPIC_ARN_PREFIX: snsArnPrefix,
   OPS_TOPIC_ARN: `${snsArnPrefix}bench-ops`,
   SMS_SENDER_ID: "Settlewatch",
+  DISTRIBUTED_INGEST_STATE_MACHINE_ARN: `arn:aws:states:${deployment.region}:${account}:stateMachine:bench`,
+  DISTRIBUTED_THRESHOLD_BYTES: String(64 * 1024 * 1024),
+  DISTRIBUTED_CHUNK_BYTES: String(8 * 1024 * 1024),
   SMS_MAX_PRICE_USD: "0.05",
   SETTLEMENT_BUCKET: "settlewatch-bench-settlement-files",
   ACQUIRER_CSV_MAPPINGS: settlementFileEnvironment(withCsvMappings).ACQUIRER_CSV_MAPPINGS,

@@ -3,6 +3,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, S3Event, SQSEvent, SQSRecord } from "aws-lambda";
@@ -23,9 +24,10 @@ import { parseAcquirerCsvMappings } from "../domain/settlement-files/acquirer/ac
 import { UnreadableFileError } from "../domain/settlement-files/settlement-record.js";
 import { ingestSettlementFileEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
-import { ingestSettlementFile } from "../use-cases/ingest-settlement-file.js";
+import { ingestSettlementFile, planSettlementFile } from "../use-cases/ingest-settlement-file.js";
 import { systemClock } from "../use-cases/ports.js";
 import { scheduleArrivedNotices } from "../use-cases/run-overdue-check.js";
+import type { DistributedFile } from "./distributed-ingest.handler.js";
 
 const env = ingestSettlementFileEnvSchema.parse(process.env);
 const db = documentClient(new DynamoDBClient({}));
@@ -50,6 +52,54 @@ const deps = {
   onSettledLate: (payments: Parameters<typeof scheduleArrivedNotices>[0]) =>
     scheduleArrivedNotices(payments, noticeDeps),
 };
+
+const sfn = new SFNClient({});
+
+/**
+ * A file too big for one run goes to the distributed-ingest state machine when it can be split
+ * (plain text of a line-based format, see line-ranges.ts): true when handed over (or already
+ * handed over: the execution is named after the file's sha256, so a re-delivery does not start a
+ * second one). Everything else (XML, BAI2, MT940, WeChat/Alipay bills, gzip, zip) stays here.
+ */
+async function handedToStateMachine(
+  file: DistributedFile,
+  open: () => AsyncIterable<Uint8Array>,
+): Promise<boolean> {
+  const stateMachineArn = env.DISTRIBUTED_INGEST_STATE_MACHINE_ARN;
+  const threshold = env.DISTRIBUTED_THRESHOLD_BYTES;
+  if (!stateMachineArn || threshold === undefined || file.size <= threshold) return false;
+  if ((await deps.store.getFile(file.fileId))?.status === "DONE") return false; // the single path says "duplicate"
+  let plan: Awaited<ReturnType<typeof planSettlementFile>>;
+  try {
+    plan = await planSettlementFile({ open, fileName: file.fileName }, deps, {
+      size: file.size,
+      chunkBytes: file.size,
+    });
+  } catch (error) {
+    if (error instanceof UnreadableFileError) return false; // the single path reports it
+    throw error;
+  }
+  if (!plan.splittable) {
+    logger.info("large settlement file read by one run: it cannot be split", {
+      fileId: file.fileId,
+      format: plan.format,
+    });
+    return false;
+  }
+  try {
+    await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: file.fileId, input: JSON.stringify({ file }) }),
+    );
+    logger.info("large settlement file handed to the distributed ingest", {
+      fileId: file.fileId,
+      size: file.size,
+    });
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    logger.info("large settlement file already handed over", { fileId: file.fileId });
+  }
+  return true;
+}
 
 const processor = new BatchProcessor(EventType.SQS);
 let deadline = 0;
@@ -80,6 +130,17 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       object.versionId,
     );
     const fileId = await sha256Of(open());
+    const distributed: DistributedFile = {
+      bucket: bucket.name,
+      key: decodeURIComponent(object.key.replace(/\+/g, " ")),
+      versionId: object.versionId,
+      fileId,
+      acquirer: where.acquirer,
+      fileName: where.fileName,
+      fileDay: where.fileDay,
+      size: object.size,
+    };
+    if (await handedToStateMachine(distributed, open)) continue;
     try {
       const result = await ingestSettlementFile(
         { fileId, acquirer: where.acquirer, fileName: where.fileName, fileDay: where.fileDay, open },

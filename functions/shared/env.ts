@@ -85,8 +85,25 @@ export const ingestSettlementFileEnvSchema = z.object({
   /** JSON array of acquirer CSV column mappings (see acquirer-csv-mapping.ts). */
   ACQUIRER_CSV_MAPPINGS: jsonText.default("[]"),
   NOTICE_QUEUE_URL: z.url(),
+  /**
+   * The distributed-ingest state machine (Step Functions). Unset: every file takes the single-Lambda
+   * path. Set: a splittable file larger than DISTRIBUTED_THRESHOLD_BYTES is handed to it.
+   */
+  DISTRIBUTED_INGEST_STATE_MACHINE_ARN: z.string().optional(),
+  DISTRIBUTED_THRESHOLD_BYTES: z.coerce.number().int().min(1).optional(),
 });
 export type IngestSettlementFileEnv = z.infer<typeof ingestSettlementFileEnvSchema>;
+
+/** The distributed-ingest steps (plan, chunk worker, merge): one function, the state machine says which. */
+export const distributedIngestEnvSchema = z.object({
+  ...commonEnv,
+  SETTLEMENT_BUCKET: z.string().min(3),
+  ACQUIRER_CSV_MAPPINGS: jsonText.default("[]"),
+  NOTICE_QUEUE_URL: z.url(),
+  /** Bytes of the plain file each chunk worker reads. */
+  DISTRIBUTED_CHUNK_BYTES: z.coerce.number().int().min(1024),
+});
+export type DistributedIngestEnv = z.infer<typeof distributedIngestEnvSchema>;
 
 /** The variable names each function needs; the CDK function construct must set every one. */
 export const envKeys = {
@@ -97,4 +114,5 @@ export const envKeys = {
   ingestSettlementFile: Object.keys(ingestSettlementFileEnvSchema.shape) as Array<
     keyof IngestSettlementFileEnv
   >,
+  distributedIngest: Object.keys(distributedIngestEnvSchema.shape) as Array<keyof DistributedIngestEnv>,
 } as const;

@@ -90,6 +90,9 @@ const settlementFilesDefaults = {
   noncurrentVersionDays: 90,
   accessLogDays: 365,
   ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
+  distributedThresholdBytes: 64 * 1024 * 1024,
+  distributedChunkBytes: 8 * 1024 * 1024,
+  distributedMaxConcurrency: 10,
 } as const;
 
 /** The settlement-files bucket and the function that ingests what is dropped under incoming/. */
@@ -114,6 +117,28 @@ const settlementFilesSchema = z
       .min(1)
       .max(MAX_LIFECYCLE_DAYS)
       .default(settlementFilesDefaults.accessLogDays),
+    /**
+     * Splittable files (plain text acquirer CSV, Adyen, Stripe) larger than this are read by the
+     * distributed-ingest state machine, in chunks, instead of one run.
+     */
+    distributedThresholdBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(settlementFilesDefaults.distributedThresholdBytes),
+    /** Bytes of the file per chunk worker: small enough that one run of the ingest timeout reads it. */
+    distributedChunkBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(settlementFilesDefaults.distributedChunkBytes),
+    /** Chunk workers at once per file (the Distributed Map's MaxConcurrency); DynamoDB is the limit. */
+    distributedMaxConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(settlementFilesDefaults.distributedMaxConcurrency),
     ingest: z
       .strictObject({
         /** Lambda timeout (1-15 min). The function stops 30 s before it and resumes on the next delivery. */

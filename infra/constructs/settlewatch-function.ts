@@ -22,7 +22,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /**
  * Variables that name a resource. They are not given as plain props: each comes with its grant,
  * through a bind method (`bindTable`, `bindSecret`, `bindParameter`, `bindQueueSender`,
- * `bindTopicPublisher`, `bindMerchantEmailTopics`, `bindBucketReader`), so a variable and its permission cannot drift
+ * `bindTopicPublisher`, `bindMerchantEmailTopics`, `bindBucketReader`, `bindStateMachineStarter`), so a variable and its permission cannot drift
  * apart. A forgotten bind fails synth (see the validation in the constructor).
  */
 export type ResourceEnvKey =
@@ -34,7 +34,8 @@ export type ResourceEnvKey =
   | "EMAIL_TOPIC_PREFIX"
   | "EMAIL_TOPIC_KMS_KEY"
   | "SNS_TOPIC_ARN_PREFIX"
-  | "SETTLEMENT_BUCKET";
+  | "SETTLEMENT_BUCKET"
+  | "DISTRIBUTED_INGEST_STATE_MACHINE_ARN";
 
 type Output<S extends z.ZodObject> = z.output<S>;
 /** Keys the schema declares `.optional()` (a default does not make a key optional here: it is still set). */
@@ -311,6 +312,16 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     return this;
   }
 
+  /** Sets `key` to the state machine's ARN and grants starting executions of that one state machine. */
+  bindStateMachineStarter(
+    key: keyof z.output<S> & ResourceEnvKey,
+    stateMachine: { readonly stateMachineArn: string },
+  ): this {
+    this.setEnv(key, stateMachine.stateMachineArn);
+    this.allow(["states:StartExecution"], [stateMachine.stateMachineArn]);
+    return this;
+  }
+
   /**
    * Feeds the function from the queue: an SQS event source with partial batch responses (the
    * handler reports failed records, only those are retried) and bounded concurrency. The grant is
@@ -498,7 +509,7 @@ function sampleValue(resolved: unknown): string | undefined {
  * How cdk-nag names a resource in a finding (its flattenCfnReference): tokens resolved, Ref as <X>,
  * GetAtt as <X.Attr>, anything else (a cross-stack Fn::GetStackOutput) as its JSON.
  */
-function nagResource(stack: Stack, value: string): string {
+export function nagResource(stack: Stack, value: string): string {
   const render = (resolved: unknown): string => {
     if (typeof resolved === "string") return resolved.replace(/\$\{/g, "<").replace(/\}/g, ">");
     const [intrinsic, argument] = Object.entries(resolved as object)[0] ?? [];

@@ -1,12 +1,15 @@
-import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { ArnFormat, CfnOutput, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type * as logs from "aws-cdk-lib/aws-logs";
+import * as logsLib from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct } from "constructs";
 import { parseAcquirerCsvMappings } from "../../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
-import { ingestSettlementFileEnvSchema } from "../../functions/shared/env.js";
+import { distributedIngestEnvSchema, ingestSettlementFileEnvSchema } from "../../functions/shared/env.js";
 import { keys } from "../../functions/shared/table-schema.js";
 import type { Deployment } from "../config/deployment-schema.js";
 import {
@@ -18,9 +21,11 @@ import {
   type BindableBucket,
   type BindableQueue,
   type BindableTable,
+  nagResource,
   SETTLEMENT_STORE_INDEXES,
   SettlewatchFunction,
 } from "../constructs/settlewatch-function.js";
+import { acknowledgeNagFinding } from "../nag.js";
 
 /**
  * The only items the ingest deletes: a bank credit held until the acquirer file of its payout batch
@@ -58,12 +63,17 @@ export interface SettlementFilesStackProps extends StackProps {
 export class SettlementFilesStack extends Stack {
   readonly ingestSettlementFile: SettlewatchFunction<typeof ingestSettlementFileEnvSchema>;
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Plan, chunk workers and merge of the distributed path: one function, the state machine passes the step. */
+  readonly distributedIngest: SettlewatchFunction<typeof distributedIngestEnvSchema>;
+  readonly distributedIngestStateMachine: sfn.StateMachine;
+  readonly distributedIngestFailedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SettlementFilesStackProps) {
     super(scope, id, props);
     const { deployment } = props;
     const ingest = deployment.settlementFiles.ingest;
 
+    const files = deployment.settlementFiles;
     this.ingestSettlementFile = new SettlewatchFunction(this, "IngestSettlementFile", {
       entry: "functions/handlers/ingest-settlement-file.handler.ts",
       description: `settlewatch ${deployment.name}: ingest settlement files dropped under s3://<bucket>/${INCOMING_PREFIX}`,
@@ -76,6 +86,7 @@ export class SettlementFilesStack extends Stack {
         DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
         POWERTOOLS_SERVICE_NAME: "settlewatch",
         POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+        DISTRIBUTED_THRESHOLD_BYTES: String(files.distributedThresholdBytes),
         ...settlementFileEnvironment(deployment),
       },
       logRetention: deployment.logRetentionDays as logs.RetentionDays,
@@ -93,6 +104,41 @@ export class SettlementFilesStack extends Stack {
         maxConcurrency: ingest.maxConcurrency,
       });
 
+    this.distributedIngest = new SettlewatchFunction(this, "DistributedIngest", {
+      entry: "functions/handlers/distributed-ingest.handler.ts",
+      description: `settlewatch ${deployment.name}: distributed ingest of large settlement files (plan, chunk worker, merge)`,
+      envSchema: distributedIngestEnvSchema,
+      environment: {
+        DEPLOYMENT: deployment.name,
+        DUE_SHARDS: String(deployment.dueShards),
+        DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+        POWERTOOLS_SERVICE_NAME: "settlewatch",
+        POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+        DISTRIBUTED_CHUNK_BYTES: String(files.distributedChunkBytes),
+        ...settlementFileEnvironment(deployment),
+      },
+      logRetention: deployment.logRetentionDays as logs.RetentionDays,
+      timeout: settlementFileIngestTimeout(deployment),
+      memorySize: ingest.memoryMb,
+    })
+      .bindTable(props.table, "RW", {
+        indexes: SETTLEMENT_STORE_INDEXES,
+        deletablePartitions: DELETABLE_PARTITIONS,
+      })
+      .bindBucketReader("SETTLEMENT_BUCKET", props.bucket, INCOMING_PREFIX)
+      .bindQueueSender("NOTICE_QUEUE_URL", props.noticeQueue);
+    this.distributedIngestStateMachine = distributedIngestStateMachine(
+      this,
+      this.distributedIngest,
+      files.distributedMaxConcurrency,
+      deployment.logRetentionDays as logs.RetentionDays,
+    );
+
+    this.ingestSettlementFile.bindStateMachineStarter(
+      "DISTRIBUTED_INGEST_STATE_MACHINE_ARN",
+      this.distributedIngestStateMachine,
+    );
+
     this.deadLetterAlarm = new cloudwatch.Alarm(this, "SettlementFileDeadLetterAlarm", {
       alarmDescription: `settlewatch ${deployment.name}: a settlement file was not ingested after ${ingest.maxReceiveCount} deliveries (resumptions included); its S3 notification waits in the dead-letter queue (kept ${SETTLEMENT_FILE_DEAD_LETTER_RETENTION.toDays()} days from upload). See the ingest-settlement-file function's logs for the object key and error, fix the cause, then redrive the dead-letter queue to the settlement-file queue.`,
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -107,6 +153,19 @@ export class SettlementFilesStack extends Stack {
     const toOps = new SnsAction(props.opsTopic);
     this.deadLetterAlarm.addAlarmAction(toOps);
     this.deadLetterAlarm.addOkAction(toOps);
+    this.distributedIngestFailedAlarm = new cloudwatch.Alarm(this, "DistributedIngestFailedAlarm", {
+      alarmDescription: `settlewatch ${deployment.name}: a large settlement file's distributed ingest failed (its execution is named after the file's sha256). See the execution's history and the distributed-ingest function's logs; fix the cause, then redrive the execution (chunks already done are not read again).`,
+      metric: this.distributedIngestStateMachine.metricFailed({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.distributedIngestFailedAlarm.addAlarmAction(toOps);
+    this.distributedIngestFailedAlarm.addOkAction(toOps);
 
     new CfnOutput(this, "IngestSettlementFileLogGroup", {
       value: this.ingestSettlementFile.logGroup.logGroupName,
@@ -124,4 +183,106 @@ export function settlementFileEnvironment(deployment: Deployment): { ACQUIRER_CS
   if (mappings.length === 0) return { ACQUIRER_CSV_MAPPINGS: "[]" };
   parseAcquirerCsvMappings(mappings);
   return { ACQUIRER_CSV_MAPPINGS: JSON.stringify(mappings) };
+}
+
+/** The error a chunk worker throws when it stops at its deadline: retried, it resumes from its checkpoint. */
+export const CHUNK_RESUME_ERROR = "IngestInterruptedError";
+/** Retries of a chunk worker that ran out of time (each one a full run of the function's timeout). */
+export const CHUNK_RESUME_ATTEMPTS = 10;
+
+/**
+ * Plan → Distributed Map over the plan's byte ranges (one chunk worker per range, at most
+ * `maxConcurrency` at once, no failure tolerated) → merge. Each step is the same function with
+ * `step` set; a chunk worker that reaches its deadline throws IngestInterruptedError and the retry
+ * resumes it from its checkpoint. Started by the ingest function with the file's sha256 as the
+ * execution name, so a file is handed over once.
+ */
+function distributedIngestStateMachine(
+  scope: Construct,
+  steps: SettlewatchFunction<typeof distributedIngestEnvSchema>,
+  maxConcurrency: number,
+  logRetention: logs.RetentionDays,
+): sfn.StateMachine {
+  const invoke = (id: string, payload: Record<string, unknown>) =>
+    new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: steps.function,
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+  const plan = invoke("Plan", { step: "plan", file: sfn.JsonPath.objectAt("$.file") }).addRetry({
+    errors: [sfn.Errors.ALL],
+    maxAttempts: 3,
+    interval: Duration.seconds(5),
+    backoffRate: 2,
+  });
+  const chunk = invoke("Chunk", {
+    step: "chunk",
+    file: sfn.JsonPath.objectAt("$.file"),
+    range: sfn.JsonPath.objectAt("$.range"),
+  })
+    .addRetry({
+      errors: [CHUNK_RESUME_ERROR],
+      maxAttempts: CHUNK_RESUME_ATTEMPTS,
+      interval: Duration.seconds(1),
+      backoffRate: 1,
+    })
+    .addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3, interval: Duration.seconds(10), backoffRate: 2 });
+  const chunks = new sfn.DistributedMap(scope, "Chunks", {
+    itemsPath: sfn.JsonPath.stringAt("$.ranges"),
+    itemSelector: {
+      file: sfn.JsonPath.objectAt("$.file"),
+      range: sfn.JsonPath.objectAt("$$.Map.Item.Value"),
+    },
+    maxConcurrency,
+    toleratedFailureCount: 0,
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  chunks.itemProcessor(chunk);
+  const merge = invoke("Merge", {
+    step: "merge",
+    file: sfn.JsonPath.objectAt("$.file"),
+    chunks: sfn.JsonPath.numberAt("$.chunks"),
+  }).addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3, interval: Duration.seconds(5), backoffRate: 2 });
+
+  const logGroup = new logsLib.LogGroup(scope, "DistributedIngestExecutions", { retention: logRetention });
+  const stateMachine = new sfn.StateMachine(scope, "DistributedIngestStateMachine", {
+    comment: "settlewatch: a large settlement file read in chunks (plan, chunk workers, merge)",
+    definitionBody: sfn.DefinitionBody.fromChainable(plan.next(chunks).next(merge)),
+    timeout: Duration.hours(24),
+    tracingEnabled: true,
+    logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+  });
+  acknowledgeNagFinding(
+    stateMachine,
+    "AwsSolutions-IAM5[Resource::*]",
+    "Step Functions needs X-Ray (PutTraceSegments, PutTelemetryRecords, GetSamplingRules/Targets) and CloudWatch Logs delivery (CreateLogDelivery, ...) on Resource *: these actions support no resource-level permissions. Everything else names this state machine's own function and executions.",
+  );
+  // Findings on tokens are named as cdk-nag sees them in the template: written once the app is prepared.
+  stateMachine.node.addValidation({
+    validate: () => {
+      const stack = Stack.of(stateMachine);
+      acknowledgeNagFinding(
+        stateMachine,
+        `AwsSolutions-IAM5[Resource::${nagResource(stack, `${steps.function.functionArn}:*`)}]`,
+        "LambdaInvoke grants invoking the step function and its versions/aliases (<arn>:*); it is this state machine's one function.",
+      );
+      const name = Fn.select(6, Fn.split(":", stateMachine.stateMachineArn));
+      for (const resourceName of [`${name}:*`, `${name}/*:*`]) {
+        const executions = stack.formatArn({
+          service: "states",
+          resource: "execution",
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          resourceName,
+        });
+        acknowledgeNagFinding(
+          stateMachine,
+          `AwsSolutions-IAM5[Resource::${nagResource(stack, executions)}]`,
+          "A Distributed Map runs its items as child executions of this state machine and must describe/stop them; their names are generated at run time, so only this state machine's executions (<name>:*, <name>/*:*) are granted.",
+        );
+      }
+      return [];
+    },
+  });
+  return stateMachine;
 }

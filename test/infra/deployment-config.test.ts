@@ -59,6 +59,9 @@ describe("deployment configuration", () => {
     expect(deployment?.settlementFiles).toEqual({
       noncurrentVersionDays: 90,
       accessLogDays: 365,
+      distributedThresholdBytes: 64 * 1024 * 1024,
+      distributedChunkBytes: 8 * 1024 * 1024,
+      distributedMaxConcurrency: 10,
       ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
     });
     expect(deployment?.acquirers[0]?.csvMappings).toBeUndefined();
@@ -70,6 +73,9 @@ describe("deployment configuration", () => {
       retentionDays: 400,
       noncurrentVersionDays: 90,
       accessLogDays: 365,
+      distributedThresholdBytes: 64 * 1024 * 1024,
+      distributedChunkBytes: 8 * 1024 * 1024,
+      distributedMaxConcurrency: 10,
       ingest: { timeoutMinutes: 15, memoryMb: 1024, maxConcurrency: 5, maxReceiveCount: 10 },
     });
   });

@@ -95,7 +95,7 @@ describe("monitoring stack", () => {
         )
         .filter((vars): vars is Record<string, unknown> => vars?.DEPLOYMENT !== undefined),
     );
-    expect(envs).toHaveLength(5);
+    expect(envs).toHaveLength(6); // the distributed-ingest steps' function too
     for (const vars of envs) {
       expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(BUSINESS_METRIC_NAMESPACE);
       expect(vars.POWERTOOLS_SERVICE_NAME).toBe(BUSINESS_METRIC_SERVICE);

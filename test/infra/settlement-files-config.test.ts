@@ -147,6 +147,8 @@ describe("settlement files under a fully configured deployment", () => {
       TABLE_NAME: "settlewatch-table",
       SETTLEMENT_BUCKET: "settlewatch-files",
       NOTICE_QUEUE_URL: "https://sqs.eu-central-1.amazonaws.com/123456789012/notices",
+      DISTRIBUTED_INGEST_STATE_MACHINE_ARN:
+        "arn:aws:states:eu-central-1:123456789012:stateMachine:distributed-ingest",
     });
     // What the handler does at init (ingest-settlement-file.handler.ts).
     const parsed = parseAcquirerCsvMappings(JSON.parse(env.ACQUIRER_CSV_MAPPINGS));

@@ -493,7 +493,7 @@ describe("functions", () => {
     const groups = [api, notifications, files].flatMap((template) =>
       Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
     );
-    expect(groups).toHaveLength(6); // five functions + API access logs
+    expect(groups).toHaveLength(8); // six functions + API access logs + distributed-ingest executions
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -696,6 +696,25 @@ describe("least privilege", () => {
         // "Your money arrived" notices for late payments a file settles.
         "sqs:SendMessage notice-queue",
         ...notificationsKeyProducer,
+        // A large file goes to the distributed ingest: starting executions of that one state machine.
+        `states:StartExecution ${JSON.stringify({ Ref: filesId(synth.settlementFiles.distributedIngestStateMachine) })}`,
+      ].sort(),
+    );
+  });
+
+  it("distributed-ingest steps: what the chunk worker needs (the ingest's grants without its queue or the state machine)", () => {
+    expect(grants(synth.settlementFiles.distributedIngest)).toEqual(
+      [
+        ...logs,
+        ...settlementStoreReadWrite,
+        `dynamodb:DeleteItem table if ${JSON.stringify({
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["HELDCREDIT#*"] },
+        })}`,
+        "s3:GetObject files-bucket/incoming/*",
+        "s3:GetObjectVersion files-bucket/incoming/*",
+        "kms:Decrypt files-key",
+        "sqs:SendMessage notice-queue",
+        ...notificationsKeyProducer,
       ].sort(),
     );
   });
@@ -704,9 +723,13 @@ describe("least privilege", () => {
     for (const [template, count] of [
       [api, 2],
       [notifications, 2],
-      [files, 1],
+      [files, 2],
     ] as const) {
-      const roles = Object.values(resources(template)).filter((r) => r.Type === "AWS::IAM::Role");
+      const roles = Object.values(resources(template)).filter(
+        (r) =>
+          r.Type === "AWS::IAM::Role" &&
+          !JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("states."),
+      );
       expect(roles).toHaveLength(count);
       for (const role of roles) {
         expect(role.Properties.AssumeRolePolicyDocument).toEqual({
@@ -968,9 +991,14 @@ describe("settlement files stack", () => {
     expect(outputOf(env.SETTLEMENT_BUCKET)).toContain("RefSettlewatchSettlementFilesBucket");
     expect(outputOf(env.NOTICE_QUEUE_URL)).toContain("RefSettlewatchNoticeQueue");
     expect(outputOf(env.TABLE_NAME)).toContain("RefSettlewatchTable");
+    expect(outputOf(env.DISTRIBUTED_INGEST_STATE_MACHINE_ARN)).toContain("DistributedIngestStateMachine");
+    expect(env.DISTRIBUTED_THRESHOLD_BYTES).toBe(
+      String(deployment.settlementFiles.distributedThresholdBytes),
+    );
     const parsed = ingestSettlementFileEnvSchema.parse({
       ...env,
       // Known at deploy only: samples of the right shape.
+      DISTRIBUTED_INGEST_STATE_MACHINE_ARN: "arn:aws-cn:states:cn-north-1:123456789012:stateMachine:ingest",
       TABLE_NAME: "settlewatch-table",
       SETTLEMENT_BUCKET: "settlewatch-settlement-files",
       NOTICE_QUEUE_URL: "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/notices",
@@ -983,7 +1011,7 @@ describe("settlement files stack", () => {
 
   it("alarms to the ops topic as soon as one file's message is in the dead-letter queue", () => {
     const alarms = Object.values(resources(files)).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
-    expect(alarms).toHaveLength(1);
+    expect(alarms).toHaveLength(2); // and the distributed ingest's failed executions
     expect(resources(files)[filesId(synth.settlementFiles.deadLetterAlarm)]?.Properties).toMatchObject({
       Namespace: "AWS/SQS",
       MetricName: "ApproximateNumberOfMessagesVisible",
@@ -1001,6 +1029,57 @@ describe("settlement files stack", () => {
       expect(outputOf(actions)).toContain("RefSettlewatchOpsTopic");
     }
     expect(String(alarm.AlarmDescription)).toContain("redrive");
+  });
+});
+
+describe("distributed ingest (Step Functions)", () => {
+  const definition = () => {
+    const [machine] = Object.values(resources(files)).filter(
+      (r) => r.Type === "AWS::StepFunctions::StateMachine",
+    );
+    const body = machine?.Properties.DefinitionString as { "Fn::Join": [string, unknown[]] };
+    // The definition with its tokens (function ARNs) as placeholders: the states' shape is what counts.
+    const text = body["Fn::Join"][1].map((part) => (typeof part === "string" ? part : "<token>")).join("");
+    return {
+      machine,
+      states: (JSON.parse(text) as { States: Record<string, Record<string, unknown>> }).States,
+    };
+  };
+
+  it("plans, runs the chunk workers in a Distributed Map of bounded concurrency, then merges", () => {
+    const { machine, states } = definition();
+    expect(machine?.Properties).toMatchObject({ TracingConfiguration: { Enabled: true } });
+    expect(Object.keys(states)).toEqual(["Plan", "Chunks", "Merge"]);
+    expect(states.Plan?.Next).toBe("Chunks");
+    expect(states.Chunks).toMatchObject({
+      Type: "Map",
+      ItemsPath: "$.ranges",
+      MaxConcurrency: deployment.settlementFiles.distributedMaxConcurrency,
+      ResultPath: null, // no ToleratedFailureCount: one failed chunk fails the map (the default)
+      Next: "Merge",
+      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" } },
+    });
+    const processor = states.Chunks?.ItemProcessor as { States: Record<string, Record<string, unknown>> };
+    const chunk = processor.States.Chunk;
+    // A chunk worker that stopped at its deadline is retried, and resumes from its checkpoint.
+    expect(chunk?.Retry).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ["IngestInterruptedError"], MaxAttempts: 10 }),
+      ]),
+    );
+    expect(states.Merge?.End).toBe(true);
+  });
+
+  it("its role is assumed by Step Functions only, and it alarms to ops when an execution fails", () => {
+    const roles = Object.values(resources(files)).filter(
+      (r) =>
+        r.Type === "AWS::IAM::Role" &&
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("states."),
+    );
+    expect(roles).toHaveLength(1);
+    const alarm = resources(files)[filesId(synth.settlementFiles.distributedIngestFailedAlarm)]?.Properties;
+    expect(alarm).toMatchObject({ Namespace: "AWS/States", MetricName: "ExecutionsFailed", Threshold: 0 });
+    expect(JSON.stringify(alarm?.AlarmActions)).toContain("RefSettlewatchOpsTopic");
   });
 });
 
@@ -1086,6 +1165,21 @@ describe("cdk-nag AwsSolutions", () => {
             OutputName: "PublishOutputFnGetAttSettlewatchSettlementFilesBucketArnE1E4E10D",
           },
         })}/incoming/*] Settlewatch-cn-example-SettlementFiles/IngestSettlementFile/Role/DefaultPolicy/Resource`,
+        `AwsSolutions-IAM5[Resource::${JSON.stringify({
+          "Fn::GetStackOutput": {
+            StackName: "Settlewatch-cn-example-Data",
+            Region: "cn-north-1",
+            OutputName: "PublishOutputFnGetAttSettlewatchSettlementFilesBucketArnE1E4E10D",
+          },
+        })}/incoming/*] Settlewatch-cn-example-SettlementFiles/DistributedIngest/Role/DefaultPolicy/Resource`,
+        // The distributed-ingest state machine: X-Ray and log delivery (Resource *), its function's
+        // versions, and the Distributed Map's child executions.
+        "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-SettlementFiles/DistributedIngestStateMachine/Role/DefaultPolicy/Resource",
+        `AwsSolutions-IAM5[Resource::<${filesId(synth.settlementFiles.distributedIngest.function)}.Arn>:*] Settlewatch-cn-example-SettlementFiles/DistributedIngestStateMachine/Role/DefaultPolicy/Resource`,
+        ...[":*", "/*:*"].map(
+          (suffix) =>
+            `AwsSolutions-IAM5[Resource::arn:aws-cn:states:cn-north-1:<AWS::AccountId>:execution:${JSON.stringify({ "Fn::Select": [6, { "Fn::Split": [":", { Ref: filesId(synth.settlementFiles.distributedIngestStateMachine) }] }] })}${suffix}] Settlewatch-cn-example-SettlementFiles/DistributedIngestStateMachine/DistributedMapPolicy/Resource`,
+        ),
         // CDK's own custom resource that writes the bucket's notification configuration.
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole] Settlewatch-cn-example-Data/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
       ].sort(),
