@@ -67,7 +67,7 @@ async function handedToStateMachine(
 ): Promise<boolean> {
   const stateMachineArn = env.DISTRIBUTED_INGEST_STATE_MACHINE_ARN;
   const threshold = env.DISTRIBUTED_THRESHOLD_BYTES;
-  if (!stateMachineArn || threshold === undefined || file.size <= threshold) return false;
+  if (!stateMachineArn || threshold === undefined || !(file.size > threshold)) return false;
   if ((await deps.store.getFile(file.fileId))?.status === "DONE") return false; // the single path says "duplicate"
   let plan: Awaited<ReturnType<typeof planSettlementFile>>;
   try {

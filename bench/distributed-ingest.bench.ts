@@ -1,0 +1,300 @@
+/**
+ * Distributed ingest (issue 5) on DynamoDB Local: one acquirer CSV of N lines read by the single
+ * path (one ingestSettlementFile run) and by the distributed path (plan → W chunk workers in
+ * parallel, each the same use case over a byte range → merge), each on its own table filled with
+ * the same payments. Prints lines/s side by side and the measured DynamoDB request units, then the
+ * cost of a 10M-line file on AWS worked out from them (prices and their region stated below).
+ * Run: node bin/run-ts.js bench/distributed-ingest.bench.ts [lines] [workers]
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
+import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
+import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
+import { toItem } from "../functions/adapters/dynamodb/payment-repository.js";
+import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
+import { merchantProfileSchema } from "../functions/domain/merchant/merchant-profile.js";
+import type { Payment } from "../functions/domain/payment/payment.js";
+import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
+import {
+  type IngestSettlementFileDeps,
+  ingestSettlementFile,
+  mergeSettlementFileChunks,
+  planSettlementFile,
+} from "../functions/use-cases/ingest-settlement-file.js";
+import { noMetrics } from "../functions/use-cases/ports.js";
+import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
+import { ensureTable } from "../local/table-setup.js";
+import { TEST_CSV_COLUMNS } from "../test/support/settlement.js";
+import { meterCapacity } from "./support/consumed-capacity.js";
+import { batchPutItems } from "./support/fill-table.js";
+
+const LINES = Number(process.argv[2] ?? 200_000);
+const WORKERS = Number(process.argv[3] ?? 4);
+const CONCURRENCY = 16; // each run's write concurrency (the use case's default)
+const SHARDS = 16;
+const ACQUIRER = "bench-acq";
+const out = join(import.meta.dirname, "out");
+mkdirSync(out, { recursive: true });
+
+/**
+ * Assumed prices, us-east-1 (N. Virginia), USD, as published by AWS for on-demand use (check the
+ * region you deploy to; cn-north-1 is billed in CNY at other rates):
+ * DynamoDB on-demand $0.625 per million write request units, $0.125 per million read request units;
+ * Lambda arm64 $0.0000133334 per GB-s and $0.20 per million requests;
+ * Step Functions Standard $0.025 per 1,000 state transitions (Distributed Map child executions are
+ * Standard executions and billed the same way).
+ */
+const PRICE = {
+  wru: 0.625 / 1e6,
+  rru: 0.125 / 1e6,
+  gbSecond: 0.0000133334,
+  lambdaRequest: 0.2 / 1e6,
+  transition: 0.025 / 1000,
+};
+/** The deployment defaults (infra/config/deployment-schema.ts). */
+const MEMORY_GB = 1024 / 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024;
+const LAMBDA_SECONDS = 15 * 60 - 30; // a run stops 30 s before the 15-minute timeout
+const TARGET_LINES = 10_000_000;
+
+function payment(i: number): Payment {
+  const amountMinor = 1000 + (i % 90_000);
+  return {
+    acquirer: ACQUIRER,
+    paymentId: `pay-${i}`,
+    merchantId: `m-${i % 100}`,
+    kind: "payment",
+    amountMinor,
+    currency: "CNY",
+    confirmedAt: "2026-10-01T07:00:00.000Z",
+    confirmedAtUtc: "2026-10-01T07:00:00.000Z",
+    status: "PENDING",
+    merchantRegistered: true,
+    arrival: {
+      tradeDate: "2026-10-01",
+      dueDate: "2026-10-08",
+      expectedBy: "2026-10-08T10:00:00.000Z",
+      overdueAt: "2026-10-08T11:00:00.000Z",
+      explanation: "bench",
+      calendarCoverage: "covered",
+    },
+    fingerprint: "bench",
+    receivedAt: "2026-10-01T07:00:00.000Z",
+  };
+}
+
+const feeOf = (gross: number) => Math.floor((gross * 6 + 500) / 1000);
+const major = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
+
+async function writeFile(path: string): Promise<{ fileId: string; bytes: number }> {
+  const hash = createHash("sha256");
+  const stream = createWriteStream(path);
+  let bytes = 0;
+  const write = (text: string) => {
+    hash.update(text);
+    bytes += Buffer.byteLength(text);
+    return stream.write(text)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => stream.once("drain", () => resolve()));
+  };
+  await write("txn_id,order_no,merchant,gross,fee,net,currency,settle_date,type\n");
+  for (let i = 0; i < LINES; i += 1) {
+    const p = payment(i);
+    const fee = feeOf(p.amountMinor);
+    await write(
+      `${p.paymentId},,${p.merchantId},${major(p.amountMinor)},${major(fee)},${major(p.amountMinor - fee)},CNY,2026-10-08,PAY\n`,
+    );
+  }
+  await new Promise<void>((resolve) => stream.end(() => resolve()));
+  return { fileId: hash.digest("hex"), bytes };
+}
+
+const dynamo = await startDynamoDbLocal();
+const client = localDynamoDbClient(dynamo.endpoint);
+const db = documentClient(client);
+
+async function fill(tableName: string): Promise<void> {
+  await ensureTable(client, tableName);
+  await batchPutItems(
+    db,
+    tableName,
+    Array.from({ length: LINES }, (_, i) => toItem(payment(i), SHARDS)),
+  );
+  const merchants = new DynamoDbMerchantRepository(db, tableName);
+  for (let m = 0; m < 100; m += 1) {
+    await merchants.put(
+      merchantProfileSchema.parse({
+        merchantId: `m-${m}`,
+        name: `Merchant ${m}`,
+        timeZone: "Asia/Shanghai",
+        calendar: "CN",
+        settlement: { cycle: "T+1", feeRate: "0.006" },
+      }),
+    );
+  }
+}
+
+function depsFor(tableName: string): IngestSettlementFileDeps {
+  return {
+    store: new DynamoDbSettlementStore(db, tableName),
+    merchants: new DynamoDbMerchantRepository(db, tableName),
+    fileDays: new DynamoDbFileDayLedger(db, tableName),
+    clock: { now: () => new Date() },
+    metrics: noMetrics,
+    acquirerCsv: parseAcquirerCsvMappings({
+      acquirer: ACQUIRER,
+      columns: TEST_CSV_COLUMNS,
+      kindValues: { PAY: "payment" },
+    }),
+    concurrency: CONCURRENCY,
+  };
+}
+
+interface Run {
+  seconds: number;
+  /** Sum of the runs' busy seconds (what Lambda would bill): one run, or every chunk worker's. */
+  workerSeconds: number;
+  wru: number;
+  rru: number;
+  requests: number;
+}
+
+const meter = meterCapacity(client);
+let single: Run | undefined;
+let distributed: (Run & { chunks: number; planSeconds: number; mergeSeconds: number }) | undefined;
+let fileBytes = 0;
+try {
+  const path = join(out, `settlement-${LINES}.csv`);
+  const file = await writeFile(path);
+  fileBytes = file.bytes;
+  console.log(`generated ${path}: ${LINES} lines, ${(file.bytes / 1_048_576).toFixed(1)} MiB`);
+  await fill("bench-single");
+  await fill("bench-distributed");
+  console.log("filled two tables with the same payments");
+  const input = {
+    fileId: file.fileId,
+    acquirer: ACQUIRER,
+    fileName: "bench.csv",
+    format: "acquirer-csv" as const,
+    open: () => createReadStream(path),
+  };
+
+  meter.reset();
+  let start = performance.now();
+  const one = await ingestSettlementFile(input, depsFor("bench-single"));
+  const seconds = (performance.now() - start) / 1000;
+  if (one.file.counts.matched !== LINES) throw new Error(`single: ${JSON.stringify(one.file.counts)}`);
+  single = { seconds, workerSeconds: seconds, wru: meter.write, rru: meter.read, requests: meter.requests };
+
+  meter.reset();
+  const deps = depsFor("bench-distributed");
+  start = performance.now();
+  const plan = await planSettlementFile(input, deps, {
+    size: file.bytes,
+    chunkBytes: Math.ceil(file.bytes / WORKERS),
+  });
+  const planSeconds = (performance.now() - start) / 1000;
+  if (!plan.splittable) throw new Error("bench file not splittable");
+  const busy = await Promise.all(
+    plan.ranges.map(async (range) => {
+      const began = performance.now();
+      await ingestSettlementFile({ ...input, range }, deps);
+      return (performance.now() - began) / 1000;
+    }),
+  );
+  const merging = performance.now();
+  const merged = await mergeSettlementFileChunks(
+    { fileId: file.fileId, acquirer: ACQUIRER, chunks: plan.ranges.length },
+    deps,
+  );
+  const mergeSeconds = (performance.now() - merging) / 1000;
+  const total = (performance.now() - start) / 1000;
+  if (merged.file.counts.matched !== LINES || merged.file.counts.read !== LINES) {
+    throw new Error(`distributed: ${JSON.stringify(merged.file.counts)}`);
+  }
+  distributed = {
+    seconds: total,
+    workerSeconds: planSeconds + busy.reduce((a, b) => a + b, 0) + mergeSeconds,
+    wru: meter.write,
+    rru: meter.read,
+    requests: meter.requests,
+    chunks: plan.ranges.length,
+    planSeconds,
+    mergeSeconds,
+  };
+  console.log(`chunk workers' busy seconds: ${busy.map((s) => s.toFixed(1)).join(", ")}`);
+} finally {
+  client.destroy();
+  await dynamo.stop();
+}
+if (!single || !distributed) process.exit(1);
+
+const rate = (run: Run) => LINES / run.seconds;
+console.log(
+  `\ndistributed ingest: ${LINES} lines, ${WORKERS} chunk workers, concurrency ${CONCURRENCY} each, DynamoDB Local (in memory, one process)`,
+);
+console.log(`                     lines/s   wall s   WRU        RRU        requests   WRU/line RRU/line`);
+for (const [name, run] of [
+  ["single path", single],
+  [`${distributed.chunks} chunk workers`, distributed],
+] as const) {
+  console.log(
+    `  ${name.padEnd(17)} ${rate(run).toFixed(0).padStart(7)} ${run.seconds.toFixed(1).padStart(8)}   ${run.wru.toFixed(0).padEnd(10)} ${run.rru.toFixed(0).padEnd(10)} ${String(run.requests).padEnd(10)} ${(run.wru / LINES).toFixed(3).padStart(8)} ${(run.rru / LINES).toFixed(3).padStart(8)}`,
+  );
+}
+console.log(
+  `  plan ${distributed.planSeconds.toFixed(2)} s, merge ${distributed.mergeSeconds.toFixed(2)} s; speed-up ${(rate(distributed) / rate(single)).toFixed(2)}x`,
+);
+
+// ---- 10M lines on AWS, on paper, from the measured per-line figures ----
+const scale = TARGET_LINES / LINES;
+const bytes10M = (fileBytes / LINES) * TARGET_LINES;
+const chunks10M = Math.ceil(bytes10M / CHUNK_BYTES);
+function cost(run: Run, lambdaRequests: number, transitions: number) {
+  const wru = run.wru * scale;
+  const rru = run.rru * scale;
+  const gbSeconds = run.workerSeconds * scale * MEMORY_GB;
+  const parts = {
+    dynamoWrites: wru * PRICE.wru,
+    dynamoReads: rru * PRICE.rru,
+    lambda: gbSeconds * PRICE.gbSecond + lambdaRequests * PRICE.lambdaRequest,
+    stepFunctions: transitions * PRICE.transition,
+  };
+  return {
+    wru,
+    rru,
+    gbSeconds,
+    lambdaRequests,
+    transitions,
+    parts,
+    total: Object.values(parts).reduce((a, b) => a + b, 0),
+  };
+}
+const singleRuns = Math.ceil((single.workerSeconds * scale) / LAMBDA_SECONDS);
+// Transitions: the parent (Plan, Chunks map, Merge: one each, plus start/end counted by AWS) ≈ 5;
+// each child execution (one Chunk task state) ≈ 2 (the state entered, the execution succeeding).
+// Retries of a chunk that ran out of time add one each (none at 8 MiB chunks if a chunk fits in a run).
+const transitions10M = 5 + 2 * chunks10M;
+const costs = {
+  single: cost(single, singleRuns, 0),
+  distributed: cost(distributed, 1 + 1 + chunks10M + 1, transitions10M),
+};
+console.log(
+  `\n10M-line file on AWS (us-east-1 prices, arm64 Lambda at ${MEMORY_GB} GB), from the measured per-line units:`,
+);
+console.log(
+  `  file ≈ ${(bytes10M / 1_048_576).toFixed(0)} MiB → ${chunks10M} chunks of ${CHUNK_BYTES / 1_048_576} MiB`,
+);
+console.log("  DynamoDB  = WRU/line × 10M × $0.625/M + RRU/line × 10M × $0.125/M");
+console.log("  Lambda    = busy s/line (local rate) × 10M × 1 GB × $0.0000133334 + invocations × $0.20/M");
+console.log(`  StepFns   = (5 + 2 × chunks) transitions × $0.025/1000`);
+for (const [name, c] of Object.entries(costs)) {
+  console.log(
+    `  ${name.padEnd(12)} WRU ${(c.wru / 1e6).toFixed(1)}M ($${c.parts.dynamoWrites.toFixed(2)}), RRU ${(c.rru / 1e6).toFixed(1)}M ($${c.parts.dynamoReads.toFixed(2)}), ${c.gbSeconds.toFixed(0)} GB-s in ${c.lambdaRequests} invocations ($${c.parts.lambda.toFixed(2)}), ${c.transitions} transitions ($${c.parts.stepFunctions.toFixed(4)}) → $${c.total.toFixed(2)}`,
+  );
+}
+console.log(
+  "  (GB-s use DynamoDB Local's rate; on AWS a run waits on the network more, so GB-s scale with the real rate. The single path's runs are resumptions of one file, 14.5 min each.)",
+);
