@@ -1048,7 +1048,11 @@ describe("distributed ingest (Step Functions)", () => {
 
   it("plans, runs the chunk workers in a Distributed Map of bounded concurrency, then merges", () => {
     const { machine, states } = definition();
-    expect(machine?.Properties).toMatchObject({ TracingConfiguration: { Enabled: true } });
+    // X-Ray only on the API path: the batch state machine is not traced.
+    expect(
+      (machine?.Properties as { TracingConfiguration?: { Enabled?: boolean } } | undefined)
+        ?.TracingConfiguration?.Enabled ?? false,
+    ).toBe(false);
     expect(Object.keys(states)).toEqual(["Plan", "Chunks", "Merge"]);
     expect(states.Plan?.Next).toBe("Chunks");
     expect(states.Chunks).toMatchObject({
@@ -1172,8 +1176,9 @@ describe("cdk-nag AwsSolutions", () => {
             OutputName: "PublishOutputFnGetAttSettlewatchSettlementFilesBucketArnE1E4E10D",
           },
         })}/incoming/*] Settlewatch-cn-example-SettlementFiles/DistributedIngest/Role/DefaultPolicy/Resource`,
-        // The distributed-ingest state machine: X-Ray and log delivery (Resource *), its function's
-        // versions, and the Distributed Map's child executions.
+        // The distributed-ingest state machine: no X-Ray (kept to the API path), log delivery
+        // (Resource *), its function's versions, and the Distributed Map's child executions.
+        "AwsSolutions-SF2 Settlewatch-cn-example-SettlementFiles/DistributedIngestStateMachine/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-SettlementFiles/DistributedIngestStateMachine/Role/DefaultPolicy/Resource",
         `AwsSolutions-IAM5[Resource::<${filesId(synth.settlementFiles.distributedIngest.function)}.Arn>:*] Settlewatch-cn-example-SettlementFiles/DistributedIngestStateMachine/Role/DefaultPolicy/Resource`,
         ...[":*", "/*:*"].map(
