@@ -1,21 +1,9 @@
-/**
- * Distributed ingest (issue 5) on DynamoDB Local: one acquirer CSV of N lines read by the single
- * path (one ingestSettlementFile run) and by the distributed path (plan → W chunk workers in
- * parallel, each the same use case over a byte range → merge), each on its own table filled with
- * the same payments. Prints lines/s side by side and the measured DynamoDB request units, then the
- * cost of a 10M-line file on AWS worked out from them (prices and their region stated below).
- * Run: node bin/run-ts.js bench/distributed-ingest.bench.ts [lines] [workers]
- */
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
+import { createReadStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
-import { toItem } from "../functions/adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
-import { merchantProfileSchema } from "../functions/domain/merchant/merchant-profile.js";
-import type { Payment } from "../functions/domain/payment/payment.js";
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import {
   type IngestSettlementFileDeps,
@@ -25,16 +13,14 @@ import {
 } from "../functions/use-cases/ingest-settlement-file.js";
 import { noMetrics } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
-import { ensureTable } from "../local/table-setup.js";
 import { TEST_CSV_COLUMNS } from "../test/support/settlement.js";
 import { meterCapacity } from "./support/consumed-capacity.js";
-import { batchPutItems } from "./support/fill-table.js";
+import { BENCH_ACQUIRER, fillSettlementTable, writeSettlementCsv } from "./support/settlement-fixture.js";
 
 const LINES = Number(process.argv[2] ?? 200_000);
 const WORKERS = Number(process.argv[3] ?? 4);
 const CONCURRENCY = 16; // each run's write concurrency (the use case's default)
-const SHARDS = 16;
-const ACQUIRER = "bench-acq";
+const ACQUIRER = BENCH_ACQUIRER;
 const out = join(import.meta.dirname, "out");
 mkdirSync(out, { recursive: true });
 
@@ -59,82 +45,9 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
 const LAMBDA_SECONDS = 15 * 60 - 30; // a run stops 30 s before the 15-minute timeout
 const TARGET_LINES = 10_000_000;
 
-function payment(i: number): Payment {
-  const amountMinor = 1000 + (i % 90_000);
-  return {
-    acquirer: ACQUIRER,
-    paymentId: `pay-${i}`,
-    merchantId: `m-${i % 100}`,
-    kind: "payment",
-    amountMinor,
-    currency: "CNY",
-    confirmedAt: "2026-10-01T07:00:00.000Z",
-    confirmedAtUtc: "2026-10-01T07:00:00.000Z",
-    status: "PENDING",
-    merchantRegistered: true,
-    arrival: {
-      tradeDate: "2026-10-01",
-      dueDate: "2026-10-08",
-      expectedBy: "2026-10-08T10:00:00.000Z",
-      overdueAt: "2026-10-08T11:00:00.000Z",
-      explanation: "bench",
-      calendarCoverage: "covered",
-    },
-    fingerprint: "bench",
-    receivedAt: "2026-10-01T07:00:00.000Z",
-  };
-}
-
-const feeOf = (gross: number) => Math.floor((gross * 6 + 500) / 1000);
-const major = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
-
-async function writeFile(path: string): Promise<{ fileId: string; bytes: number }> {
-  const hash = createHash("sha256");
-  const stream = createWriteStream(path);
-  let bytes = 0;
-  const write = (text: string) => {
-    hash.update(text);
-    bytes += Buffer.byteLength(text);
-    return stream.write(text)
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => stream.once("drain", () => resolve()));
-  };
-  await write("txn_id,order_no,merchant,gross,fee,net,currency,settle_date,type\n");
-  for (let i = 0; i < LINES; i += 1) {
-    const p = payment(i);
-    const fee = feeOf(p.amountMinor);
-    await write(
-      `${p.paymentId},,${p.merchantId},${major(p.amountMinor)},${major(fee)},${major(p.amountMinor - fee)},CNY,2026-10-08,PAY\n`,
-    );
-  }
-  await new Promise<void>((resolve) => stream.end(() => resolve()));
-  return { fileId: hash.digest("hex"), bytes };
-}
-
 const dynamo = await startDynamoDbLocal();
 const client = localDynamoDbClient(dynamo.endpoint);
 const db = documentClient(client);
-
-async function fill(tableName: string): Promise<void> {
-  await ensureTable(client, tableName);
-  await batchPutItems(
-    db,
-    tableName,
-    Array.from({ length: LINES }, (_, i) => toItem(payment(i), SHARDS)),
-  );
-  const merchants = new DynamoDbMerchantRepository(db, tableName);
-  for (let m = 0; m < 100; m += 1) {
-    await merchants.put(
-      merchantProfileSchema.parse({
-        merchantId: `m-${m}`,
-        name: `Merchant ${m}`,
-        timeZone: "Asia/Shanghai",
-        calendar: "CN",
-        settlement: { cycle: "T+1", feeRate: "0.006" },
-      }),
-    );
-  }
-}
 
 function depsFor(tableName: string): IngestSettlementFileDeps {
   return {
@@ -167,11 +80,11 @@ let distributed: (Run & { chunks: number; planSeconds: number; mergeSeconds: num
 let fileBytes = 0;
 try {
   const path = join(out, `settlement-${LINES}.csv`);
-  const file = await writeFile(path);
+  const file = await writeSettlementCsv(path, LINES);
   fileBytes = file.bytes;
   console.log(`generated ${path}: ${LINES} lines, ${(file.bytes / 1_048_576).toFixed(1)} MiB`);
-  await fill("bench-single");
-  await fill("bench-distributed");
+  await fillSettlementTable(client, db, "bench-single", LINES);
+  await fillSettlementTable(client, db, "bench-distributed", LINES);
   console.log("filled two tables with the same payments");
   const input = {
     fileId: file.fileId,

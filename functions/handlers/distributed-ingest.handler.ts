@@ -1,19 +1,9 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { documentClient } from "../adapters/dynamodb/document-client.js";
-import { DynamoDbFileDayLedger } from "../adapters/dynamodb/file-day-ledger.js";
-import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
-import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
-import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.js";
-import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
 import { openObject } from "../adapters/s3/s3-settlement-files.js";
-import { SqsNoticeQueue } from "../adapters/sqs/sqs-notice-queue.js";
-import { parseAcquirerCsvMappings } from "../domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { distributedIngestEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
 import {
@@ -22,8 +12,7 @@ import {
   mergeSettlementFileChunks,
   planSettlementFile,
 } from "../use-cases/ingest-settlement-file.js";
-import { systemClock } from "../use-cases/ports.js";
-import { scheduleArrivedNotices } from "../use-cases/run-overdue-check.js";
+import { awsSettlementDependencies } from "./settlement-dependencies.js";
 
 /** The file an execution is about: what the SQS-triggered ingest handler starts it with. */
 export interface DistributedFile {
@@ -43,28 +32,9 @@ export type DistributedIngestEvent =
   | { step: "merge"; file: DistributedFile; chunks: number };
 
 const env = distributedIngestEnvSchema.parse(process.env);
-const db = documentClient(new DynamoDBClient({}));
 const s3 = new S3Client({});
-const businessMetrics = new EmfBusinessMetrics(metrics);
-const acquirerCsvJson = JSON.parse(env.ACQUIRER_CSV_MAPPINGS) as unknown[];
-const merchants = new DynamoDbMerchantRepository(db, env.TABLE_NAME);
-const noticeDeps = {
-  merchants,
-  notices: new DynamoDbNoticeStore(db, env.TABLE_NAME),
-  queue: new SqsNoticeQueue(new SQSClient({}), env.NOTICE_QUEUE_URL),
-  clock: systemClock,
-  config: { dueShards: env.DUE_SHARDS },
-};
-const deps = {
-  store: new DynamoDbSettlementStore(db, env.TABLE_NAME),
-  merchants,
-  fileDays: new DynamoDbFileDayLedger(db, env.TABLE_NAME),
-  clock: systemClock,
-  metrics: businessMetrics,
-  acquirerCsv: acquirerCsvJson.length > 0 ? parseAcquirerCsvMappings(acquirerCsvJson) : [],
-  onSettledLate: (payments: Parameters<typeof scheduleArrivedNotices>[0]) =>
-    scheduleArrivedNotices(payments, noticeDeps),
-};
+const deps = awsSettlementDependencies(env);
+const businessMetrics = deps.metrics;
 
 function inputOf(file: DistributedFile) {
   return {

@@ -210,26 +210,12 @@ export async function ingestSettlementFile(
   input: IngestSettlementFileInput,
   deps: IngestSettlementFileDeps,
 ): Promise<SettlementFileResult> {
-  const now = deps.clock.now().toISOString();
   const range = input.range;
   /** Where this run checkpoints: the file's record, or its chunk's. */
   const recordId = range ? chunkRecordId(input.fileId, range.index) : input.fileId;
-  const fresh: StoredFile = {
-    fileId: recordId,
-    acquirer: input.acquirer,
-    fileName: input.fileName ?? null,
-    status: "PROCESSING",
-    receivedAt: now,
-    updatedAt: now,
-    checkpoint: 0,
-    counts: { read: 0, matched: 0, settledLate: 0, mismatched: 0, unmatched: 0, rejected: 0 },
-    topReasons: [],
-  };
-  const begun = await deps.store.beginFile(fresh);
-  if (!begun.created && begun.existing?.status === "DONE") {
-    return { file: begun.existing, duplicate: true, resumed: false };
-  }
-  const start = begun.existing ?? fresh;
+  const begun = await beginRecord(recordId, input, deps);
+  if (begun.done) return begun.done;
+  const start = begun.record;
   const resumed = !begun.created && start.checkpoint > 0;
 
   const windowSize = deps.windowSize ?? DEFAULT_WINDOW;
@@ -438,24 +424,10 @@ export async function mergeSettlementFileChunks(
   input: MergeSettlementFileChunksInput,
   deps: IngestSettlementFileDeps,
 ): Promise<SettlementFileResult> {
-  const now = deps.clock.now().toISOString();
-  const fresh: StoredFile = {
-    fileId: input.fileId,
-    acquirer: input.acquirer,
-    fileName: input.fileName ?? null,
-    status: "PROCESSING",
-    receivedAt: now,
-    updatedAt: now,
-    checkpoint: 0,
-    counts: { read: 0, matched: 0, settledLate: 0, mismatched: 0, unmatched: 0, rejected: 0 },
-    topReasons: [],
-  };
-  const begun = await deps.store.beginFile(fresh);
-  if (!begun.created && begun.existing?.status === "DONE") {
-    return { file: begun.existing, duplicate: true, resumed: false };
-  }
-  const file = begun.existing ?? fresh;
-  let counts = fresh.counts;
+  const begun = await beginRecord(input.fileId, input, deps);
+  if (begun.done) return begun.done;
+  const file = begun.record;
+  let counts = emptyCounts();
   let reasons: ReasonCount[] = [];
   let checkpoint = 0;
   let format: string | undefined;
@@ -891,4 +863,40 @@ function mergeReasons(before: readonly ReasonCount[], now: readonly ReasonCount[
     else merged.set(key, { ...reason });
   }
   return [...merged.values()].sort((a, b) => b.count - a.count || a.reasonCode.localeCompare(b.reasonCode));
+}
+
+function emptyCounts(): FileCounts {
+  return { read: 0, matched: 0, settledLate: 0, mismatched: 0, unmatched: 0, rejected: 0 };
+}
+
+/**
+ * Creates the progress record of a file (or chunk) unless it exists. A record already DONE means
+ * this delivery is a duplicate: its stored result is returned and nothing else happens.
+ */
+async function beginRecord(
+  recordId: string,
+  input: { acquirer: string; fileName?: string | undefined },
+  deps: Pick<IngestSettlementFileDeps, "store" | "clock">,
+): Promise<{ done?: SettlementFileResult; record: StoredFile; created: boolean }> {
+  const now = deps.clock.now().toISOString();
+  const fresh: StoredFile = {
+    fileId: recordId,
+    acquirer: input.acquirer,
+    fileName: input.fileName ?? null,
+    status: "PROCESSING",
+    receivedAt: now,
+    updatedAt: now,
+    checkpoint: 0,
+    counts: emptyCounts(),
+    topReasons: [],
+  };
+  const begun = await deps.store.beginFile(fresh);
+  if (!begun.created && begun.existing?.status === "DONE") {
+    return {
+      done: { file: begun.existing, duplicate: true, resumed: false },
+      record: begun.existing,
+      created: false,
+    };
+  }
+  return { record: begun.existing ?? fresh, created: begun.created };
 }

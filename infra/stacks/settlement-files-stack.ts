@@ -81,13 +81,8 @@ export class SettlementFilesStack extends Stack {
       // CALENDAR_OVERRIDES_PARAMETER (optional in the schema) is left out: the handler reads no
       // calendar, so it gets no SSM grant either.
       environment: {
-        DEPLOYMENT: deployment.name,
-        DUE_SHARDS: String(deployment.dueShards),
-        DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
-        POWERTOOLS_SERVICE_NAME: "settlewatch",
-        POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+        ...settlementFunctionEnvironment(deployment),
         DISTRIBUTED_THRESHOLD_BYTES: String(files.distributedThresholdBytes),
-        ...settlementFileEnvironment(deployment),
       },
       logRetention: deployment.logRetentionDays as logs.RetentionDays,
       timeout: settlementFileIngestTimeout(deployment),
@@ -109,13 +104,8 @@ export class SettlementFilesStack extends Stack {
       description: `settlewatch ${deployment.name}: distributed ingest of large settlement files (plan, chunk worker, merge)`,
       envSchema: distributedIngestEnvSchema,
       environment: {
-        DEPLOYMENT: deployment.name,
-        DUE_SHARDS: String(deployment.dueShards),
-        DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
-        POWERTOOLS_SERVICE_NAME: "settlewatch",
-        POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+        ...settlementFunctionEnvironment(deployment),
         DISTRIBUTED_CHUNK_BYTES: String(files.distributedChunkBytes),
-        ...settlementFileEnvironment(deployment),
       },
       logRetention: deployment.logRetentionDays as logs.RetentionDays,
       timeout: settlementFileIngestTimeout(deployment),
@@ -183,6 +173,18 @@ export function settlementFileEnvironment(deployment: Deployment): { ACQUIRER_CS
   if (mappings.length === 0) return { ACQUIRER_CSV_MAPPINGS: "[]" };
   parseAcquirerCsvMappings(mappings);
   return { ACQUIRER_CSV_MAPPINGS: JSON.stringify(mappings) };
+}
+
+/** What both settlement-file functions (single-file ingest and distributed chunk worker) are given. */
+function settlementFunctionEnvironment(deployment: Deployment) {
+  return {
+    DEPLOYMENT: deployment.name,
+    DUE_SHARDS: String(deployment.dueShards),
+    DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+    POWERTOOLS_SERVICE_NAME: "settlewatch",
+    POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+    ...settlementFileEnvironment(deployment),
+  };
 }
 
 /** The error a chunk worker throws when it stops at its deadline: retried, it resumes from its checkpoint. */
