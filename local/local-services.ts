@@ -7,9 +7,11 @@ import { documentClient } from "../functions/adapters/dynamodb/document-client.j
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../functions/adapters/dynamodb/notice-store.js";
+import { DynamoDbOpenPaymentStatsStore } from "../functions/adapters/dynamodb/open-payment-stats-store.js";
 import { DynamoDbOverdueStore } from "../functions/adapters/dynamodb/overdue-store.js";
 import { DynamoDbPaymentRepository } from "../functions/adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
+import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-records.js";
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
@@ -21,6 +23,12 @@ import {
 } from "../functions/use-cases/deliver-notice.js";
 import type { IngestConfirmationsDeps } from "../functions/use-cases/ingest-confirmations.js";
 import type { IngestSettlementFileDeps } from "../functions/use-cases/ingest-settlement-file.js";
+import {
+  type CountChangesResult,
+  countTableChanges,
+  type OpenPaymentsReport,
+  reportOpenPayments,
+} from "../functions/use-cases/open-payment-stats.js";
 import { type BusinessMetrics, type Clock, noMetrics, systemClock } from "../functions/use-cases/ports.js";
 import {
   type OverdueCheckDeps,
@@ -29,6 +37,7 @@ import {
   scheduleArrivedNotices,
 } from "../functions/use-cases/run-overdue-check.js";
 import type { LocalConfig } from "./local-config.js";
+import type { LocalTableStreamReader } from "./table-stream.js";
 
 export interface LocalServices {
   ingest: IngestConfirmationsDeps;
@@ -37,8 +46,17 @@ export interface LocalServices {
   check: OverdueCheckDeps;
   deliver: DeliverNoticeDeps;
   outbox: OutboxNoticeSender;
-  /** One check, then every notice it queued delivered (what EventBridge + SQS + the notifier do in AWS). */
-  checkAndNotify(clock?: Clock): Promise<{ report: OverdueCheckReport; deliveries: DeliveryOutcome[] }>;
+  /**
+   * One check, then every notice it queued delivered (what EventBridge + SQS + the notifier do in
+   * AWS), then the open payments as the dashboard gauges show them.
+   */
+  checkAndNotify(clock?: Clock): Promise<{
+    report: OverdueCheckReport;
+    deliveries: DeliveryOutcome[];
+    openPayments?: OpenPaymentsReport;
+  }>;
+  /** Counts the table changes not counted yet (the stream consumer's job in AWS); needs a stream reader. */
+  countTableChanges(): Promise<CountChangesResult | undefined>;
 }
 
 /** The same use cases as in AWS, wired to DynamoDB Local and local stand-ins for SQS and SNS. */
@@ -50,6 +68,8 @@ export function localServices(
     metrics?: BusinessMetrics;
     print?: (line: string) => void;
     outboxFile?: string | null;
+    /** The table's stream on DynamoDB Local: keeps the open-payment counters as the stream consumer does in AWS. */
+    tableStream?: LocalTableStreamReader;
   } = {},
 ): LocalServices {
   const db = documentClient(client);
@@ -67,6 +87,12 @@ export function localServices(
     () => sendingClock.now(),
   );
   const settlementStore = new DynamoDbSettlementStore(db, config.tableName);
+  const openPaymentStats = new DynamoDbOpenPaymentStatsStore(db, config.tableName, () => clock.now());
+  const countChanges = async () => {
+    if (!options.tableStream) return undefined;
+    const records = await options.tableStream.readNew();
+    return await countTableChanges(records.map(changeOfStreamRecord), { stats: openPaymentStats, metrics });
+  };
   const ingest: IngestConfirmationsDeps = {
     payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards),
     settlement: settlementStore,
@@ -126,8 +152,10 @@ export function localServices(
     check,
     deliver,
     outbox,
+    countTableChanges: countChanges,
     async checkAndNotify(at?: Clock) {
       const runClock = at ?? clock;
+      await countChanges();
       const report = await runOverdueCheck({ ...check, clock: runClock });
       const deliveries: DeliveryOutcome[] = [];
       sendingClock = runClock;
@@ -137,7 +165,13 @@ export function localServices(
       } finally {
         sendingClock = clock;
       }
-      return { report, deliveries };
+      if (!options.tableStream) return { report, deliveries };
+      await countChanges();
+      const openPayments = await reportOpenPayments({
+        stats: openPaymentStats,
+        gauges: { level: () => undefined },
+      });
+      return { report, deliveries, openPayments };
     },
   };
 }

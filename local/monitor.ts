@@ -10,6 +10,7 @@ import type { LocalConfig } from "./local-config.js";
 import { type LocalServices, localServices } from "./local-services.js";
 import { handleSettlementUpload } from "./settlement-upload.js";
 import { ensureTable } from "./table-setup.js";
+import { LocalTableStreamReader } from "./table-stream.js";
 
 export interface LocalMonitor {
   url: string;
@@ -48,9 +49,12 @@ export async function startLocalMonitor(
   }
   const client = localDynamoDbClient(endpoint);
   const logger = options.logger ?? quietLogger;
+  let tableStream: LocalTableStreamReader | undefined;
   try {
     await ensureTable(client, config.tableName);
+    tableStream = new LocalTableStreamReader(client, config.tableName, endpoint);
     const services = localServices(client, config, {
+      tableStream,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.print ? { print: options.print } : {}),
@@ -95,11 +99,13 @@ export async function startLocalMonitor(
       stop: async () => {
         if (timer) clearInterval(timer);
         await http.stop();
+        tableStream?.close();
         client.destroy();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    tableStream?.close();
     client.destroy();
     await dynamo?.stop();
     throw error;

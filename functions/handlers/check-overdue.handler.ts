@@ -8,12 +8,14 @@ import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
+import { DynamoDbOpenPaymentStatsStore } from "../adapters/dynamodb/open-payment-stats-store.js";
 import { DynamoDbOverdueStore } from "../adapters/dynamodb/overdue-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
 import { SqsNoticeQueue } from "../adapters/sqs/sqs-notice-queue.js";
 import { checkConfigFromEnv } from "../shared/check-config.js";
 import { checkOverdueEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
+import { reportOpenPayments } from "../use-cases/open-payment-stats.js";
 import { systemClock } from "../use-cases/ports.js";
 import { runOverdueCheck } from "../use-cases/run-overdue-check.js";
 
@@ -30,15 +32,20 @@ const deps = {
   metrics: businessMetrics,
   config: checkConfigFromEnv(env),
 };
+const openPaymentStats = new DynamoDbOpenPaymentStatsStore(db, env.TABLE_NAME);
 
-/** EventBridge schedule → one overdue check. Stops 20 s before the Lambda timeout; the next run resumes. */
+/**
+ * EventBridge schedule → one overdue check, then the open-payment gauges (one point per run for the
+ * dashboard). Stops 20 s before the Lambda timeout; the next run resumes.
+ */
 const checkOverdue = async (_event: unknown, context: Context) => {
   try {
     const report = await runOverdueCheck(deps, {
       deadline: Date.now() + context.getRemainingTimeInMillis() - 20_000,
     });
-    logger.info("overdue check done", { report });
-    return report;
+    const openPayments = await reportOpenPayments({ stats: openPaymentStats, gauges: businessMetrics });
+    logger.info("overdue check done", { report, openPayments: openPayments.acquirers });
+    return { ...report, openPayments };
   } finally {
     businessMetrics.flush();
   }

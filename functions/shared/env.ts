@@ -105,6 +105,15 @@ export const distributedIngestEnvSchema = z.object({
 });
 export type DistributedIngestEnv = z.infer<typeof distributedIngestEnvSchema>;
 
+/** The table-stream consumer that keeps the open-payment counters. */
+export const countTableChangesEnvSchema = z.object({
+  TABLE_NAME: commonEnv.TABLE_NAME,
+  DEPLOYMENT: commonEnv.DEPLOYMENT,
+  POWERTOOLS_SERVICE_NAME: commonEnv.POWERTOOLS_SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: commonEnv.POWERTOOLS_METRICS_NAMESPACE,
+});
+export type CountTableChangesEnv = z.infer<typeof countTableChangesEnvSchema>;
+
 /** The variable names each function needs; the CDK function construct must set every one. */
 export const envKeys = {
   ingestConfirmations: Object.keys(ingestConfirmationsEnvSchema.shape) as Array<keyof IngestConfirmationsEnv>,
@@ -115,4 +124,5 @@ export const envKeys = {
     keyof IngestSettlementFileEnv
   >,
   distributedIngest: Object.keys(distributedIngestEnvSchema.shape) as Array<keyof DistributedIngestEnv>,
+  countTableChanges: Object.keys(countTableChangesEnvSchema.shape) as Array<keyof CountTableChangesEnv>,
 } as const;

@@ -80,7 +80,24 @@ export const keys = {
   }),
   /** One item per acquirer and day whose settlement file has been received. */
   fileDay: (acquirer: string, day: string) => ({ pk: `FILEDAY#${acquirer}`, sk: day }),
+  /**
+   * Open payments counted by acquirer, state and currency (kept by the table stream's aggregator).
+   * Each total is split over a few counter shards so concurrent stream batches rarely write the same
+   * item; readers add the shards up.
+   */
+  openPaymentCounter: (acquirer: string, bucket: string, currency: string, shard: number) => ({
+    pk: OPEN_PAYMENT_COUNTERS_PARTITION,
+    sk: `${acquirer}#${bucket}#${currency}#${String(shard).padStart(2, "0")}`,
+  }),
+  /** Marks one table change as counted, so a re-delivered stream record is not counted twice. */
+  countedChange: (changeId: string) => ({ pk: `COUNTED#${changeId}`, sk: "CHANGE" }),
 } as const;
+
+/** The partition of every open-payment counter: one small Query reads them all. */
+export const OPEN_PAYMENT_COUNTERS_PARTITION = "STATS#OPEN";
+
+/** Items carrying this attribute (epoch seconds) are deleted by DynamoDB's TTL after that time. */
+export const TIME_TO_LIVE_ATTRIBUTE = "expiresAt";
 
 /** Table definition in the shape CreateTable takes; CDK mirrors it (an assertion test keeps them equal). */
 export const tableDefinition = {
@@ -125,4 +142,7 @@ export const tableDefinition = {
     },
   ],
   BillingMode: "PAY_PER_REQUEST",
+  // The open-payment counters are kept from the table's own change stream (both images: a change
+  // is counted as old state out, new state in).
+  StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
 } as const;

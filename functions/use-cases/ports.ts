@@ -49,12 +49,13 @@ export type BusinessMetricName =
   | "CalendarNotCovered"
   | "PaymentsOverdue"
   | "PaymentsAwaitingFile"
-  | "OverdueAmountMinor"
+  | "PaymentsSettledLate"
   | "MerchantsUnreachable"
   | "NoticesScheduled"
   | "NoticesSent"
   | "NoticesFailed"
   | "SettlementFilesLate"
+  | "SettlementFilesReceived"
   | "SettlementLinesMatched"
   | "SettlementLinesMismatched"
   | "SettlementLinesUnmatched"
@@ -67,6 +68,21 @@ export interface BusinessMetrics {
 }
 
 export const noMetrics: BusinessMetrics = { count: () => undefined };
+
+/**
+ * Levels measured now (not counted per event): open payments and their amounts. Dimensions: the
+ * acquirer, and the currency for amounts (minor units of different currencies never add up).
+ */
+export type GaugeMetricName =
+  | "PendingPayments"
+  | "OverduePayments"
+  | "PendingAmountMinor"
+  | "OverdueAmountMinor";
+
+export interface GaugeMetrics {
+  /** The latest value wins within an invocation. */
+  level(name: GaugeMetricName, value: number, dimensions: { acquirer: string; currency?: string }): void;
+}
 
 /** A payment's identity as read from an index. */
 export interface PaymentRef {

@@ -1,0 +1,117 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { OPEN_STATES, type OpenPaymentTotal, type OpenState } from "../../domain/stats/open-payment-stats.js";
+import { keys, OPEN_PAYMENT_COUNTERS_PARTITION, TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
+import type { OpenPaymentStatsStore } from "../../use-cases/open-payment-stats.js";
+
+/** Counter shards per total: concurrent stream batches pick one at random and rarely collide. */
+export const OPEN_PAYMENT_COUNTER_SHARDS = 8;
+/** Markers outlive the stream's 24-hour retention, the longest a record can be re-delivered. */
+const MARKER_LIFETIME_SECONDS = 2 * 24 * 3600;
+/** Attempts when another transaction holds the same counter item (TransactionConflict). */
+const CONFLICT_ATTEMPTS = 6;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Open-payment counters on the single table: `STATS#OPEN` / `<acquirer>#<state>#<currency>#<shard>`
+ * items (ADD count, amountMinor), and one `COUNTED#<changeId>` marker per counted change, written
+ * in the same transaction with a does-not-exist condition: a change is counted once or not at all.
+ */
+export class DynamoDbOpenPaymentStatsStore implements OpenPaymentStatsStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+    private readonly pickShard: () => number = () => Math.floor(Math.random() * OPEN_PAYMENT_COUNTER_SHARDS),
+  ) {}
+
+  async count(group: {
+    changeIds: string[];
+    deltas: OpenPaymentTotal[];
+  }): Promise<{ alreadyCounted: string[] }> {
+    if (group.changeIds.length === 0) return { alreadyCounted: [] };
+    const nowIso = this.now().toISOString();
+    const expiresAt = Math.floor(this.now().getTime() / 1000) + MARKER_LIFETIME_SECONDS;
+    const shard = this.pickShard();
+    const markers = group.changeIds.map((changeId) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...keys.countedChange(changeId),
+          entity: "counted-change",
+          countedAt: nowIso,
+          [TIME_TO_LIVE_ATTRIBUTE]: expiresAt,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    }));
+    const counters = group.deltas.map((delta) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: keys.openPaymentCounter(delta.acquirer, delta.state, delta.currency, shard),
+        UpdateExpression:
+          "ADD #count :count, amountMinor :amount SET entity = :entity, acquirer = :acquirer, #state = :state, currency = :currency, updatedAt = :now",
+        ExpressionAttributeNames: { "#count": "count", "#state": "state" },
+        ExpressionAttributeValues: {
+          ":count": delta.count,
+          ":amount": delta.amountMinor,
+          ":entity": "open-payment-counter",
+          ":acquirer": delta.acquirer,
+          ":state": delta.state,
+          ":currency": delta.currency,
+          ":now": nowIso,
+        },
+      },
+    }));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: [...markers, ...counters] }));
+        return { alreadyCounted: [] };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const alreadyCounted = group.changeIds.filter(
+          (_, index) => reasons[index]?.Code === "ConditionalCheckFailed",
+        );
+        if (alreadyCounted.length > 0) return { alreadyCounted };
+        const conflict = reasons.some((reason) => reason.Code === "TransactionConflict");
+        if (!conflict || attempt >= CONFLICT_ATTEMPTS) throw error;
+        await sleep(20 * 2 ** attempt * Math.random());
+      }
+    }
+  }
+
+  async totals(): Promise<OpenPaymentTotal[]> {
+    const sums = new Map<string, OpenPaymentTotal>();
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": OPEN_PAYMENT_COUNTERS_PARTITION },
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const state = item.state as OpenState;
+        if (!(OPEN_STATES as readonly string[]).includes(state)) continue;
+        const acquirer = String(item.acquirer);
+        const currency = String(item.currency);
+        const key = `${acquirer}\u0000${state}\u0000${currency}`;
+        const sum = sums.get(key) ?? { acquirer, state, currency, count: 0, amountMinor: 0 };
+        sum.count += Number(item.count ?? 0);
+        sum.amountMinor += Number(item.amountMinor ?? 0);
+        sums.set(key, sum);
+      }
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return [...sums.values()].sort(
+      (a, b) =>
+        a.acquirer.localeCompare(b.acquirer) ||
+        a.state.localeCompare(b.state) ||
+        a.currency.localeCompare(b.currency),
+    );
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Open payments (money not arrived yet) counted per acquirer, state and currency, kept up to date
+ * from the table's changes: each change takes the item's old state out and puts its new state in.
+ * A gauge of "how many payments are pending / overdue, and how much is overdue" then costs one
+ * small read, however many payments there are, instead of a scan.
+ */
+
+/** The states in which a payment's money is still expected. */
+export const OPEN_STATES = ["PENDING", "OVERDUE"] as const;
+export type OpenState = (typeof OPEN_STATES)[number];
+
+/** One counter: how many open payments, and their amount, for one acquirer, state and currency. */
+export interface OpenPaymentTotal {
+  acquirer: string;
+  state: OpenState;
+  currency: string;
+  count: number;
+  amountMinor: number;
+}
+
+/** A stored item as the change stream shows it (attribute names of the table's payment items). */
+export type ItemImage = Readonly<Record<string, unknown>>;
+
+/** One change of one item: what a DynamoDB stream record carries, already unmarshalled. */
+export interface ItemChange {
+  /** Unique per change (the stream record's eventID): what makes counting it idempotent. */
+  changeId: string;
+  oldImage?: ItemImage | undefined;
+  newImage?: ItemImage | undefined;
+}
+
+/** What one change means for the counters and the flow metrics. */
+export interface ChangeEffect {
+  changeId: string;
+  /** Counter deltas (non-zero only). */
+  deltas: OpenPaymentTotal[];
+  /** The acquirer of a payment this change moved OVERDUE → SETTLED_LATE. */
+  settledLate?: string;
+  /** The acquirer whose settlement file for a new day was recorded by this change. */
+  fileReceived?: string;
+}
+
+const isOpenState = (value: unknown): value is OpenState =>
+  typeof value === "string" && (OPEN_STATES as readonly string[]).includes(value);
+
+/** The counter a stored item adds to, or undefined when it is not an open payment. */
+export function openShareOf(image: ItemImage | undefined): OpenPaymentTotal | undefined {
+  if (image?.entity !== "payment" || image.kind !== "payment") return undefined;
+  const { acquirer, currency, amountMinor, status } = image;
+  if (!isOpenState(status) || typeof acquirer !== "string" || typeof currency !== "string") return undefined;
+  const amount = Number(amountMinor);
+  if (!Number.isSafeInteger(amount)) return undefined;
+  return { acquirer, state: status, currency, count: 1, amountMinor: amount };
+}
+
+const counterKey = (total: Pick<OpenPaymentTotal, "acquirer" | "state" | "currency">) =>
+  `${total.acquirer}\u0000${total.state}\u0000${total.currency}`;
+
+/** Adds totals with the same acquirer, state and currency; drops the ones that come to zero. */
+export function sumTotals(totals: Iterable<OpenPaymentTotal>): OpenPaymentTotal[] {
+  const sums = new Map<string, OpenPaymentTotal>();
+  for (const total of totals) {
+    const key = counterKey(total);
+    const sum = sums.get(key);
+    if (sum) {
+      sum.count += total.count;
+      sum.amountMinor += total.amountMinor;
+    } else sums.set(key, { ...total });
+  }
+  return [...sums.values()].filter((sum) => sum.count !== 0 || sum.amountMinor !== 0);
+}
+
+/** The old state out, the new one in; plus the flows (settled late, file received) it stands for. */
+export function effectOf(change: ItemChange): ChangeEffect {
+  const before = openShareOf(change.oldImage);
+  const after = openShareOf(change.newImage);
+  const deltas = sumTotals([
+    ...(before ? [{ ...before, count: -1, amountMinor: -before.amountMinor }] : []),
+    ...(after ? [after] : []),
+  ]);
+  const effect: ChangeEffect = { changeId: change.changeId, deltas };
+  const { oldImage, newImage } = change;
+  if (
+    oldImage?.entity === "payment" &&
+    newImage?.entity === "payment" &&
+    oldImage.status !== "SETTLED_LATE" &&
+    newImage.status === "SETTLED_LATE" &&
+    typeof newImage.acquirer === "string"
+  ) {
+    effect.settledLate = newImage.acquirer;
+  }
+  if (!oldImage && newImage?.entity === "file-day" && typeof newImage.acquirer === "string") {
+    effect.fileReceived = newImage.acquirer;
+  }
+  return effect;
+}
+
+/** Whether counting a change changes anything (most payment updates, e.g. a notice sent, do not). */
+export function hasEffect(effect: ChangeEffect): boolean {
+  return effect.deltas.length > 0 || effect.settledLate !== undefined || effect.fileReceived !== undefined;
+}
