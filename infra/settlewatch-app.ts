@@ -84,9 +84,12 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
         "operator-api": api.operatorApi.function,
         "check-overdue": notifications.checkOverdue.function,
         notify: notifications.notify.function,
+        "count-table-changes": notifications.countTableChanges.function,
         "ingest-settlement-file": settlementFiles.ingestSettlementFile.function,
+        "distributed-ingest": settlementFiles.distributedIngest.function,
       },
       ingestFunction: api.ingestConfirmations.function,
+      tableStreamConsumer: notifications.countTableChanges.function,
       table: data.table.table,
       queues: [
         {
@@ -104,8 +107,10 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
       existingAlarms: [
         notifications.deadLetterAlarm,
         notifications.checkFailingAlarm,
+        notifications.tableStreamFailureAlarm,
         ...(notifications.smsSpendAlarm ? [notifications.smsSpendAlarm] : []),
         settlementFiles.deadLetterAlarm,
+        settlementFiles.distributedIngestFailedAlarm,
       ],
       description: `settlewatch ${deployment.name}: dashboard and alarms (to the ops topic)`,
       terminationProtection: deployment.stage === "prod",

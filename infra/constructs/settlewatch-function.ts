@@ -77,6 +77,8 @@ export interface BindableTable {
   readonly tableName: string;
   readonly tableArn: string;
   readonly encryptionKey?: IKey | undefined;
+  /** Set when the table has a stream (the settlewatch table always has). */
+  readonly tableStreamArn?: string | undefined;
 }
 export interface BindableSecret {
   readonly secretArn: string;
@@ -156,6 +158,17 @@ export interface SettlewatchFunctionProps<S extends z.ZodObject> {
   readonly timeout?: Duration;
   /** Active X-Ray tracing: on for functions behind the API (request path), off elsewhere. @default false */
   readonly tracing?: boolean;
+}
+
+export interface TableStreamConsumerOptions {
+  /** Records per invocation. */
+  readonly batchSize: number;
+  /** Which records invoke the function at all (Lambda event filtering; the rest cost nothing). */
+  readonly filters: ReadonlyArray<Record<string, unknown>>;
+  /** Retries of a failing batch (halved on each error) before its position goes to `onFailure`. */
+  readonly retryAttempts: number;
+  /** Where the event source sends the position of records it gave up on. */
+  readonly onFailure: BindableQueue;
 }
 
 export interface QueueConsumerOptions {
@@ -337,6 +350,39 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     });
     this.allow(QUEUE_CONSUMER_ACTIONS, [queue.queueArn]);
     if (queue.encryptionMasterKey) this.allow(["kms:Decrypt"], [queue.encryptionMasterKey.keyArn]);
+    return this;
+  }
+
+  /**
+   * Feeds the function from the table's change stream, from the oldest record, with failing
+   * batches split in half (bisect) and retried, and the batches given up on sent to `onFailure`.
+   * Grants the stream reads on this table's stream (ListStreams has no resource-level permission),
+   * Decrypt on the table's key (stream records are encrypted with it) and sending to the queue.
+   */
+  consumeTableStream(table: BindableTable, options: TableStreamConsumerOptions): this {
+    const streamArn = table.tableStreamArn;
+    if (!streamArn) throw new Error(`${this.node.path}: the table has no stream`);
+    this.function.addEventSourceMapping("TableStreamEventSource", {
+      eventSourceArn: streamArn,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: options.batchSize,
+      bisectBatchOnError: true,
+      retryAttempts: options.retryAttempts,
+      // The destination only; the grant is written out below (SqsDlq's would add KMS wildcards).
+      onFailure: { bind: () => ({ destination: options.onFailure.queueArn }) },
+      filters: [...options.filters],
+    });
+    this.allow(["sqs:SendMessage"], [options.onFailure.queueArn]);
+    if (options.onFailure.encryptionMasterKey)
+      this.allow(KEY_PRODUCER_ACTIONS, [options.onFailure.encryptionMasterKey.keyArn]);
+    this.allow(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], [streamArn]);
+    this.allow(["dynamodb:ListStreams"], ["*"]);
+    if (table.encryptionKey) this.allow(["kms:Decrypt"], [table.encryptionKey.keyArn]);
+    acknowledgeNagFinding(
+      this.role,
+      "AwsSolutions-IAM5[Resource::*]",
+      "dynamodb:ListStreams, which the DynamoDB stream event source calls, supports no resource-level permissions (Resource must be *); it lists stream ARNs only. The stream reads themselves are granted on this table's stream ARN.",
+    );
     return this;
   }
 

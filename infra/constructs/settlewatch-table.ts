@@ -2,7 +2,7 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
-import { tableDefinition } from "../../functions/shared/table-schema.js";
+import { TIME_TO_LIVE_ATTRIBUTE, tableDefinition } from "../../functions/shared/table-schema.js";
 import { PINNED_LOGICAL_IDS } from "./pinned-logical-ids.js";
 
 type AttributeName = (typeof tableDefinition.AttributeDefinitions)[number]["AttributeName"];
@@ -28,6 +28,9 @@ export class SettlewatchTable extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: dynamodb.StreamViewType[tableDefinition.StreamSpecification.StreamViewType],
+      // Markers of counted stream records and finished chunk records expire by themselves.
+      timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -17,6 +17,7 @@ export interface MonitoringStackProps extends StackProps {
   readonly queues: readonly MonitoredQueue[];
   readonly opsTopic: sns.ITopic;
   readonly existingAlarms?: readonly cloudwatch.IAlarm[];
+  readonly tableStreamConsumer?: lambda.IFunction;
 }
 
 /**

@@ -5,15 +5,21 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { checkOverdueEnvSchema, notifyEnvSchema } from "../../functions/shared/env.js";
+import {
+  checkOverdueEnvSchema,
+  countTableChangesEnvSchema,
+  notifyEnvSchema,
+} from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
 import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
+import { acknowledgeNagFinding } from "../nag.js";
 
 /** The check stops 20 s before this (see check-overdue.handler.ts); what is left waits for the next run. */
 export const CHECK_TIMEOUT = Duration.minutes(5);
@@ -28,6 +34,22 @@ export const NOTIFIER_BATCH_SIZE = 10;
 export const NOTICE_VISIBILITY_TIMEOUT = Duration.seconds(NOTIFIER_TIMEOUT.toSeconds() * 6);
 /** The longest SQS keeps a message: the dead-letter queue holds failed notices this long. */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
+/** Table-stream records per invocation of the counter (counted in transactions of 25). */
+export const TABLE_STREAM_BATCH_SIZE = 100;
+/** Retries of a failing stream batch (bisected each time) before it is given up and reported. */
+export const TABLE_STREAM_RETRY_ATTEMPTS = 10;
+/**
+ * The table changes that can move an open-payment counter or a flow: payment items, and new
+ * settlement-file days. Everything else on the table (notices, files, lines, the counters and
+ * markers themselves) never invokes the function.
+ */
+export const TABLE_STREAM_FILTERS = [
+  lambda.FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith("PAY#") } } } }),
+  lambda.FilterCriteria.filter({
+    eventName: lambda.FilterRule.isEqual("INSERT"),
+    dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith("FILEDAY#") } } },
+  }),
+];
 /** The SMS spend alarm fires at this share of the account's monthly spend limit. */
 export const SMS_SPEND_ALARM_RATIO = 0.8;
 
@@ -51,6 +73,11 @@ export class NotificationsStack extends Stack {
   readonly opsTopic: sns.Topic;
   readonly checkOverdue: SettlewatchFunction<typeof checkOverdueEnvSchema>;
   readonly notify: SettlewatchFunction<typeof notifyEnvSchema>;
+  /** Keeps the open-payment counters from the table's stream (the check publishes them). */
+  readonly countTableChanges: SettlewatchFunction<typeof countTableChangesEnvSchema>;
+  /** Where the stream event source reports batches it gave up on (the counters may be off by them). */
+  readonly tableStreamFailureQueue: sqs.Queue;
+  readonly tableStreamFailureAlarm: cloudwatch.Alarm;
   readonly checkSchedule: events.Rule;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly checkFailingAlarm: cloudwatch.Alarm;
@@ -161,6 +188,33 @@ export class NotificationsStack extends Stack {
         maxConcurrency: deployment.notifier.maxConcurrency,
       });
 
+    this.tableStreamFailureQueue = new sqs.Queue(this, "TableStreamFailureQueue", {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    acknowledgeNagFinding(
+      this.tableStreamFailureQueue,
+      "AwsSolutions-SQS3",
+      "This queue is itself the failure destination of the table-stream event source: it holds the positions of stream records the counter gave up on, for ops to inspect; nothing consumes it, so it needs no dead-letter queue of its own.",
+    );
+    this.countTableChanges = new SettlewatchFunction(this, "CountTableChanges", {
+      entry: "functions/handlers/count-table-changes.handler.ts",
+      description: `settlewatch ${deployment.name}: keep the open-payment counters from the table's stream`,
+      envSchema: countTableChangesEnvSchema,
+      environment: observability,
+      logRetention,
+      timeout: Duration.seconds(60),
+    })
+      .bindTable(props.table, "RW")
+      .consumeTableStream(props.table, {
+        batchSize: TABLE_STREAM_BATCH_SIZE,
+        filters: TABLE_STREAM_FILTERS,
+        retryAttempts: TABLE_STREAM_RETRY_ATTEMPTS,
+        onFailure: this.tableStreamFailureQueue,
+      });
+
     const toOps = new SnsAction(this.opsTopic);
     const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
@@ -171,6 +225,17 @@ export class NotificationsStack extends Stack {
     this.deadLetterAlarm = alarm("NoticeDeadLetterAlarm", {
       alarmDescription: `settlewatch ${deployment.name}: notices failed ${deployment.notifier.maxReceiveCount} times and wait in the dead-letter queue (kept ${DEAD_LETTER_RETENTION.toDays()} days). See the notify function's logs, fix the cause, then redrive the queue.`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.tableStreamFailureAlarm = alarm("TableStreamFailureAlarm", {
+      alarmDescription: `settlewatch ${deployment.name}: the open-payment counter gave up on table-stream records after ${TABLE_STREAM_RETRY_ATTEMPTS} retries; the pending/overdue gauges may be off by those changes (payments themselves are unaffected). See the count-table-changes function's logs and the failure queue's messages (they name the shard and sequence numbers).`,
+      metric: this.tableStreamFailureQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
@@ -215,6 +280,7 @@ export class NotificationsStack extends Stack {
     new CfnOutput(this, "MerchantEmailTopicPrefix", { value: merchantEmailTopicPrefix(deployment) });
     new CfnOutput(this, "CheckOverdueLogGroup", { value: this.checkOverdue.logGroup.logGroupName });
     new CfnOutput(this, "NotifyLogGroup", { value: this.notify.logGroup.logGroupName });
+    new CfnOutput(this, "TableStreamFailureQueueUrl", { value: this.tableStreamFailureQueue.queueUrl });
   }
 }
 

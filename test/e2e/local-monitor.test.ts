@@ -87,6 +87,45 @@ describe("local monitor over HTTP", () => {
     });
   });
 
+  it("runs the check over HTTP and reports the open payments the table stream counted, pending then overdue", async () => {
+    const usd = await postSigned(
+      confirmation({ paymentId: "e2e-open-usd", currency: "USD", amountMinor: 4200 }),
+    );
+    expect(usd.status).toBe(201);
+    type OpenPayments = {
+      acquirers: Array<{ acquirer: string; pending: number; overdue: number }>;
+      amounts: Array<{
+        acquirer: string;
+        state: string;
+        currency: string;
+        count: number;
+        amountMinor: number;
+      }>;
+    };
+    const check = async (asOf: string) => {
+      const answer = await http("POST", "/local/check", JSON.stringify({ asOf }));
+      expect(answer.status).toBe(200);
+      return answer.body.openPayments as OpenPayments;
+    };
+    const amount = (open: OpenPayments, state: string, currency: string) =>
+      open.amounts.find((a) => a.acquirer === TEST_ACQUIRER && a.state === state && a.currency === currency);
+    // Before anything is due: all pending (e2e-1 in CNY and this one in USD, at least).
+    const before = await check("2026-10-01T00:00:00Z");
+    const mine = before.acquirers.find((a) => a.acquirer === TEST_ACQUIRER);
+    expect(mine?.overdue).toBe(0);
+    expect(mine?.pending).toBeGreaterThanOrEqual(2);
+    expect(amount(before, "PENDING", "USD")).toMatchObject({ count: 1, amountMinor: 4200 });
+    // Long after: the check marked them overdue, and the counters followed.
+    const after = await check("2026-12-01T00:00:00Z");
+    expect(after.acquirers.find((a) => a.acquirer === TEST_ACQUIRER)).toEqual({
+      acquirer: TEST_ACQUIRER,
+      pending: 0,
+      overdue: mine?.pending,
+    });
+    expect(amount(after, "OVERDUE", "USD")).toMatchObject({ count: 1, amountMinor: 4200 });
+    expect(amount(after, "PENDING", "USD")).toMatchObject({ count: 0, amountMinor: 0 });
+  });
+
   it("answers 404 with a JSON error for an unknown payment", async () => {
     const answer = await http("GET", `/v1/payments/${TEST_ACQUIRER}/nope`);
     expect(answer).toEqual({

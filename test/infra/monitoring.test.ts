@@ -9,6 +9,7 @@ import { loadDeployments } from "../../infra/config/deployments.js";
 import {
   BUSINESS_METRIC_NAMESPACE,
   BUSINESS_METRIC_SERVICE,
+  CURRENCY_BUSINESS_METRIC_NAMES,
   DASHBOARD_BUSINESS_METRIC_NAMES,
 } from "../../infra/constructs/monitoring/metric-factory.js";
 import { SettlewatchMonitoring } from "../../infra/constructs/monitoring/settlewatch-monitoring.js";
@@ -78,10 +79,27 @@ describe("monitoring stack", () => {
       "ApproximateNumberOfMessagesVisible",
     ])
       expect(body, awsMetric).toContain(awsMetric);
-    // The factory built nothing outside its list (the list test/observability proves is emitted).
+    // Amounts per currency: a SEARCH over the exact dimension set the functions emit.
+    for (const name of CURRENCY_BUSINESS_METRIC_NAMES) {
+      expect(body, name).toContain(
+        `SEARCH('{Settlewatch,acquirer,currency,deployment,service} MetricName=\\\\\\"${name}\\\\\\" service=\\\\\\"settlewatch\\\\\\" deployment=\\\\\\"${deployment.name}\\\\\\"', 'Maximum', 300)`,
+      );
+    }
+    // The factory built nothing outside its lists (the lists test/observability proves are emitted).
     expect([...synth.monitoring.monitoring.metrics.used].sort()).toEqual(
-      [...DASHBOARD_BUSINESS_METRIC_NAMES].sort(),
+      [...DASHBOARD_BUSINESS_METRIC_NAMES, ...CURRENCY_BUSINESS_METRIC_NAMES].sort(),
     );
+  });
+
+  it("charts open payments as gauges (maximum), files received per day against one expected, and the counters' stream lag", () => {
+    const body = JSON.stringify(Object.values(monitoring.findResources("AWS::CloudWatch::Dashboard"))[0]);
+    const fileAcquirers = deployment.acquirers.filter((a) => a.settlementFile).map((a) => a.id);
+    expect(body).toContain(`expected: 1 per day (${fileAcquirers.join(", ")})`);
+    expect(body).toContain("IteratorAge");
+    const dashboard = synth.monitoring.monitoring.metrics;
+    const pending = dashboard.business("PendingPayments", "wechatpay");
+    expect(pending.statistic).toBe("Maximum");
+    expect(dashboard.business("PaymentsSettledLate", "wechatpay").statistic).toBe("Sum");
   });
 
   it("gives every function the namespace, service and deployment the factory's metrics use", () => {
@@ -95,7 +113,7 @@ describe("monitoring stack", () => {
         )
         .filter((vars): vars is Record<string, unknown> => vars?.DEPLOYMENT !== undefined),
     );
-    expect(envs).toHaveLength(6); // the distributed-ingest steps' function too
+    expect(envs).toHaveLength(7); // the distributed-ingest steps' and the table-stream counter's too
     for (const vars of envs) {
       expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(BUSINESS_METRIC_NAMESPACE);
       expect(vars.POWERTOOLS_SERVICE_NAME).toBe(BUSINESS_METRIC_SERVICE);

@@ -12,7 +12,7 @@ import {
   ingestSettlementFileEnvSchema,
   notifyEnvSchema,
 } from "../../functions/shared/env.js";
-import { tableDefinition } from "../../functions/shared/table-schema.js";
+import { TIME_TO_LIVE_ATTRIBUTE, tableDefinition } from "../../functions/shared/table-schema.js";
 import { merchantEmailTopicPrefix } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
 import { esbuildOptionsFor, FUNCTION_BUNDLING } from "../../infra/constructs/bundling.js";
@@ -104,6 +104,10 @@ describe("data stack", () => {
       [...tableDefinition.GlobalSecondaryIndexes].sort(byName("IndexName")),
     );
     expect(table.BillingMode).toBe(tableDefinition.BillingMode);
+    expect(table.StreamSpecification).toEqual({
+      StreamViewType: tableDefinition.StreamSpecification.StreamViewType,
+    });
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true });
     expect(table.LocalSecondaryIndexes).toBeUndefined();
   });
 
@@ -493,7 +497,7 @@ describe("functions", () => {
     const groups = [api, notifications, files].flatMap((template) =>
       Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
     );
-    expect(groups).toHaveLength(8); // six functions + API access logs + distributed-ingest executions
+    expect(groups).toHaveLength(9); // seven functions + API access logs + distributed-ingest executions
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -547,6 +551,8 @@ describe("least privilege", () => {
       if (text.includes("SettlewatchSettlementFilesBucketArn"))
         return `files-bucket${text.match(/"(\/[^"]*)"\]\]\}$/)?.[1] ?? ""}`;
       if (text.includes("SettlewatchNoticeQueueArn")) return "notice-queue";
+      if (text.includes("SettlewatchTableStreamArn")) return "table-stream";
+      if (text.includes("TableStreamFailureQueue")) return "stream-failure-queue";
       if (text.includes("SettlewatchOpsTopic")) return "ops-topic";
       if (text.includes("RefSettlewatchWebhookSecrets")) return "webhook-secret";
       if (text === JSON.stringify({ "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeQueue, "Arn"] }))
@@ -719,10 +725,26 @@ describe("least privilege", () => {
     );
   });
 
+  it("table-stream counter: the stream of this table only (ListStreams takes no resource), the table, its failure queue", () => {
+    expect(grants(synth.notifications.countTableChanges)).toEqual(
+      [
+        ...logs,
+        ...tableReadWrite,
+        "dynamodb:DescribeStream table-stream",
+        "dynamodb:GetRecords table-stream",
+        "dynamodb:GetShardIterator table-stream",
+        "dynamodb:ListStreams *",
+        // Stream records are encrypted with the table's key: its Decrypt is the table grant's one.
+        "sqs:SendMessage stream-failure-queue",
+        ...notificationsKeyProducer,
+      ].sort(),
+    );
+  });
+
   it("roles can be assumed by Lambda only", () => {
     for (const [template, count] of [
       [api, 2],
-      [notifications, 2],
+      [notifications, 3],
       [files, 2],
     ] as const) {
       const roles = Object.values(resources(template)).filter(
@@ -753,7 +775,8 @@ describe("notifications stack", () => {
     expect(byId(PINNED_LOGICAL_IDS.noticeQueue)?.Type).toBe("AWS::SQS::Queue");
     expect(byId(PINNED_LOGICAL_IDS.noticeDeadLetterQueue)?.Type).toBe("AWS::SQS::Queue");
     expect(byId(PINNED_LOGICAL_IDS.opsTopic)?.Type).toBe("AWS::SNS::Topic");
-    notifications.resourceCountIs("AWS::SQS::Queue", 2);
+    // Plus the table-stream failure queue: it holds only stream positions, so its ID is not pinned.
+    notifications.resourceCountIs("AWS::SQS::Queue", 3);
     notifications.resourceCountIs("AWS::SNS::Topic", 1);
   });
 
@@ -874,7 +897,7 @@ describe("notifications stack", () => {
       Threshold: (deployment.sms.monthlySpendLimitUsd ?? Number.NaN) * 0.8,
       AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
     });
-    notifications.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+    notifications.resourceCountIs("AWS::CloudWatch::Alarm", 4); // and the table-stream failure alarm
   });
 
   it("runs the check on an EventBridge schedule at the configured rate, without Lambda's async retries", () => {
@@ -910,7 +933,46 @@ describe("notifications stack", () => {
         FunctionResponseTypes: ["ReportBatchItemFailures"],
         ScalingConfig: { MaximumConcurrency: deployment.notifier.maxConcurrency },
       }),
+      expect.objectContaining({
+        FunctionName: { Ref: notificationsId(synth.notifications.countTableChanges.function) },
+      }),
     ]);
+  });
+
+  it("feeds the open-payment counter from the table stream: payment items and new file days only, bisect and retry, failures to its queue", () => {
+    const mapping = Object.values(resources(notifications)).find(
+      (r) =>
+        r.Type === "AWS::Lambda::EventSourceMapping" &&
+        JSON.stringify(r.Properties.FunctionName).includes(
+          notificationsId(synth.notifications.countTableChanges.function),
+        ),
+    );
+    expect(JSON.stringify(mapping?.Properties.EventSourceArn)).toContain("SettlewatchTableStreamArn");
+    expect(mapping?.Properties).toMatchObject({
+      StartingPosition: "TRIM_HORIZON",
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix: "PAY#" }] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ["INSERT"],
+              dynamodb: { Keys: { pk: { S: [{ prefix: "FILEDAY#" }] } } },
+            }),
+          },
+        ],
+      },
+    });
+    expect(JSON.stringify(mapping?.Properties.DestinationConfig)).toContain("TableStreamFailureQueue");
+    const alarm = resources(notifications)[notificationsId(synth.notifications.tableStreamFailureAlarm)];
+    expect(alarm?.Properties).toMatchObject({
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+    });
   });
 
   it("gives the check an environment its handler's own config parser accepts, built from the deployment", () => {
@@ -1160,6 +1222,8 @@ describe("cdk-nag AwsSolutions", () => {
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",
+        "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/CountTableChanges/Role/DefaultPolicy/Resource",
+        "AwsSolutions-SQS3 Settlewatch-cn-example-Notifications/TableStreamFailureQueue/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",
         // The files bucket's objects under incoming/, a cross-stack reference as cdk-nag renders it.
         `AwsSolutions-IAM5[Resource::${JSON.stringify({

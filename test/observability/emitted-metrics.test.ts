@@ -3,7 +3,7 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { APIGatewayProxyEventV2, Context, SQSEvent } from "aws-lambda";
+import type { APIGatewayProxyEventV2, Context, DynamoDBStreamEvent, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
@@ -11,17 +11,21 @@ import {
   BUSINESS_METRIC_DIMENSIONS,
   BUSINESS_METRIC_NAMESPACE,
   BUSINESS_METRIC_SERVICE,
+  CURRENCY_BUSINESS_METRIC_NAMES,
+  CURRENCY_METRIC_DIMENSIONS,
   DASHBOARD_BUSINESS_METRIC_NAMES,
 } from "../../infra/constructs/monitoring/metric-factory.js";
+import { LocalTableStreamReader } from "../../local/table-stream.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { CSV_HEADER, TEST_CSV_COLUMNS } from "../support/settlement.js";
 
 // The proof that the dashboard and the alarms point at real metrics: the real Lambda handlers run
-// (DynamoDB Local; Secrets Manager, SQS, SNS and S3 mocked at the SDK boundary) through scenarios that
-// make each of them count, and every business metric of infra/constructs/monitoring/metric-factory.ts
-// must come out of Powertools as EMF with the same namespace, name and dimension set.
+// (DynamoDB Local and its table stream; Secrets Manager, SQS, SNS and S3 mocked at the SDK boundary)
+// through scenarios that make each of them count, and every business metric of
+// infra/constructs/monitoring/metric-factory.ts must come out of Powertools as EMF with the same
+// namespace, name and dimension set.
 
 const secrets = mockClient(SecretsManagerClient);
 const sqs = mockClient(SQSClient);
@@ -54,9 +58,17 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
   let checkOverdue: Handler<unknown, unknown>;
   let notify: Handler<SQSEvent, { batchItemFailures: Array<{ itemIdentifier: string }> }>;
   let ingestSettlementFile: Handler<SQSEvent, { batchItemFailures: Array<{ itemIdentifier: string }> }>;
+  let countTableChanges: Handler<DynamoDBStreamEvent, { counted: number }>;
+  let tableStream: LocalTableStreamReader;
+  /** What Lambda's stream event source does: the table's new change records to the counter handler. */
+  const deliverTableChanges = async () => {
+    const Records = (await tableStream.readNew()) as unknown as DynamoDBStreamEvent["Records"];
+    return await countTableChanges({ Records }, context);
+  };
 
   beforeAll(async () => {
     table = await createTestTable();
+    tableStream = new LocalTableStreamReader(table.client, table.tableName, table.endpoint);
     const { deps } = ingestDeps(table, new Date("2026-09-30T08:00:00Z"));
     await deps.merchants.put(merchantProfileSchema.parse(SHANGHAI_MERCHANT));
 
@@ -116,6 +128,9 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
     ({ handler: notify } = await import("../../functions/handlers/notify.handler.js"));
     ({ handler: ingestSettlementFile } = await import(
       "../../functions/handlers/ingest-settlement-file.handler.js"
+    ));
+    ({ handler: countTableChanges } = await import(
+      "../../functions/handlers/count-table-changes.handler.js"
     ));
   });
 
@@ -189,6 +204,7 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
     const filePay = { confirmations: [confirmation({ paymentId: "f1", acquirer: FILE_ACQUIRER })] };
     expect((await post(filePay, t0)).statusCode).toBeLessThan(300);
     expect((await post(confirmation({ paymentId: "p9" }), t0, "t=1,v1=00")).statusCode).toBe(401);
+    expect((await deliverTableChanges()).counted).toBe(3); // p1, p2, f1 pending
 
     // Overdue check after the due time: p1, p2 overdue (p2's merchant unreachable), f1 held, its file late.
     vi.setSystemTime(new Date("2026-10-08T12:00:00Z"));
@@ -207,6 +223,7 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
     });
     const notified = await notify(sqsEvent(queued), context);
     expect(notified.batchItemFailures.length).toBeGreaterThan(0);
+    expect((await deliverTableChanges()).counted).toBeGreaterThanOrEqual(2); // p1, p2 overdue
 
     // Settlement file: matched, mismatched, unmatched and rejected lines, and control totals that differ;
     // then a key outside the layout (unreadable).
@@ -230,6 +247,9 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
       context,
     );
     expect(ingested.batchItemFailures).toEqual([]);
+    // p1 settled late, the file's day is new; the next check publishes the open payments.
+    expect((await deliverTableChanges()).counted).toBeGreaterThanOrEqual(2);
+    await checkOverdue({}, context);
 
     // A confirmation whose arrival falls in a year the bundled CN calendar does not cover.
     const late = new Date("2026-12-31T04:00:00Z");
@@ -263,9 +283,10 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
 
   it("emitted each dashboard and alarm metric under the factory's namespace, service and deployment", () => {
     const byName = emitted();
-    const missing = DASHBOARD_BUSINESS_METRIC_NAMES.filter((name) => !byName.has(name));
+    const all = [...DASHBOARD_BUSINESS_METRIC_NAMES, ...CURRENCY_BUSINESS_METRIC_NAMES];
+    const missing = all.filter((name) => !byName.has(name));
     expect(missing, "metrics on the dashboard that no scenario emitted").toEqual([]);
-    for (const name of DASHBOARD_BUSINESS_METRIC_NAMES) {
+    for (const name of all) {
       for (const { namespace, dimensions, document } of byName.get(name) ?? []) {
         expect(namespace, name).toBe(BUSINESS_METRIC_NAMESPACE);
         expect(dimensions.slice(0, 2), name).toEqual(BUSINESS_METRIC_DIMENSIONS.slice(0, 2));
@@ -287,5 +308,36 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
         expect(typeof document.acquirer, name).toBe("string");
       }
     }
+  });
+
+  it("emitted the amounts with exactly {service, deployment, acquirer, currency}, as the dashboard's SEARCH asks", () => {
+    const byName = emitted();
+    for (const name of CURRENCY_BUSINESS_METRIC_NAMES) {
+      const entries = byName.get(name) ?? [];
+      expect(entries.length, name).toBeGreaterThan(0);
+      for (const { dimensions, document } of entries) {
+        expect(dimensions, name).toEqual([...CURRENCY_METRIC_DIMENSIONS]);
+        expect(document.currency, name).toMatch(/^[A-Z]{3}$/);
+      }
+    }
+    // And the values are the counters': the first check saw p1, p2 (acme-pay) and f1 (file-pay)
+    // pending; by the second, p1 was settled late and p2 closed as a mismatch (f1 still awaits its file).
+    const values = (name: string) =>
+      (byName.get(name) ?? []).map(({ document }) =>
+        [document.acquirer, document.currency, document[name]].filter((part) => part !== undefined).join(":"),
+      );
+    expect(values("PendingPayments")).toEqual([
+      `${TEST_ACQUIRER}:2`,
+      `${FILE_ACQUIRER}:1`,
+      `${TEST_ACQUIRER}:0`,
+      `${FILE_ACQUIRER}:1`,
+    ]);
+    expect(values("OverduePayments")).toEqual([
+      `${TEST_ACQUIRER}:0`,
+      `${FILE_ACQUIRER}:0`,
+      `${TEST_ACQUIRER}:0`,
+      `${FILE_ACQUIRER}:0`,
+    ]);
+    expect(values("OverdueAmountMinor")).toEqual([`${TEST_ACQUIRER}:CNY:0`]);
   });
 });

@@ -1,6 +1,6 @@
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import type { BusinessMetricName } from "../../../functions/use-cases/ports.js";
+import type { BusinessMetricName, GaugeMetricName } from "../../../functions/use-cases/ports.js";
 
 /**
  * Every business metric the dashboard and the alarms use, named once: namespace, metric name and
@@ -15,6 +15,8 @@ export const BUSINESS_METRIC_NAMESPACE = "Settlewatch";
 export const BUSINESS_METRIC_SERVICE = "settlewatch";
 /** The dimension names of every business metric, in EMF order. */
 export const BUSINESS_METRIC_DIMENSIONS = ["service", "deployment", "acquirer"] as const;
+/** Amounts are per currency as well: minor units of different currencies never add up. */
+export const CURRENCY_METRIC_DIMENSIONS = [...BUSINESS_METRIC_DIMENSIONS, "currency"] as const;
 /** The acquirer value the functions use when a count has no acquirer (EmfBusinessMetrics' default). */
 export const NO_ACQUIRER = "none";
 
@@ -27,12 +29,17 @@ export interface BusinessMetricSpec {
   readonly alsoWithoutAcquirer: boolean;
   /** Only emitted for acquirers with a settlement-file expectation (held payments, late files). */
   readonly onlyWithSettlementFile?: boolean;
+  /**
+   * "count" (default): events, summed per period. "level": a gauge the overdue check publishes on
+   * every run (open payments now), shown as its maximum per period.
+   */
+  readonly kind?: "count" | "level";
 }
 
 /**
- * The business metrics on the dashboard. Names not listed (ConfirmationsDuplicate, ConfirmationsConflict,
- * NoticesScheduled, OverdueAmountMinor) are not shown: NoticesScheduled and OverdueAmountMinor are
- * declared in ports.ts but no code emits them.
+ * The business metrics on the dashboard (per acquirer). Names not listed (ConfirmationsDuplicate,
+ * ConfirmationsConflict, NoticesScheduled) are not shown: NoticesScheduled is declared in ports.ts
+ * but no code emits it. Amounts per currency are in CURRENCY_BUSINESS_METRICS.
  */
 export const DASHBOARD_BUSINESS_METRICS = {
   ConfirmationsAccepted: { label: "Confirmations accepted", alsoWithoutAcquirer: false },
@@ -60,7 +67,24 @@ export const DASHBOARD_BUSINESS_METRICS = {
   NoticesSent: { label: "Notices sent", alsoWithoutAcquirer: true },
   NoticesFailed: { label: "Notices failed (retried)", alsoWithoutAcquirer: true },
   MerchantsUnreachable: { label: "Merchants unreachable", alsoWithoutAcquirer: true },
-} as const satisfies Partial<Record<BusinessMetricName, BusinessMetricSpec>>;
+  PaymentsSettledLate: { label: "Payments settled late", alsoWithoutAcquirer: false },
+  SettlementFilesReceived: { label: "Settlement files received (new days)", alsoWithoutAcquirer: false },
+  PendingPayments: { label: "Payments pending (now)", alsoWithoutAcquirer: false, kind: "level" },
+  OverduePayments: { label: "Payments overdue (now)", alsoWithoutAcquirer: false, kind: "level" },
+} as const satisfies Partial<Record<BusinessMetricName | GaugeMetricName, BusinessMetricSpec>>;
+
+/**
+ * Gauges per acquirer and currency: open amounts in minor units (the check publishes them on every
+ * run). Currencies are not configured, so the dashboard finds their series with a SEARCH.
+ */
+export const CURRENCY_BUSINESS_METRICS = {
+  OverdueAmountMinor: { label: "Overdue amount (minor units)" },
+  PendingAmountMinor: { label: "Pending amount (minor units)" },
+} as const satisfies Partial<Record<GaugeMetricName, { label: string }>>;
+export type CurrencyBusinessMetric = keyof typeof CURRENCY_BUSINESS_METRICS;
+export const CURRENCY_BUSINESS_METRIC_NAMES = Object.keys(
+  CURRENCY_BUSINESS_METRICS,
+) as CurrencyBusinessMetric[];
 
 export type DashboardBusinessMetric = keyof typeof DASHBOARD_BUSINESS_METRICS;
 export const DASHBOARD_BUSINESS_METRIC_NAMES = Object.keys(
@@ -84,13 +108,30 @@ export class SettlewatchMetricFactory {
   /** One acquirer's series of a business metric (sum per period). */
   business(name: DashboardBusinessMetric, acquirer: string, period = Duration.minutes(5)): cloudwatch.Metric {
     this.used.add(name);
+    const spec: BusinessMetricSpec = DASHBOARD_BUSINESS_METRICS[name];
     return new cloudwatch.Metric({
       namespace: BUSINESS_METRIC_NAMESPACE,
       metricName: name,
       dimensionsMap: { service: BUSINESS_METRIC_SERVICE, deployment: this.deployment, acquirer },
-      statistic: cloudwatch.Stats.SUM,
+      statistic: spec.kind === "level" ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.SUM,
       period,
       label: acquirer,
+    });
+  }
+
+  /**
+   * Every (acquirer, currency) series of an amount gauge of this deployment, found by a SEARCH on
+   * the exact dimension set the functions emit (a series with any other set is not matched).
+   */
+  perCurrency(name: CurrencyBusinessMetric, period = Duration.minutes(5)): cloudwatch.MathExpression {
+    this.used.add(name);
+    const schema = [BUSINESS_METRIC_NAMESPACE, ...[...CURRENCY_METRIC_DIMENSIONS].sort()].join(",");
+    const query = `MetricName="${name}" service="${BUSINESS_METRIC_SERVICE}" deployment="${this.deployment}"`;
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('{${schema}} ${query}', 'Maximum', ${period.toSeconds()})`,
+      usingMetrics: {},
+      period,
+      label: "",
     });
   }
 

@@ -25,10 +25,13 @@ export interface SettlewatchMonitoringProps {
   readonly opsTopic: sns.ITopic;
   /** Alarms defined elsewhere (DLQs, SMS spend, check failing), shown in the dashboard's alarm status widget. */
   readonly existingAlarms?: readonly cloudwatch.IAlarm[];
+  /** The function that keeps the open-payment counters from the table stream: its lag is charted. */
+  readonly tableStreamConsumer?: lambda.IFunction;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_HOUR = Duration.hours(1);
+const ONE_DAY = Duration.days(1);
 
 /**
  * One CloudWatch dashboard per deployment and the alarms that go with it (to the ops topic), built
@@ -174,6 +177,32 @@ export class SettlewatchMonitoring extends Construct {
         height: 6,
       }),
     );
+    // Open payments now (gauges from the check), then what moved them.
+    this.dashboard.addWidgets(
+      business("PendingPayments"),
+      business("OverduePayments"),
+      graph("Overdue amount now, per acquirer and currency (minor units)", [
+        metrics.perCurrency("OverdueAmountMinor"),
+      ]),
+    );
+    const filesReceived = new cloudwatch.GraphWidget({
+      title: "Settlement files received per day vs expected",
+      left: metrics.perAcquirer("SettlementFilesReceived", ONE_DAY),
+      leftAnnotations:
+        fileAcquirers.length > 0
+          ? [{ value: 1, label: `expected: 1 per day (${fileAcquirers.join(", ")})` }]
+          : [],
+      width: 8,
+      height: 6,
+      legendPosition: cloudwatch.LegendPosition.BOTTOM,
+    });
+    this.dashboard.addWidgets(
+      graph("Pending amount now, per acquirer and currency (minor units)", [
+        metrics.perCurrency("PendingAmountMinor"),
+      ]),
+      business("PaymentsSettledLate"),
+      filesReceived,
+    );
     const rows: DashboardBusinessMetric[][] = [
       ["ConfirmationsAccepted", "ConfirmationsRejected", "RequestsRejected"],
       ["UnregisteredMerchantConfirmations", "CalendarNotCovered", "PaymentsAwaitingFile"],
@@ -209,6 +238,17 @@ export class SettlewatchMonitoring extends Construct {
       ),
     );
     this.dashboard.addWidgets(
+      ...(props.tableStreamConsumer
+        ? [
+            graph("Open-payment counters: table stream lag (ms)", [
+              props.tableStreamConsumer.metric("IteratorAge", {
+                period: FIVE_MINUTES,
+                statistic: cloudwatch.Stats.MAXIMUM,
+                label: "iterator age",
+              }),
+            ]),
+          ]
+        : []),
       graph("DynamoDB throttled reads + writes", [throttles]),
       graph(
         "SQS age of oldest message (s)",
