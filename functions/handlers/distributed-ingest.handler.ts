@@ -3,7 +3,9 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { S3Client } from "@aws-sdk/client-s3";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { openObject } from "../adapters/s3/s3-settlement-files.js";
+import { openObject, openObjectRange } from "../adapters/s3/s3-settlement-files.js";
+import { isRecordRange } from "../domain/settlement-files/decoding/record-ranges.js";
+import type { SettlementFormat } from "../domain/settlement-files/settlement-record.js";
 import { distributedIngestEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
 import {
@@ -24,6 +26,9 @@ export interface DistributedFile {
   fileName: string;
   fileDay?: string | undefined;
   size: number;
+  /** Set by the plan for the chunk workers: the format and the text encoding it read the file as. */
+  format?: SettlementFormat | undefined;
+  encoding?: string | undefined;
 }
 
 export type DistributedIngestEvent =
@@ -42,15 +47,19 @@ function inputOf(file: DistributedFile) {
     acquirer: file.acquirer,
     fileName: file.fileName,
     fileDay: file.fileDay,
+    format: file.format,
+    encoding: file.encoding,
     open: openObject(s3, file.bucket, file.key, file.versionId),
+    openRange: openObjectRange(s3, file.bucket, file.key, file.versionId),
   };
 }
 
 /**
- * The three steps of the distributed-ingest state machine. plan: the byte ranges (the Map's
- * items); chunk: one chunk worker (ingestSettlementFile over a range; a run that nears the
- * timeout stops at a checkpoint and throws, and the state machine's retry resumes it); merge:
- * the chunk records into the file record, once.
+ * The three steps of the distributed-ingest state machine. plan: one read of the file, the ranges
+ * (the Map's items) and the format and encoding it found (added to `file`, which every chunk gets);
+ * chunk: one chunk worker (ingestSettlementFile over a range, with ranged GETs of the prefix and
+ * the range; a run that nears the timeout stops at a checkpoint and throws, and the state
+ * machine's retry resumes it); merge: the chunk records into the file record, once.
  */
 const distributedIngest = async (event: DistributedIngestEvent, context: Context) => {
   try {
@@ -60,11 +69,20 @@ const distributedIngest = async (event: DistributedIngestEvent, context: Context
           size: event.file.size,
           chunkBytes: env.DISTRIBUTED_CHUNK_BYTES,
         });
-        if (!plan.splittable) throw new Error(`file ${event.file.fileId} (${plan.format}) cannot be split`);
+        if (!plan.splittable) {
+          throw new Error(`file ${event.file.fileId} (${plan.format}) cannot be split: ${plan.reason}`);
+        }
         logger.info("settlement file planned", { fileId: event.file.fileId, chunks: plan.ranges.length });
-        return { file: event.file, chunks: plan.ranges.length, ranges: plan.ranges };
+        const file: DistributedFile = { ...event.file, format: plan.format, encoding: plan.encoding };
+        return { file, chunks: plan.ranges.length, ranges: plan.ranges };
       }
       case "chunk": {
+        if (!isRecordRange(event.range)) {
+          // An item of an older plan (byte ranges without line offsets) cannot be read as a record range.
+          throw new Error(
+            `file ${event.file.fileId}: ${JSON.stringify(event.range)} is not a record range of this version's plan; start the file's execution again`,
+          );
+        }
         const deadline = Date.now() + context.getRemainingTimeInMillis() - 30_000;
         const result = await ingestSettlementFile(
           { ...inputOf(event.file), range: event.range },

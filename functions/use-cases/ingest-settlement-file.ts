@@ -19,13 +19,13 @@ import {
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { Payment } from "../domain/payment/payment.js";
 import type { AcquirerCsvMapping } from "../domain/settlement-files/acquirer/acquirer-csv-mapping.js";
-import {
-  type ByteRange,
-  isSplittable,
-  planByteRanges,
-  readLineRange,
-} from "../domain/settlement-files/decoding/line-ranges.js";
 import { readSettlementFile } from "../domain/settlement-files/decoding/read-settlement-file.js";
+import {
+  planRecordRanges,
+  type RecordRange,
+  type RecordRangePlan,
+  readRecordRange,
+} from "../domain/settlement-files/decoding/record-ranges.js";
 import type { SettlementFormatParser } from "../domain/settlement-files/format-parser.js";
 import { settlementFormatParsers } from "../domain/settlement-files/format-registry.js";
 import type {
@@ -39,6 +39,8 @@ import type {
 import type { BusinessMetrics, Clock, FileDayLedger, MerchantRepository } from "./ports.js";
 import type { FileCounts, HeldCredit, KeptLine, SettlementStore, StoredFile } from "./settlement-ports.js";
 
+/** Chunk records are kept this long after the merge (for a look at how the file was split), then the table's TTL deletes them. */
+const CHUNK_RECORD_DAYS = 7;
 /** Bank statements are leg 2 (payout → bank account); everything else is an acquirer's file (leg 1). */
 const BANK_FORMATS: ReadonlySet<string> = new Set(["camt053", "camt054", "mt940", "mt942", "bai2"]);
 /** Lines decided together: one batched read of their payments, then bounded parallel writes. */
@@ -66,75 +68,42 @@ export interface IngestSettlementFileInput {
   format?: SettlementFormat | "auto" | undefined;
   /** The day the file settles (a bill's date); default: the latest value date of its lines. */
   fileDay?: string | undefined;
+  /** The text encoding, when known (a chunk worker is told the plan's); default: detected from the bytes. */
+  encoding?: string | undefined;
   /** Opens the bytes (again): a resumed run reads the file from the start and skips what is done. */
   open(): AsyncIterable<Uint8Array>;
+  /** Opens bytes [start, end) of the same file (a ranged read): what a chunk worker reads. */
+  openRange?: ((start: number, end: number) => AsyncIterable<Uint8Array>) | undefined;
   /**
-   * A chunk worker of the distributed path: read only the lines that START in these bytes of the
-   * plain file (see line-ranges.ts), account for them in the chunk's own record
-   * ({@link chunkRecordId}) and leave the file record to {@link mergeSettlementFileChunks}.
+   * A chunk worker of the distributed path: read only the file's prefix and the records of this range
+   * (see record-ranges.ts), account for them in the chunk's own record ({@link chunkRecordId}) and
+   * leave the file record to {@link mergeSettlementFileChunks}.
    */
   range?: ChunkRange | undefined;
 }
 
-/** One chunk worker's share: a byte range, and the lines before the file's first record (from the plan). */
-export interface ChunkRange extends ByteRange {
-  /** The file's lines before its first record (preamble and header), given to every chunk; default 1. */
-  headerLines?: number | undefined;
-}
+/** One chunk worker's share, from the plan: where its records are and the lines before them. */
+export type ChunkRange = RecordRange;
 
-export interface SettlementFilePlan {
-  /** False: the file is read by the single-Lambda path (a container, a format that cannot be split). */
-  splittable: boolean;
-  format?: SettlementFormat | undefined;
-  /** What each chunk worker reads; empty when not splittable. */
-  ranges: ChunkRange[];
-}
+export type SettlementFilePlan = RecordRangePlan;
 
 /**
- * The distributed path's first step: whether the file can be read in chunks and, if so, the byte
- * ranges of `chunkBytes` each chunk worker reads. Reads the file only up to its first record (to
- * know the format and how many lines come before the records).
+ * The distributed path's first step: whether the file can be read in chunks and, if so, the ranges
+ * of about `chunkBytes` each chunk worker reads - each starting on a record, outside any quoted
+ * field, with its line offset. Reads the file once from the start, and only as far as the last
+ * range start (a plan of one range reads the head only).
  */
 export async function planSettlementFile(
   input: Pick<IngestSettlementFileInput, "open" | "format" | "fileName">,
   deps: Pick<IngestSettlementFileDeps, "acquirerCsv">,
   sizing: { size: number; chunkBytes: number },
 ): Promise<SettlementFilePlan> {
-  let head: Uint8Array | undefined;
-  const firstBytes = async function* () {
-    for await (const chunk of input.open()) {
-      head ??= chunk;
-      yield chunk;
-    }
-  };
-  let headerLines: number | undefined;
-  let format: SettlementFormat | undefined;
-  const parsers: SettlementFormatParser[] = settlementFormatParsers.map((parser) => ({
-    format: parser.format,
-    sniff: (text, options) => parser.sniff(text, options),
-    parse: (text, options) => {
-      format = parser.format;
-      return parser.parse(text, options);
-    },
-  }));
-  for await (const record of readSettlementFile(firstBytes(), {
-    ...(input.format ? { format: input.format } : {}),
-    ...(input.fileName ? { fileName: input.fileName } : {}),
-    ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
-    parsers,
-  })) {
-    if (record.type !== "summary") headerLines = record.source - 1;
-    break;
-  }
-  // A headerless file (its first line a record) is not split: a chunk of it would be a file of no known layout.
-  if (headerLines === undefined || headerLines < 1 || !head || !isSplittable(head, format)) {
-    return { splittable: false, format, ranges: [] };
-  }
-  return {
-    splittable: true,
-    format,
-    ranges: planByteRanges(sizing.size, sizing.chunkBytes).map((range) => ({ ...range, headerLines })),
-  };
+  return await planRecordRanges(input.open(), {
+    format: input.format,
+    fileName: input.fileName,
+    acquirerCsv: deps.acquirerCsv,
+    ...sizing,
+  });
 }
 
 /** The record a chunk worker checkpoints in: `FILE#<fileId>#CHUNK#<index>` (its own partition). */
@@ -211,6 +180,11 @@ export async function ingestSettlementFile(
   deps: IngestSettlementFileDeps,
 ): Promise<SettlementFileResult> {
   const range = input.range;
+  if (range) {
+    // Merged already: its chunk record may be gone (the table's TTL), and must not be made again.
+    const file = await deps.store.getFile(input.fileId);
+    if (file?.status === "DONE") return { file, duplicate: true, resumed: false };
+  }
   /** Where this run checkpoints: the file's record, or its chunk's. */
   const recordId = range ? chunkRecordId(input.fileId, range.index) : input.fileId;
   const begun = await beginRecord(recordId, input, deps);
@@ -236,14 +210,14 @@ export async function ingestSettlementFile(
   // resume checkpoint), one small aggregate per batch - never the lines themselves.
   const batches = new BatchAggregate(input.acquirer);
 
-  const ranged = range ? readLineRange(input.open(), range, range.headerLines ?? 1) : undefined;
-  /** A chunk's records carry lines of the chunk's text (header first): shifted back to the file's. */
+  const bytes = range ? readRecordRange(rangeReader(input), range) : input.open();
+  /** A chunk's records carry lines of the chunk's text (prefix first): shifted back to the file's. */
+  const offset = range?.lineOffset ?? 0;
   const located = async function* (records: AsyncIterable<ParsedRecord>): AsyncGenerator<ParsedRecord> {
     for await (const record of records) {
-      if (ranged && record.type !== "summary") {
-        const offset = ranged.lineOffset();
-        yield offset === 0 ? record : { ...record, source: record.source + offset };
-      } else yield record;
+      yield offset === 0 || record.type === "summary"
+        ? record
+        : { ...record, source: record.source + offset };
     }
   };
 
@@ -288,8 +262,9 @@ export async function ingestSettlementFile(
 
   try {
     for await (const record of located(
-      readSettlementFile(ranged ? ranged.bytes : input.open(), {
+      readSettlementFile(bytes, {
         ...(input.format ? { format: input.format } : {}),
+        ...(input.encoding ? { encoding: input.encoding } : {}),
         ...(input.fileName ? { fileName: input.fileName } : {}),
         ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
         parsers,
@@ -387,6 +362,14 @@ export async function ingestSettlementFile(
   return { file: { ...start, ...done } as StoredFile, duplicate: false, resumed };
 }
 
+function rangeReader(
+  input: IngestSettlementFileInput,
+): (start: number, end: number) => AsyncIterable<Uint8Array> {
+  if (!input.openRange)
+    throw new Error(`file ${input.fileId}: a chunk worker reads byte ranges, and has no openRange`);
+  return input.openRange;
+}
+
 function emitLineMetrics(
   deps: IngestSettlementFileDeps,
   acquirer: string,
@@ -419,13 +402,19 @@ export interface MergeSettlementFileChunksInput {
  * the chunk records (not incremented), so a merge run twice (a retried step) writes the same file;
  * a file already DONE is a duplicate and changes nothing. The file's own control rows (trailer
  * counts and sums) are not checked on this path: `control` is "absent" and says why.
+ * Once the file is DONE the chunk records are left to the table's TTL ({@link CHUNK_RECORD_DAYS});
+ * a retried merge marks them again (a mark already set is kept), so a merge that died in between
+ * still gets them deleted.
  */
 export async function mergeSettlementFileChunks(
   input: MergeSettlementFileChunksInput,
   deps: IngestSettlementFileDeps,
 ): Promise<SettlementFileResult> {
   const begun = await beginRecord(input.fileId, input, deps);
-  if (begun.done) return begun.done;
+  if (begun.done) {
+    await expireChunkRecords(input, deps);
+    return begun.done;
+  }
   const file = begun.record;
   let counts = emptyCounts();
   let reasons: ReasonCount[] = [];
@@ -475,9 +464,23 @@ export async function mergeSettlementFileChunks(
     updatedAt: deps.clock.now().toISOString(),
   };
   await deps.store.saveProgress(input.fileId, done);
+  await expireChunkRecords(input, deps);
   if (fileDay) await deps.fileDays.recordFileDay(input.acquirer, fileDay);
   if (settledLate.length > 0) await deps.onSettledLate?.(settledLate, deps.clock);
   return { file: { ...file, ...done } as StoredFile, duplicate: false, resumed: false };
+}
+
+/** Only once the file record is DONE: until then the merge may need the chunk records again. */
+async function expireChunkRecords(
+  input: MergeSettlementFileChunksInput,
+  deps: IngestSettlementFileDeps,
+): Promise<void> {
+  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + CHUNK_RECORD_DAYS * 24 * 60 * 60;
+  await pMap(
+    Array.from({ length: input.chunks }, (_, index) => chunkRecordId(input.fileId, index)),
+    (recordId) => deps.store.expireFile(recordId, expiresAt),
+    { concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
+  );
 }
 
 function runContext(input: IngestSettlementFileInput, deps: IngestSettlementFileDeps): RunContext {

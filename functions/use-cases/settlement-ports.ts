@@ -34,6 +34,8 @@ export interface StoredFile {
   totals?: CurrencyTotals | undefined;
   fileDay?: string | undefined;
   error?: string | undefined;
+  /** Epoch seconds after which the table's TTL deletes the record (set on chunk records once merged). */
+  expiresAt?: number | undefined;
 }
 
 /** A line that did not simply match, kept with its reason (and its content, to look at or match later). */
@@ -66,6 +68,11 @@ export interface SettlementStore {
   beginFile(file: StoredFile): Promise<{ created: boolean; existing?: StoredFile }>;
   saveProgress(fileId: string, progress: Partial<StoredFile>): Promise<void>;
   getFile(fileId: string): Promise<StoredFile | undefined>;
+  /**
+   * Lets the table's TTL delete a file (or chunk) record after `expiresAt` (epoch seconds). Idempotent:
+   * a record already marked keeps its time, a missing record is not created.
+   */
+  expireFile(fileId: string, expiresAt: number): Promise<void>;
   keptLines(fileId: string, limit?: number): Promise<KeptLine[]>;
   /** Writes (or rewrites, idempotently) a payout batch and its lookup keys; never touches `creditedBy`. */
   putBatch(batch: PayoutBatch): Promise<void>;

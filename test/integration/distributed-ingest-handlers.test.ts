@@ -80,9 +80,13 @@ describe("distributed ingest through the Lambda handlers", () => {
       POWERTOOLS_METRICS_DISABLED: "true",
       POWERTOOLS_LOG_LEVEL: "SILENT",
     });
-    s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({
-      Body: Readable.from([input.Key.endsWith("big.csv") ? big : small]) as never,
-    }));
+    // Like S3: `Range: bytes=a-b` (inclusive) returns those bytes only.
+    s3.on(GetObjectCommand).callsFake((input: { Key: string; Range?: string }) => {
+      const bytes = input.Key.endsWith("big.csv") ? big : small;
+      const range = /^bytes=(\d+)-(\d+)$/.exec(input.Range ?? "");
+      const body = range ? bytes.subarray(Number(range[1]), Number(range[2]) + 1) : bytes;
+      return { Body: Readable.from([body]) as never };
+    });
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     ({ handler: ingest } = await import("../../functions/handlers/ingest-settlement-file.handler.js"));
     ({ handler: step } = await import("../../functions/handlers/distributed-ingest.handler.js"));
@@ -123,13 +127,60 @@ describe("distributed ingest through the Lambda handlers", () => {
     const { file } = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? "{}") as {
       file: DistributedIngestEvent["file"];
     };
-    const plan = (await step({ step: "plan", file }, context)) as { chunks: number; ranges: ChunkRange[] };
+    s3.resetHistory();
+    const plan = (await step({ step: "plan", file }, context)) as {
+      file: DistributedIngestEvent["file"];
+      chunks: number;
+      ranges: ChunkRange[];
+    };
     expect(plan.chunks).toBeGreaterThan(1);
-    for (const range of plan.ranges) await step({ step: "chunk", file, range }, context);
-    const merged = (await step({ step: "merge", file, chunks: plan.chunks }, context)) as {
+    // The Map's items stay small: a few numbers per range; the plan's findings travel in `file`.
+    expect(Object.keys(plan.ranges[0] ?? {}).sort()).toEqual([
+      "end",
+      "headerBytes",
+      "index",
+      "lineOffset",
+      "start",
+    ]);
+    expect(plan.file).toMatchObject({ ...file, format: "acquirer-csv" });
+    // The plan read the object once, whole and of the announced version.
+    const planReads = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input);
+    expect(planReads).toEqual([{ Bucket: "settlement-bucket", Key: file.key, VersionId: "v1" }]);
+
+    for (const range of plan.ranges) {
+      s3.resetHistory();
+      await step({ step: "chunk", file: plan.file, range }, context);
+      // A chunk worker reads the header prefix and its own range only, of the same version.
+      const reads = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input);
+      const first = range.start === range.headerBytes;
+      expect(reads.map((read) => read.Range)).toEqual(
+        first
+          ? [`bytes=0-${range.end - 1}`]
+          : [`bytes=0-${range.headerBytes - 1}`, `bytes=${range.start}-${range.end - 1}`],
+      );
+      expect(reads.every((read) => read.VersionId === "v1" && read.Key === file.key)).toBe(true);
+    }
+    const merged = (await step({ step: "merge", file: plan.file, chunks: plan.chunks }, context)) as {
       status: string;
       counts: { read: number };
     };
     expect(merged).toMatchObject({ status: "DONE", counts: { read: 40, unmatched: 40 } });
+  });
+
+  it("refuses a chunk item of an older plan (byte ranges without line offsets), and a ranged read S3 answers whole", async () => {
+    const { file } = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? "{}") as {
+      file: DistributedIngestEvent["file"];
+    };
+    const older = { index: 1, start: 100, end: 200, headerLines: 1 } as unknown as ChunkRange;
+    await expect(step({ step: "chunk", file, range: older }, context)).rejects.toThrow(/not a record range/);
+
+    const { openObjectRange } = await import("../../functions/adapters/s3/s3-settlement-files.js");
+    s3.on(GetObjectCommand, { Key: "ignores-range.csv" }).callsFake(() => ({
+      Body: Readable.from([big]) as never,
+    }));
+    const read = async () => {
+      for await (const _ of openObjectRange(new S3Client({}), "b", "ignores-range.csv", "v1")(10, 20));
+    };
+    await expect(read()).rejects.toThrow(/asked bytes 10-19 \(10\), got \d+\+/);
   });
 });

@@ -1,14 +1,16 @@
-import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import pMap from "p-map";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
-import { planByteRanges } from "../../functions/domain/settlement-files/decoding/line-ranges.js";
 import { keys } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import {
+  type ChunkRange,
+  chunkRecordId,
   IngestInterruptedError,
   ingestSettlementFile,
   mergeSettlementFileChunks,
+  planSettlementFile,
 } from "../../functions/use-cases/ingest-settlement-file.js";
 import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
@@ -24,6 +26,7 @@ import {
 const CONFIRMED = new Date("2026-09-30T08:00:00Z");
 const SETTLED = new Date("2026-10-08T12:00:00Z");
 const M = "m-shanghai-001";
+const acquirerCsv = [...BATCH_CSV_MAPPING, ...TEST_CSV_MAPPING];
 
 /** ~40 lines: matched, fee mismatches, unmatched, unreadable, refunds, payouts of two batches, long lines. */
 function rows(): string[] {
@@ -44,13 +47,34 @@ function rows(): string[] {
   return out;
 }
 
-describe("distributed ingest: chunk workers over byte ranges, then the merge", () => {
-  const file = batchCsvFile(rows());
+/**
+ * Quoted fields over several physical lines (RFC 4180): a line break (LF, and CRLF) inside quotes,
+ * a blank line and a line that looks like a record inside quotes, escaped quotes; and a quote left
+ * open near the end, which the reader rejects (naming its line) before reading the lines after it.
+ */
+function quotedRows(): string[] {
+  const pay = (net: string) => `${M},100.00,${net === "98.00" ? "2.00" : "0.60"},${net},CNY,2026-10-08,PAY`;
+  return [
+    `p-1,"O-1",${pay("99.40")},BR-20261008-A`, // line 2
+    `p-2,"O-2, first line\nsecond line",${pay("99.40")},BR-20261008-A`, // lines 3-4
+    `p-3,"O-3 ""quoted""\n\np-9,O-9,${pay("99.40")},BR-20261008-A\nend",${pay("99.40")},BR-20261008-B`, // 5-8
+    `p-4,O-4,${pay("98.00")},BR-20261008-B`, // 9: fee mismatch
+    `p-5,"O-5\r\n",${M},10.0x,0.06,9.94,CNY,2026-10-08,PAY,BR-20261008-A`, // 10-11: unreadable amount
+    `p-6,O-6,${pay("99.40")},BR-20261008-B`, // 12
+    `x-1,"no such\npayment",${M},10.00,0.06,9.94,CNY,2026-10-09,PAY,`, // 13-14: unmatched
+    `po-A,,${M},198.80,0.00,198.80,CNY,2026-10-08,PAYOUT,BR-20261008-A`, // 15
+    `p-7,"O-7 never closed,${pay("99.40")},BR-20261008-B`, // 16: rejected
+    `p-8,O-8,${pay("99.40")},BR-20261008-B`, // 17
+    `p-10,O-10,${pay("99.40")},BR-20261008-A`, // 18
+  ];
+}
+
+/** A file, the single-Lambda run's outcome, and chunked runs (fresh tables) to compare with it. */
+function scenario(file: { bytes: Buffer; fileId: string }) {
   const confirmations = Array.from({ length: 30 }, (_, i) =>
     confirmation({ paymentId: `p-${i + 1}`, orderId: `O-${i + 1}`, amountMinor: 10000 }),
   );
-
-  async function freshTable(): Promise<TestTable> {
+  const freshTable = async (): Promise<TestTable> => {
     const table = await createTestTable();
     const { deps } = ingestDeps(table, CONFIRMED);
     await deps.merchants.put(merchantProfileSchema.parse(SHANGHAI_MERCHANT));
@@ -58,14 +82,16 @@ describe("distributed ingest: chunk workers over byte ranges, then the merge", (
     const rawBody = JSON.stringify({ confirmations });
     await ingestConfirmations({ rawBody, signatureHeader: signed(rawBody, CONFIRMED) }, deps);
     return table;
-  }
-  const wired = (table: TestTable) => {
-    const w = settlementDeps(table, SETTLED);
-    w.deps.acquirerCsv = [...BATCH_CSV_MAPPING, ...TEST_CSV_MAPPING];
+  };
+  const wired = (table: TestTable, now = SETTLED) => {
+    const w = settlementDeps(table, now);
+    w.deps.acquirerCsv = acquirerCsv;
     return w;
   };
+  const plan = (chunkBytes: number) =>
+    planSettlementFile(fileInput(file), { acquirerCsv }, { size: file.bytes.length, chunkBytes });
   /** Everything the file changed, in a comparable form. */
-  async function outcome(table: TestTable) {
+  const outcome = async (table: TestTable) => {
     const w = wired(table);
     const stored = await w.store.getFile(file.fileId);
     const kept = (await w.store.keptLines(file.fileId)).map(
@@ -100,15 +126,53 @@ describe("distributed ingest: chunk workers over byte ranges, then the merge", (
         .map(({ updatedAt: _u, ...batch }) => batch)
         .sort((a, b) => `${String(a.pk)}${String(a.sk)}`.localeCompare(`${String(b.pk)}${String(b.sk)}`)),
     };
-  }
-
-  let single: Awaited<ReturnType<typeof outcome>>;
-  beforeEach(async () => {
-    if (single) return;
+  };
+  const single = async () => {
     const table = await freshTable();
     const result = await ingestSettlementFile(fileInput(file), wired(table).deps);
     expect(result.file.status).toBe("DONE");
-    single = await outcome(table);
+    return { table, outcome: await outcome(table) };
+  };
+  const merge = (table: TestTable, chunks: number, now = SETTLED) =>
+    mergeSettlementFileChunks(
+      { fileId: file.fileId, acquirer: TEST_ACQUIRER, chunks },
+      wired(table, now).deps,
+    );
+  /** The distributed path: every chunk worker (8 at once), then the merge. */
+  const chunked = async (table: TestTable, ranges: readonly ChunkRange[]) => {
+    const input = { ...fileInput(file), format: "acquirer-csv" as const };
+    await pMap(ranges, (range) => ingestSettlementFile({ ...input, range }, wired(table).deps), {
+      concurrency: 8,
+    });
+    return await merge(table, ranges.length);
+  };
+  return { file, freshTable, wired, plan, outcome, single, merge, chunked };
+}
+
+/** The chunk records' TTL attribute, by chunk index. */
+async function chunkExpiries(table: TestTable, fileId: string, chunks: number) {
+  const out: Array<unknown> = [];
+  for (let index = 0; index < chunks; index += 1) {
+    const { Items = [] } = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.file(chunkRecordId(fileId, index)).pk },
+      }),
+    );
+    out.push(Items.length === 0 ? "gone" : Items[0]?.expiresAt);
+  }
+  return out;
+}
+
+const SEVEN_DAYS_AFTER_SETTLED = Math.floor(SETTLED.getTime() / 1000) + 7 * 24 * 3600;
+
+describe("distributed ingest: chunk workers over the plan's record ranges, then the merge", () => {
+  const run = scenario(batchCsvFile(rows()));
+  const { file } = run;
+  let single: Awaited<ReturnType<typeof run.outcome>>;
+  beforeAll(async () => {
+    ({ outcome: single } = await run.single());
     expect(single.counts?.read).toBe(37);
     expect(single.counts?.rejected).toBeGreaterThan(0);
     expect(single.counts?.mismatched).toBeGreaterThan(0);
@@ -117,57 +181,42 @@ describe("distributed ingest: chunk workers over byte ranges, then the merge", (
 
   for (const chunkBytes of [1, 13, 64, 100, 257, 1000, file.bytes.length - 1, file.bytes.length, 1 << 20]) {
     it(`${chunkBytes}-byte ranges end exactly as the single-Lambda run`, async () => {
-      const table = await freshTable();
-      const w = wired(table);
-      const ranges = planByteRanges(file.bytes.length, chunkBytes);
-      await pMap(ranges, (range) => ingestSettlementFile({ ...fileInput(file), range }, w.deps), {
-        concurrency: 8,
-      });
-      const merged = await mergeSettlementFileChunks(
-        { fileId: file.fileId, acquirer: TEST_ACQUIRER, chunks: ranges.length },
-        w.deps,
-      );
+      const table = await run.freshTable();
+      const { ranges } = await run.plan(chunkBytes);
+      const merged = await run.chunked(table, ranges);
       expect(merged.duplicate).toBe(false);
-      const { control: _c, ...rest } = { ...(await outcome(table)), control: undefined };
-      expect(rest).toEqual(single);
+      expect(await run.outcome(table)).toEqual(single);
       expect(merged.file.control).toBe("absent");
       // A retried merge, or a re-run chunk, changes nothing.
-      expect(
-        (
-          await mergeSettlementFileChunks(
-            { fileId: file.fileId, acquirer: TEST_ACQUIRER, chunks: ranges.length },
-            w.deps,
-          )
-        ).duplicate,
-      ).toBe(true);
-      const again = await ingestSettlementFile({ ...fileInput(file), range: ranges[0] }, w.deps);
+      expect((await run.merge(table, ranges.length)).duplicate).toBe(true);
+      const again = await ingestSettlementFile(
+        { ...fileInput(file), range: ranges[0] },
+        run.wired(table).deps,
+      );
       expect(again.duplicate).toBe(true);
-      expect(await outcome(table)).toEqual(single);
+      expect(await run.outcome(table)).toEqual(single);
+      // Merged: every chunk record is left to the table's TTL, 7 days after the merge.
+      expect(await chunkExpiries(table, file.fileId, ranges.length)).toEqual(
+        ranges.map(() => SEVEN_DAYS_AFTER_SETTLED),
+      );
     });
   }
 
   it("a chunk worker that dies half way resumes from its own checkpoint; the merge waits for every chunk", async () => {
-    const table = await freshTable();
-    const w = wired(table);
-    const ranges = planByteRanges(file.bytes.length, 700);
+    const table = await run.freshTable();
+    const w = run.wired(table);
+    const { ranges } = await run.plan(700);
     expect(ranges.length).toBeGreaterThan(1);
     const first = ranges[0];
     if (!first) throw new Error("no range");
     await expect(
       ingestSettlementFile({ ...fileInput(file), range: first }, { ...w.deps, stopAfterRecords: 4 }),
     ).rejects.toBeInstanceOf(IngestInterruptedError);
-    await expect(
-      mergeSettlementFileChunks(
-        { fileId: file.fileId, acquirer: TEST_ACQUIRER, chunks: ranges.length },
-        w.deps,
-      ),
-    ).rejects.toThrow(/chunk 0 of .* is not done/);
+    await expect(run.merge(table, ranges.length)).rejects.toThrow(/chunk 0 of .* is not done/);
+    expect(await chunkExpiries(table, file.fileId, 1)).toEqual([undefined]); // not merged: kept
     for (const range of ranges) await ingestSettlementFile({ ...fileInput(file), range }, w.deps);
-    await mergeSettlementFileChunks(
-      { fileId: file.fileId, acquirer: TEST_ACQUIRER, chunks: ranges.length },
-      w.deps,
-    );
-    expect(await outcome(table)).toEqual(single);
+    await run.merge(table, ranges.length);
+    expect(await run.outcome(table)).toEqual(single);
     const { Items = [] } = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,
@@ -177,4 +226,97 @@ describe("distributed ingest: chunk workers over byte ranges, then the merge", (
     );
     expect(Items[0]?.status).toBe("DONE");
   });
+
+  it("chunk records' TTL: set once the file is DONE, set again by a retried merge, never on the file record", async () => {
+    const table = await run.freshTable();
+    const { ranges } = await run.plan(400);
+    const chunks = ranges.length;
+    await run.chunked(table, ranges);
+    expect(await chunkExpiries(table, file.fileId, chunks)).toEqual(
+      ranges.map(() => SEVEN_DAYS_AFTER_SETTLED),
+    );
+    expect((await run.wired(table).store.getFile(file.fileId))?.expiresAt).toBeUndefined();
+    // A merge that died after marking the file DONE, before the chunk records: the retry marks them.
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.file(chunkRecordId(file.fileId, 1)),
+        UpdateExpression: "REMOVE expiresAt",
+      }),
+    );
+    const later = new Date(SETTLED.getTime() + 24 * 3600 * 1000);
+    expect((await run.merge(table, chunks, later)).duplicate).toBe(true);
+    const expiries = await chunkExpiries(table, file.fileId, chunks);
+    expect(expiries[1]).toBe(SEVEN_DAYS_AFTER_SETTLED + 24 * 3600);
+    expect(expiries.filter((at) => at === SEVEN_DAYS_AFTER_SETTLED)).toHaveLength(chunks - 1); // kept their time
+    // The TTL deleted a chunk record; a late re-run of that chunk neither reads it again nor makes it again.
+    await table.client.send(
+      new DeleteCommand({ TableName: table.tableName, Key: keys.file(chunkRecordId(file.fileId, 0)) }),
+    );
+    const rerun = await ingestSettlementFile({ ...fileInput(file), range: ranges[0] }, run.wired(table).deps);
+    expect(rerun.duplicate).toBe(true);
+    expect((await chunkExpiries(table, file.fileId, 1))[0]).toBe("gone");
+    expect(await run.outcome(table)).toEqual(single);
+  });
+});
+
+// Every range size from 1 byte to the whole file, as the plan splits the quoted file: sizes that give
+// the same ranges are run once (each run is a fresh table on DynamoDB Local).
+const quoted = scenario(batchCsvFile(quotedRows()));
+const quotedPlans = new Map<string, { sizes: number[]; ranges: ChunkRange[] }>();
+for (let chunkBytes = 1; chunkBytes <= quoted.file.bytes.length; chunkBytes += 1) {
+  const { ranges, splittable } = await quoted.plan(chunkBytes);
+  if (!splittable) throw new Error(`the quoted file is not split at ${chunkBytes} bytes`);
+  const key = ranges.map((range) => range.start).join(",");
+  const entry = quotedPlans.get(key) ?? { sizes: [], ranges };
+  entry.sizes.push(chunkBytes);
+  quotedPlans.set(key, entry);
+}
+
+describe("distributed ingest of a CSV whose quoted fields hold line breaks", () => {
+  let single: Awaited<ReturnType<typeof quoted.outcome>>;
+  beforeAll(async () => {
+    const run = await quoted.single();
+    single = run.outcome;
+    expect(single.counts).toMatchObject({ read: 11, matched: 6, rejected: 2, mismatched: 1, unmatched: 2 });
+    // Lines as the single-Lambda reader numbers them: a record's first physical line.
+    expect(single.kept).toEqual([
+      "10:rejected:unreadable",
+      "13:unmatched:awaiting-confirmation",
+      "15:unmatched:payout-batch",
+      "16:rejected:unreadable",
+      "9:mismatched:fee",
+    ]);
+    const kept = await quoted.wired(run.table).store.keptLines(quoted.file.fileId);
+    expect(kept.find((line) => line.source === 16)?.reason).toMatch(/never closed/);
+    // p-9's "record" is text inside p-3's quoted field; p-8 and p-10 after the open quote are read.
+    expect(single.payments).toMatchObject({
+      "p-3": "SETTLED",
+      "p-9": "PENDING",
+      "p-8": "SETTLED",
+      "p-10": "SETTLED",
+    });
+  });
+
+  it("the plan never starts a range inside quotes, nor after the quote left open", () => {
+    const starts = new Set(
+      [...quotedPlans.values()].flatMap((plan) => plan.ranges.map((range) => range.start)),
+    );
+    const lineStarts = [0];
+    quoted.file.bytes.forEach((byte, at) => {
+      if (byte === 0x0a) lineStarts.push(at + 1);
+    });
+    // Physical lines (1-based) where some plan starts a range: record starts up to the open quote only.
+    const lines = [...starts].map((at) => lineStarts.indexOf(at) + 1).sort((a, b) => a - b);
+    expect(lines).toEqual([2, 3, 5, 9, 10, 12, 13, 15, 16]);
+  });
+
+  for (const { sizes, ranges } of quotedPlans.values()) {
+    const label = sizes.length === 1 ? `${sizes[0]}` : `${sizes[0]}-${sizes.at(-1)}`;
+    it(`${label}-byte ranges (${ranges.length}) end exactly as the single-Lambda run`, async () => {
+      const table = await quoted.freshTable();
+      await quoted.chunked(table, ranges);
+      expect(await quoted.outcome(table)).toEqual(single);
+    });
+  }
 });

@@ -49,12 +49,15 @@ export function fileInput(
     acquirer: TEST_ACQUIRER,
     fileName,
     format: "acquirer-csv",
-    open: async function* () {
-      // Small chunks, so lines straddle chunk boundaries as they do in a real stream.
-      for (let offset = 0; offset < file.bytes.length; offset += 64)
-        yield file.bytes.subarray(offset, offset + 64);
-    },
+    open: () => pieces(file.bytes),
+    // A ranged read of the same bytes, as a chunk worker's GET with a Range header.
+    openRange: (start, end) => pieces(file.bytes.subarray(start, end)),
   };
+}
+
+/** Small chunks, so lines straddle chunk boundaries as they do in a real stream. */
+async function* pieces(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < bytes.length; offset += 64) yield bytes.subarray(offset, offset + 64);
 }
 
 export function settlementDeps(table: TestTable, now: Date) {

@@ -18,7 +18,13 @@ import type {
 import type { BatchUpdate, PayoutBatch } from "../../domain/matching/payout-batches.js";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { SettlementLine } from "../../domain/settlement-files/settlement-record.js";
-import { AMOUNT_INDEX, DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
+import {
+  AMOUNT_INDEX,
+  DUE_INDEX,
+  keys,
+  ORDER_INDEX,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from "../../shared/table-schema.js";
 import type { HeldCredit, KeptLine, SettlementStore, StoredFile } from "../../use-cases/settlement-ports.js";
 import { fromItem } from "./payment-repository.js";
 
@@ -301,6 +307,24 @@ export class DynamoDbSettlementStore implements SettlementStore {
     if (!Item) return undefined;
     const { pk: _pk, sk: _sk, entity: _entity, ...file } = Item;
     return file as StoredFile;
+  }
+
+  async expireFile(fileId: string, expiresAt: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.file(fileId),
+          UpdateExpression: "SET #ttl = if_not_exists(#ttl, :at)",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#ttl": TIME_TO_LIVE_ATTRIBUTE },
+          ExpressionAttributeValues: { ":at": expiresAt },
+        }),
+      );
+    } catch (error) {
+      // No such record (never written, or already deleted by the TTL): nothing to expire.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async beginFile(file: StoredFile): Promise<{ created: boolean; existing?: StoredFile }> {

@@ -57,6 +57,45 @@ export function openObject(
   });
 }
 
+/**
+ * Reads bytes [start, end) of an S3 object with one ranged GET (`Range: bytes=start-(end-1)`), of the
+ * given version so a chunk worker never mixes in bytes of a newer upload under the same key. An
+ * empty range sends no request (S3 would answer an empty Range with the whole object).
+ */
+export function openObjectRange(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  versionId?: string,
+): (start: number, end: number) => AsyncIterable<Uint8Array> {
+  return (start, end) => ({
+    async *[Symbol.asyncIterator]() {
+      if (end <= start) return;
+      const { Body } = await s3.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Range: `bytes=${start}-${end - 1}`,
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
+      );
+      const wanted = end - start;
+      let read = 0;
+      for await (const chunk of (Body ?? []) as AsyncIterable<Uint8Array>) {
+        read += chunk.length;
+        // More bytes than asked: the range was ignored; reading on would take lines of another range.
+        if (read > wanted) break;
+        yield chunk;
+      }
+      if (read !== wanted) {
+        throw new Error(
+          `s3://${bucket}/${key}: asked bytes ${start}-${end - 1} (${wanted}), got ${read}${read > wanted ? "+" : ""}`,
+        );
+      }
+    },
+  });
+}
+
 /** sha256 of a stream, read once: the file's identity, whatever its key or how often it is delivered. */
 export async function sha256Of(bytes: AsyncIterable<Uint8Array>): Promise<string> {
   const hash = createHash("sha256");

@@ -34,11 +34,13 @@ export interface ReadSettlementFileOptions {
   maxZipBytes?: number;
   /** The parsers to choose from (default: all registered ones). */
   parsers?: readonly SettlementFormatParser[];
-  /** Told how the bytes were unwrapped and decoded (for logs). */
+  /** Told how the bytes were unwrapped and decoded (for logs), and the text head the format was chosen by. */
   onDecoded?: (info: {
     container: "gzip" | "zip" | "none";
     entry?: string;
     encoding: DetectedEncoding;
+    /** The first ~16 KB of text (BOM removed): what the parsers sniffed and chose their layout by. */
+    head: string;
   }) => void;
 }
 
@@ -114,7 +116,7 @@ export async function* readSettlementFile(
     options.format === undefined || options.format === "auto"
       ? detectFormat(head, parseOptions, parsers)
       : parserFor(options.format, parsers);
-  options.onDecoded?.({ container, ...(entry !== undefined ? { entry } : {}), encoding });
+  options.onDecoded?.({ container, ...(entry !== undefined ? { entry } : {}), encoding, head });
 
   const totals: CurrencyTotals = {};
   let lines = 0;

@@ -6,6 +6,7 @@
  * is taken at the first non-ASCII byte, not on a fixed-size head, so a GBK file whose first 100 KB are
  * ASCII (a UnionPay ZM file) is still decoded right. Decoding is streaming: memory stays at one chunk.
  */
+import { isAscii } from "node:buffer";
 import { createRequire } from "node:module";
 
 /**
@@ -151,7 +152,7 @@ export class AdaptiveTextDecoder {
       const bom = bomEncoding(bytes);
       if (bom) return this.settle(bom, bytes);
     }
-    const firstHigh = bytes.findIndex((b) => b >= 0x80);
+    const firstHigh = firstNonAscii(bytes);
     if (firstHigh < 0) return asciiText(bytes);
     const sample = bytes.subarray(firstHigh);
     if (sample.length < SAMPLE_BYTES) {
@@ -169,12 +170,28 @@ export class AdaptiveTextDecoder {
     if (bytes.length === 0) return "";
     const bom = this.bomChecked ? null : bomEncoding(bytes);
     if (bom) return this.settle(bom, bytes) + this.endDecoder();
-    const firstHigh = bytes.findIndex((b) => b >= 0x80);
+    const firstHigh = firstNonAscii(bytes);
     if (firstHigh < 0) return asciiText(bytes);
     const sample = bytes.subarray(firstHigh);
     return (
       asciiText(bytes.subarray(0, firstHigh)) + this.settle(guessEncoding(sample), sample) + this.endDecoder()
     );
+  }
+
+  /**
+   * Settles the encoding from these bytes as write() would, without keeping their text: the
+   * distributed plan's pass learns the file's encoding this way and tells it to every chunk worker
+   * (a chunk alone would judge its own first non-ASCII bytes, which may read otherwise).
+   */
+  observe(chunk: Uint8Array): void {
+    if (this.decoder) return;
+    if (this.bomChecked && this.held.length === 0 && isAscii(chunk)) return; // ASCII decides nothing
+    this.write(chunk);
+  }
+
+  /** True while bytes are held back undecided: a possible BOM, or a non-ASCII sample still too short. */
+  get deciding(): boolean {
+    return this.decoder === null && this.held.length > 0;
   }
 
   private endDecoder(): string {
@@ -193,6 +210,11 @@ function bomEncoding(bytes: Uint8Array): DetectedEncoding | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
   return null;
+}
+
+/** Index of the first byte ≥ 0x80, -1 for none (the native ASCII check first: most chunks are ASCII). */
+function firstNonAscii(bytes: Uint8Array): number {
+  return isAscii(bytes) ? -1 : bytes.findIndex((b) => b >= 0x80);
 }
 
 function asciiText(bytes: Uint8Array): string {
