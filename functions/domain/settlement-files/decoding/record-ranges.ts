@@ -149,9 +149,8 @@ export async function planRecordRanges(
     const { headerBytes } = scanner;
     if (headerBytes === undefined) throw new Error("the file ended before the first record the reader found");
     const notSplit = (reason: string): RecordRangePlan => ({ splittable: false, format, ranges: [], reason });
-    // GB18030 uses 0x40-0xFE as the second byte of a character: such a delimiter is not seen in raw bytes.
     const { delimiter } = head.layout;
-    if (delimiter.charCodeAt(0) >= 0x40 && encoding !== undefined && !ASCII_SAFE.has(encoding)) {
+    if (!neverInsideACharacter(delimiter) && encoding !== undefined && !ASCII_SAFE.has(encoding)) {
       return notSplit(`the delimiter ${JSON.stringify(delimiter)} can be part of a ${encoding} character`);
     }
     const prefix = firstBytes(head.seen, headerBytes);
@@ -176,6 +175,16 @@ export async function planRecordRanges(
 
 /** Encodings in which every byte below 0x80 is that ASCII character. */
 const ASCII_SAFE: ReadonlySet<string> = new Set(["utf-8", "windows-1252"]);
+
+/**
+ * GB18030 (and GBK, Big5, Shift_JIS) use 0x40 and above as a character's second byte, GB18030 also
+ * 0x30-0x39 in its four-byte characters: a delimiter among those bytes cannot be found in raw bytes.
+ * Quotes and line breaks are below 0x30.
+ */
+function neverInsideACharacter(delimiter: string): boolean {
+  const code = delimiter.charCodeAt(0);
+  return code < 0x30 || (code > 0x39 && code < 0x40);
+}
 
 type Head =
   | { format: SettlementFormat | undefined; reason: string }
