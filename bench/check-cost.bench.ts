@@ -54,7 +54,7 @@ const config = loadLocalConfig({ env: {} });
 config.dueShards = SHARDS;
 
 async function fill(tableName: string, pending: number): Promise<void> {
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { stream: false });
   const items = [
     ...Array.from({ length: DUE }, (_, i) => toItem(payment(i, true), SHARDS)),
     ...Array.from({ length: pending }, (_, i) => toItem(payment(i, false), SHARDS)),

@@ -50,7 +50,7 @@ try {
   for (const round of [1, 2]) {
     // 1. Bare writes: the same items the repository writes, plain PutItem, same concurrency.
     const bareTable = `bench-bare-${round}`;
-    await ensureTable(client, bareTable);
+    await ensureTable(client, bareTable, { stream: false });
     const items = confirmations(`bare${round}`).map((raw) => {
       const parsed = validateConfirmation(raw, NOW);
       if (!parsed.ok) throw new Error("bench data invalid");

@@ -30,7 +30,7 @@ const figures: Array<[string, number]> = [];
 try {
   for (const concurrency of [1, 10, 20]) {
     const tableName = `bench-notify-${concurrency}`;
-    await ensureTable(client, tableName);
+    await ensureTable(client, tableName, { stream: false });
     const merchants = new DynamoDbMerchantRepository(db, tableName);
     const notices = new DynamoDbNoticeStore(db, tableName);
     for (let m = 0; m < 100; m += 1) {

@@ -76,7 +76,7 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
   const client = localDynamoDbClient(dynamo.endpoint);
   try {
     const simConfig: LocalConfig = { ...config, tableName: "settlewatch-simulation" };
-    await ensureTable(client, simConfig.tableName);
+    await ensureTable(client, simConfig.tableName, { stream: false });
     const services = localServices(client, simConfig, { outboxFile: null });
     for (const [index, merchant] of merchants.entries()) {
       const merchantId = (merchant as { merchantId?: unknown }).merchantId;

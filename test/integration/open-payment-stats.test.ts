@@ -36,7 +36,7 @@ describe("open-payment counters from the table stream (DynamoDB Local)", () => {
   let stats: DynamoDbOpenPaymentStatsStore;
 
   beforeEach(async () => {
-    table = await createTestTable();
+    table = await createTestTable({ stream: true });
     stream = new LocalTableStreamReader(table.client, table.tableName, table.endpoint);
     stats = new DynamoDbOpenPaymentStatsStore(documentClient(table.client), table.tableName);
     const { deps } = ingestDeps(table, CONFIRMED_AT);

@@ -67,7 +67,7 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
   };
 
   beforeAll(async () => {
-    table = await createTestTable();
+    table = await createTestTable({ stream: true });
     tableStream = new LocalTableStreamReader(table.client, table.tableName, table.endpoint);
     const { deps } = ingestDeps(table, new Date("2026-09-30T08:00:00Z"));
     await deps.merchants.put(merchantProfileSchema.parse(SHANGHAI_MERCHANT));

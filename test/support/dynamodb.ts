@@ -10,11 +10,15 @@ export interface TestTable {
   endpoint: string;
 }
 
-/** A fresh settlewatch table on the run's DynamoDB Local, so test files never see each other's data. */
-export async function createTestTable(): Promise<TestTable> {
+/**
+ * A fresh settlewatch table on the run's DynamoDB Local, so test files never see each other's data.
+ * Without the change stream unless a test reads it: DynamoDB Local slows down with every stream
+ * record it keeps, across all the tables of the run.
+ */
+export async function createTestTable(options: { stream?: boolean } = {}): Promise<TestTable> {
   const endpoint = inject("dynamoDbEndpoint");
   const client = localDynamoDbClient(endpoint);
   const tableName = `settlewatch-test-${randomUUID().slice(0, 8)}`;
-  await ensureTable(client, tableName);
+  await ensureTable(client, tableName, { stream: options.stream ?? false });
   return { client, tableName, endpoint };
 }
