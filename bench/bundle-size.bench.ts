@@ -51,6 +51,10 @@ const handlers = [
     name: "distributed-ingest",
     entry: join(REPO_ROOT, "functions/handlers/distributed-ingest.handler.ts"),
   },
+  {
+    name: "count-table-changes",
+    entry: join(REPO_ROOT, "functions/handlers/count-table-changes.handler.ts"),
+  },
 ];
 
 // The handlers parse their environment at init: give them what the stacks give them (ARNs and URLs
