@@ -23,6 +23,7 @@ import { ensureTable } from "../local/table-setup.js";
 import { LocalTableStreamReader } from "../local/table-stream.js";
 import { meterCapacity } from "./support/consumed-capacity.js";
 import { batchPutItems } from "./support/fill-table.js";
+import { benchPayment } from "./support/settlement-fixture.js";
 
 const PAYMENTS = Number(process.argv[2] ?? 20_000);
 const BATCH = 100; // TABLE_STREAM_BATCH_SIZE
@@ -30,30 +31,12 @@ const SHARDS_AT_ONCE = 4;
 const TABLE = "bench-open-payment-stats";
 const CURRENCIES = ["CNY", "USD", "HKD"];
 
-function payment(i: number): Payment {
-  return {
-    acquirer: i % 2 === 0 ? "wechatpay" : "alipay",
-    paymentId: `p-${i}`,
-    merchantId: `m-${i % 100}`,
-    kind: "payment",
-    amountMinor: 1000 + i,
-    currency: CURRENCIES[i % CURRENCIES.length] ?? "CNY",
-    confirmedAt: "2026-09-30T07:00:00.000Z",
-    confirmedAtUtc: "2026-09-30T07:00:00.000Z",
-    status: "PENDING",
-    merchantRegistered: true,
-    arrival: {
-      tradeDate: "2026-09-30",
-      dueDate: "2026-10-08",
-      expectedBy: "2026-10-08T10:00:00.000Z",
-      overdueAt: "2026-10-08T11:00:00.000Z",
-      explanation: "bench",
-      calendarCoverage: "covered",
-    },
-    fingerprint: "bench",
-    receivedAt: "2026-09-30T07:00:00.000Z",
-  };
-}
+/** The settlement benches' payment, spread over two acquirers and three currencies. */
+const payment = (i: number): Payment => ({
+  ...benchPayment(i),
+  acquirer: i % 2 === 0 ? "wechatpay" : "alipay",
+  currency: CURRENCIES[i % CURRENCIES.length] ?? "CNY",
+});
 
 const dynamo = await startDynamoDbLocal();
 const client = localDynamoDbClient(dynamo.endpoint);
