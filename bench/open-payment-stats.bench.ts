@@ -82,6 +82,16 @@ async function count(changes: ItemChange[]) {
   };
 }
 
+/** One counting step's figures, next to the write units of the payment writes it follows. */
+const countedLine = (label: string, result: Awaited<ReturnType<typeof count>>, paymentWrites: number) =>
+  line(label, {
+    changes: result.counted,
+    "changes/s": (result.counted / (result.ms / 1000)).toFixed(0),
+    "WRU (2 × items)": result.write.toFixed(0),
+    "WRU/change": (result.write / result.counted).toFixed(2),
+    "× the payment writes": (result.write / paymentWrites).toFixed(2),
+  });
+
 const line = (label: string, figures: Record<string, string | number>) =>
   console.log(
     `${label.padEnd(34)} ${Object.entries(figures)
@@ -99,13 +109,7 @@ try {
   line("payments written (PENDING)", { payments: PAYMENTS, WRU: insertWrites.toFixed(0) });
   const inserts = (await stream.readNew()).map(changeOfStreamRecord);
   const insertCount = await count(inserts);
-  line("counted: new payments", {
-    changes: insertCount.counted,
-    "changes/s": (insertCount.counted / (insertCount.ms / 1000)).toFixed(0),
-    "WRU (2 × items)": insertCount.write.toFixed(0),
-    "WRU/change": (insertCount.write / insertCount.counted).toFixed(2),
-    "× the payment writes": (insertCount.write / insertWrites).toFixed(2),
-  });
+  countedLine("counted: new payments", insertCount, insertWrites);
 
   meter.reset();
   await pMap(
@@ -126,13 +130,7 @@ try {
   line("payments moved PENDING → OVERDUE", { payments: PAYMENTS, WRU: transitionWrites.toFixed(0) });
   const transitions = (await stream.readNew()).map(changeOfStreamRecord);
   const transitionCount = await count(transitions);
-  line("counted: PENDING → OVERDUE", {
-    changes: transitionCount.counted,
-    "changes/s": (transitionCount.counted / (transitionCount.ms / 1000)).toFixed(0),
-    "WRU (2 × items)": transitionCount.write.toFixed(0),
-    "WRU/change": (transitionCount.write / transitionCount.counted).toFixed(2),
-    "× the payment writes": (transitionCount.write / transitionWrites).toFixed(2),
-  });
+  countedLine("counted: PENDING → OVERDUE", transitionCount, transitionWrites);
 
   const replay = await count([...inserts, ...transitions]);
   line("re-delivered (all of them again)", {

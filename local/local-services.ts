@@ -155,7 +155,6 @@ export function localServices(
     countTableChanges: countChanges,
     async checkAndNotify(at?: Clock) {
       const runClock = at ?? clock;
-      await countChanges();
       const report = await runOverdueCheck({ ...check, clock: runClock });
       const deliveries: DeliveryOutcome[] = [];
       sendingClock = runClock;

@@ -17,6 +17,7 @@ import {
   notifyEnvSchema,
 } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
+import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
 import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
 import { acknowledgeNagFinding } from "../nag.js";
@@ -216,34 +217,29 @@ export class NotificationsStack extends Stack {
       });
 
     const toOps = new SnsAction(this.opsTopic);
-    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm => {
-      const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
+    const withOpsActions = (created: cloudwatch.Alarm): cloudwatch.Alarm => {
       created.addAlarmAction(toOps);
       created.addOkAction(toOps);
       return created;
     };
-    this.deadLetterAlarm = alarm("NoticeDeadLetterAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: notices failed ${deployment.notifier.maxReceiveCount} times and wait in the dead-letter queue (kept ${DEAD_LETTER_RETENTION.toDays()} days). See the notify function's logs, fix the cause, then redrive the queue.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.tableStreamFailureAlarm = alarm("TableStreamFailureAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: the open-payment counter gave up on table-stream records after ${TABLE_STREAM_RETRY_ATTEMPTS} retries; the pending/overdue gauges may be off by those changes (payments themselves are unaffected). See the count-table-changes function's logs and the failure queue's messages (they name the shard and sequence numbers).`,
-      metric: this.tableStreamFailureQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm =>
+      withOpsActions(new cloudwatch.Alarm(this, alarmId, alarmProps));
+    this.deadLetterAlarm = withOpsActions(
+      queueNotEmptyAlarm(
+        this,
+        "NoticeDeadLetterAlarm",
+        this.deadLetterQueue,
+        `settlewatch ${deployment.name}: notices failed ${deployment.notifier.maxReceiveCount} times and wait in the dead-letter queue (kept ${DEAD_LETTER_RETENTION.toDays()} days). See the notify function's logs, fix the cause, then redrive the queue.`,
+      ),
+    );
+    this.tableStreamFailureAlarm = withOpsActions(
+      queueNotEmptyAlarm(
+        this,
+        "TableStreamFailureAlarm",
+        this.tableStreamFailureQueue,
+        `settlewatch ${deployment.name}: the open-payment counter gave up on table-stream records after ${TABLE_STREAM_RETRY_ATTEMPTS} retries; the pending/overdue gauges may be off by those changes (payments themselves are unaffected). See the count-table-changes function's logs and the failure queue's messages (they name the shard and sequence numbers).`,
+      ),
+    );
     // The monitor's worst failure is a silent one: no check, no alerts.
     this.checkFailingAlarm = alarm("CheckFailingAlarm", {
       alarmDescription: `settlewatch ${deployment.name}: the overdue check failed in two consecutive periods; merchants are not being alerted. See the check-overdue function's logs.`,

@@ -12,6 +12,7 @@ import { parseAcquirerCsvMappings } from "../../functions/domain/settlement-file
 import { distributedIngestEnvSchema, ingestSettlementFileEnvSchema } from "../../functions/shared/env.js";
 import { keys } from "../../functions/shared/table-schema.js";
 import type { Deployment } from "../config/deployment-schema.js";
+import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
 import {
   INCOMING_PREFIX,
   SETTLEMENT_FILE_DEAD_LETTER_RETENTION,
@@ -129,17 +130,12 @@ export class SettlementFilesStack extends Stack {
       this.distributedIngestStateMachine,
     );
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, "SettlementFileDeadLetterAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: a settlement file was not ingested after ${ingest.maxReceiveCount} deliveries (resumptions included); its S3 notification waits in the dead-letter queue (kept ${SETTLEMENT_FILE_DEAD_LETTER_RETENTION.toDays()} days from upload). See the ingest-settlement-file function's logs for the object key and error, fix the cause, then redrive the dead-letter queue to the settlement-file queue.`,
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetterAlarm = queueNotEmptyAlarm(
+      this,
+      "SettlementFileDeadLetterAlarm",
+      props.deadLetterQueue,
+      `settlewatch ${deployment.name}: a settlement file was not ingested after ${ingest.maxReceiveCount} deliveries (resumptions included); its S3 notification waits in the dead-letter queue (kept ${SETTLEMENT_FILE_DEAD_LETTER_RETENTION.toDays()} days from upload). See the ingest-settlement-file function's logs for the object key and error, fix the cause, then redrive the dead-letter queue to the settlement-file queue.`,
+    );
     const toOps = new SnsAction(props.opsTopic);
     this.deadLetterAlarm.addAlarmAction(toOps);
     this.deadLetterAlarm.addOkAction(toOps);

@@ -1,6 +1,12 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { OPEN_STATES, type OpenPaymentTotal, type OpenState } from "../../domain/stats/open-payment-stats.js";
+import {
+  byAcquirerStateCurrency,
+  OPEN_STATES,
+  type OpenPaymentTotal,
+  type OpenState,
+  sumTotals,
+} from "../../domain/stats/open-payment-stats.js";
 import { keys, OPEN_PAYMENT_COUNTERS_PARTITION, TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
 import type { OpenPaymentStatsStore } from "../../use-cases/open-payment-stats.js";
 
@@ -83,7 +89,7 @@ export class DynamoDbOpenPaymentStatsStore implements OpenPaymentStatsStore {
   }
 
   async totals(): Promise<OpenPaymentTotal[]> {
-    const sums = new Map<string, OpenPaymentTotal>();
+    const shards: OpenPaymentTotal[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -95,23 +101,17 @@ export class DynamoDbOpenPaymentStatsStore implements OpenPaymentStatsStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const state = item.state as OpenState;
-        if (!(OPEN_STATES as readonly string[]).includes(state)) continue;
-        const acquirer = String(item.acquirer);
-        const currency = String(item.currency);
-        const key = `${acquirer}\u0000${state}\u0000${currency}`;
-        const sum = sums.get(key) ?? { acquirer, state, currency, count: 0, amountMinor: 0 };
-        sum.count += Number(item.count ?? 0);
-        sum.amountMinor += Number(item.amountMinor ?? 0);
-        sums.set(key, sum);
+        if (!(OPEN_STATES as readonly unknown[]).includes(item.state)) continue;
+        shards.push({
+          acquirer: String(item.acquirer),
+          state: item.state as OpenState,
+          currency: String(item.currency),
+          count: Number(item.count ?? 0),
+          amountMinor: Number(item.amountMinor ?? 0),
+        });
       }
       cursor = page.LastEvaluatedKey;
     } while (cursor);
-    return [...sums.values()].sort(
-      (a, b) =>
-        a.acquirer.localeCompare(b.acquirer) ||
-        a.state.localeCompare(b.state) ||
-        a.currency.localeCompare(b.currency),
-    );
+    return sumTotals(shards, { keepZero: true }).sort(byAcquirerStateCurrency);
   }
 }

@@ -56,8 +56,14 @@ export function openShareOf(image: ItemImage | undefined): OpenPaymentTotal | un
 const counterKey = (total: Pick<OpenPaymentTotal, "acquirer" | "state" | "currency">) =>
   `${total.acquirer}\u0000${total.state}\u0000${total.currency}`;
 
-/** Adds totals with the same acquirer, state and currency; drops the ones that come to zero. */
-export function sumTotals(totals: Iterable<OpenPaymentTotal>): OpenPaymentTotal[] {
+/**
+ * Adds totals with the same acquirer, state and currency (in the order first seen). Totals that come to zero are dropped (deltas that cancel out) unless `keepZero` (counters that
+ * are zero now: their gauge should say 0, not disappear).
+ */
+export function sumTotals(
+  totals: Iterable<OpenPaymentTotal>,
+  options: { keepZero?: boolean } = {},
+): OpenPaymentTotal[] {
   const sums = new Map<string, OpenPaymentTotal>();
   for (const total of totals) {
     const key = counterKey(total);
@@ -67,8 +73,14 @@ export function sumTotals(totals: Iterable<OpenPaymentTotal>): OpenPaymentTotal[
       sum.amountMinor += total.amountMinor;
     } else sums.set(key, { ...total });
   }
-  return [...sums.values()].filter((sum) => sum.count !== 0 || sum.amountMinor !== 0);
+  return [...sums.values()].filter((sum) => options.keepZero || sum.count !== 0 || sum.amountMinor !== 0);
 }
+
+/** Orders totals by acquirer, state, then currency (reports and gauges list them that way). */
+export const byAcquirerStateCurrency = (a: OpenPaymentTotal, b: OpenPaymentTotal): number =>
+  a.acquirer.localeCompare(b.acquirer) ||
+  a.state.localeCompare(b.state) ||
+  a.currency.localeCompare(b.currency);
 
 /** The old state out, the new one in; plus the flows (settled late, file received) it stands for. */
 export function effectOf(change: ItemChange): ChangeEffect {
