@@ -1,4 +1,5 @@
 import { civilFromEpochDay, isoDateOfEpochDay, monthAbbreviation } from "../calendar/civil-date.js";
+import type { BusinessDayRule } from "../merchant/merchant-profile.js";
 
 // The one-line explanation that travels with every expected arrival (logs, API, notices). It is
 // assembled from what the computation actually did, never from the terms alone.
@@ -14,13 +15,17 @@ export interface ExplanationFacts {
   cycle: string;
   cycleKind: "T" | "D";
   cycleDays: number;
+  /** How a T cycle counted (ignored for D cycles and T+0, where both rules agree). */
+  businessDayRule: BusinessDayRule;
   region: string;
   timeZone: string;
   tradeDay: number;
+  /** T cycles: the day the business days were counted after (the trade date, or the day it was rolled to). */
+  countedAfterDay: number;
   confirmedLocalDay: number;
   confirmedLocalMinute: number;
   cutoffMinute: number;
-  /** Named days off between the trade date (inclusive) and the due date (exclusive), in order. */
+  /** Named days off the count stepped over before the due date, in order. */
   skipped: readonly SkippedDay[];
   /** Make-up workdays counted as business days, in order. */
   makeUpWorkdays: readonly number[];
@@ -101,10 +106,23 @@ function skippedText(skipped: readonly SkippedDay[]): string {
   return groups.join(", ");
 }
 
+/** Which business-day rule a T+N (N >= 1) count followed, and what it did with the trade date. */
+function ruleText(facts: ExplanationFacts): string {
+  if (facts.businessDayRule === "after-trade-date") {
+    return "counted strictly after the trade date (rule after-trade-date)";
+  }
+  const trade =
+    facts.countedAfterDay === facts.tradeDay
+      ? "trade date is a business day"
+      : `trade date rolled to ${longDate(facts.countedAfterDay)}`;
+  return `${trade}, counted after it (rule roll-trade-date-first)`;
+}
+
 /**
  * One line, e.g. "T+1 business day from trade date 30 Sep 2026 (confirmed 2026-09-30 15:00
- * Asia/Shanghai, before the 23:00 cutoff); 1–7 Oct National Day skipped; due 8 Oct 2026 18:00
- * Asia/Shanghai, overdue after 60 min grace".
+ * Asia/Shanghai, before the 23:00 cutoff); counted strictly after the trade date (rule
+ * after-trade-date); 1–7 Oct National Day skipped; due 8 Oct 2026 18:00 Asia/Shanghai, overdue
+ * after 60 min grace".
  */
 export function explainArrival(facts: ExplanationFacts): string {
   const unit =
@@ -119,6 +137,8 @@ export function explainArrival(facts: ExplanationFacts): string {
   let text =
     `${facts.cycle} ${unit} from trade date ${longDate(facts.tradeDay)} ` +
     `(confirmed ${isoDateOfEpochDay(facts.confirmedLocalDay)} ${clock(facts.confirmedLocalMinute)} ${facts.timeZone}, ${cutoff})`;
+
+  if (facts.cycleKind === "T" && facts.cycleDays > 0) text += `; ${ruleText(facts)}`;
 
   const notes: string[] = [];
   if (facts.skipped.length > 0) notes.push(`${skippedText(facts.skipped)} skipped`);

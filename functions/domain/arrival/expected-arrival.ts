@@ -7,7 +7,7 @@ import {
   MS_PER_DAY,
   yearOfIsoDate,
 } from "../calendar/civil-date.js";
-import type { SettlementTerms } from "../merchant/merchant-profile.js";
+import type { BusinessDayRule, SettlementTerms } from "../merchant/merchant-profile.js";
 import { explainArrival, type SkippedDay } from "./arrival-explanation.js";
 import { UnknownTimeZoneError, zoneOffsets } from "./zone-offsets.js";
 
@@ -17,8 +17,8 @@ export interface ExpectedArrivalInput {
   confirmedAt: string;
   /** The merchant's IANA time zone, e.g. "Asia/Shanghai". */
   timeZone: string;
-  /** The merchant's settlement terms (feeRate is not used here). */
-  terms: Pick<SettlementTerms, "cycle" | "cutoff" | "arrivalBy" | "graceMinutes">;
+  /** The merchant's settlement terms (feeRate is not used here; businessDayRule defaults to "after-trade-date"). */
+  terms: Pick<SettlementTerms, "cycle" | "cutoff" | "arrivalBy" | "graceMinutes" | "businessDayRule">;
   /** The merchant's business calendar (e.g. `registry.get(profile.calendar)`). */
   calendar: BusinessCalendar;
 }
@@ -53,6 +53,7 @@ export class ExpectedArrivalInputError extends Error {
       | "confirmedAt"
       | "timeZone"
       | "terms.cycle"
+      | "terms.businessDayRule"
       | "terms.cutoff"
       | "terms.arrivalBy"
       | "terms.graceMinutes",
@@ -96,6 +97,15 @@ function parseCycle(cycle: string): Cycle {
     if (cycles.size < 1000) cycles.set(cycle, parsed);
   }
   return parsed;
+}
+
+function parseBusinessDayRule(rule: string | undefined): BusinessDayRule {
+  if (rule === undefined || rule === "after-trade-date") return "after-trade-date";
+  if (rule === "roll-trade-date-first") return rule;
+  throw new ExpectedArrivalInputError(
+    "terms.businessDayRule",
+    `${JSON.stringify(rule)} is not "after-trade-date" (the default) or "roll-trade-date-first"`,
+  );
 }
 
 function parseClock(value: string, field: "terms.cutoff" | "terms.arrivalBy"): number {
@@ -275,9 +285,13 @@ class BusinessDayWalk {
  * 1. Trade date: the merchant-local date of `confirmedAt` in `timeZone`; when the local time is
  *    at or after `terms.cutoff`, the next calendar day.
  * 2. Due date:
- *    - "T+N" counts business days of `calendar`. T+0 is the trade date if it is a business day,
- *      else the next business day; T+N is N business days after T+0. So T+1 from a Wednesday is
- *      Thursday, and T+1 from a Saturday trade date is Tuesday (T+0 = Monday).
+ *    - "T+N" (N >= 1) counts business days of `calendar`. With `terms.businessDayRule`
+ *      "after-trade-date" (the default, as acquirers pay) it is the N-th business day strictly
+ *      after the trade date, which is never rolled: T+1 from a Wednesday is Thursday, from a
+ *      Saturday Monday (or a worked 调休 Sunday), and from any day of 1-7 Oct 2026 it is 8 Oct.
+ *      With "roll-trade-date-first" a trade date that is not a business day is first rolled to
+ *      the next business day, then N business days are counted after it (Saturday T+1: Tuesday).
+ *    - "T+0" is the trade date if it is a business day, else the next business day (both rules).
  *    - "D+N" is the trade date plus N calendar days, holidays and weekends included.
  *    In a year the calendar does not cover, only weekends are skipped; the result says so
  *    (`calendarCoverage: "weekends-only"`, `uncoveredYears`, and the explanation).
@@ -296,6 +310,7 @@ export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArr
   const { confirmedAt, timeZone, terms, calendar } = input;
   const confirmedMs = parseConfirmedAt(confirmedAt);
   const cycle = parseCycle(terms.cycle);
+  const businessDayRule = parseBusinessDayRule(terms.businessDayRule);
   const cutoffMinute = parseClock(terms.cutoff, "terms.cutoff");
   const arrivalByMinute = parseClock(terms.arrivalBy, "terms.arrivalBy");
   const graceMinutes = terms.graceMinutes;
@@ -325,13 +340,19 @@ export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArr
   let uncoveredYears: number[] = [];
   let dueDay: number;
   let dueHoliday: string | undefined;
+  // The day the N business days are counted after (T cycles): the trade date, or the business
+  // day it was rolled to (T+0, or the roll-trade-date-first rule).
+  let countedAfterDay = tradeDay;
   if (cycle.kind === "D") {
     dueDay = tradeDay + cycle.days;
     const dueIso = isoDateOfEpochDay(dueDay);
     if (calendar.coversYear(yearOfIsoDate(dueIso))) dueHoliday = calendar.holidayName(dueIso);
   } else {
     const walk = new BusinessDayWalk(calendar);
-    dueDay = walk.nextBusinessDay(tradeDay); // T+0
+    if (cycle.days === 0 || businessDayRule === "roll-trade-date-first") {
+      countedAfterDay = walk.nextBusinessDay(tradeDay);
+    }
+    dueDay = countedAfterDay;
     for (let step = 0; step < cycle.days; step++) dueDay = walk.nextBusinessDay(dueDay + 1);
     walk.uncoveredYears.sort((a, b) => a - b);
     skipped = walk.skipped;
@@ -356,9 +377,11 @@ export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArr
       cycle: terms.cycle,
       cycleKind: cycle.kind,
       cycleDays: cycle.days,
+      businessDayRule,
       region: calendar.region,
       timeZone,
       tradeDay,
+      countedAfterDay,
       confirmedLocalDay,
       confirmedLocalMinute: Math.floor(localMsOfDay / 60_000),
       cutoffMinute,

@@ -9,8 +9,21 @@ export const settlementCycleSchema = z
   .string()
   .regex(/^[TD]\+\d{1,2}$/, 'expected "T+N" (business days) or "D+N" (calendar days), N from 0 to 99');
 
+/**
+ * How a T+N cycle counts its N business days (D cycles count calendar days and ignore it):
+ * - "after-trade-date" (the default): the N-th business day strictly after the trade date, as
+ *   acquirers pay (a Saturday trade is paid T+1 on Monday, or on a worked 调休 Sunday).
+ * - "roll-trade-date-first": a trade date that is not a business day is first rolled to the next
+ *   business day, then N business days are counted after that (some banks do this; a Saturday
+ *   trade is then paid T+1 on Tuesday).
+ */
+export const businessDayRuleSchema = z.enum(["after-trade-date", "roll-trade-date-first"]);
+export type BusinessDayRule = z.infer<typeof businessDayRuleSchema>;
+
 export const settlementTermsSchema = z.strictObject({
   cycle: settlementCycleSchema,
+  /** Absent means "after-trade-date" (optional rather than defaulted so existing terms literals stay valid). */
+  businessDayRule: businessDayRuleSchema.optional(),
   cutoff: hhmm.default("23:59"),
   arrivalBy: hhmm.default("18:00"),
   graceMinutes: z

@@ -37,6 +37,7 @@ describe("CN Golden Week 2026 (1-7 Oct off, 10 Oct a make-up workday)", () => {
       uncoveredYears: [],
       explanation:
         "T+1 business day from trade date 30 Sep 2026 (confirmed 2026-09-30 15:00 Asia/Shanghai, before the 23:00 cutoff); " +
+        "counted strictly after the trade date (rule after-trade-date); " +
         "1–7 Oct National Day skipped; due 8 Oct 2026 18:00 Asia/Shanghai, overdue after 60 min grace",
     });
   });
@@ -46,13 +47,13 @@ describe("CN Golden Week 2026 (1-7 Oct off, 10 Oct a make-up workday)", () => {
     expect(arrival.dueDate).toBe("2026-10-12");
     expect(arrival.explanation).toBe(
       "T+2 business days from trade date 9 Oct 2026 (confirmed 2026-10-09 10:00 Asia/Shanghai, before the 23:00 cutoff); " +
-        "10 Oct is a make-up workday; due 12 Oct 2026 18:00 Asia/Shanghai, overdue after 60 min grace",
+        "counted strictly after the trade date (rule after-trade-date); 10 Oct is a make-up workday; due 12 Oct 2026 18:00 Asia/Shanghai, overdue after 60 min grace",
     );
   });
 
   it("T+5 from 24 Sep crosses Mid-Autumn and National Day", () => {
     const arrival = shanghai("2026-09-24T02:00:00Z", { cycle: "T+5" });
-    // T+0 24 Sep, T+1 28 Sep, T+2 29 Sep, T+3 30 Sep, T+4 8 Oct, T+5 9 Oct
+    // Trade date 24 Sep, T+1 28 Sep, T+2 29 Sep, T+3 30 Sep, T+4 8 Oct, T+5 9 Oct
     expect(arrival.dueDate).toBe("2026-10-09");
     expect(arrival.explanation).toContain("25–27 Sep Mid-autumn Festival, 1–7 Oct National Day skipped;");
   });
@@ -87,7 +88,7 @@ describe("CN Spring Festival 2026 (15-23 Feb off, 14 and 28 Feb worked)", () => 
     expect(arrival.dueDate).toBe("2026-02-24");
     expect(arrival.explanation).toBe(
       "T+2 business days from trade date 13 Feb 2026 (confirmed 2026-02-13 12:00 Asia/Shanghai, before the 23:00 cutoff); " +
-        "15–23 Feb Spring Festival skipped, 14 Feb is a make-up workday; due 24 Feb 2026 18:00 Asia/Shanghai, overdue after 60 min grace",
+        "counted strictly after the trade date (rule after-trade-date); 15–23 Feb Spring Festival skipped, 14 Feb is a make-up workday; due 24 Feb 2026 18:00 Asia/Shanghai, overdue after 60 min grace",
     );
   });
 });
@@ -103,13 +104,14 @@ describe("cutoff", () => {
     );
   });
 
-  it("exactly at the cutoff: next day (a holiday here, so T+0 is 8 Oct and T+1 is 9 Oct)", () => {
+  it("exactly at the cutoff: next day (a holiday here, not rolled: T+1 is still 8 Oct)", () => {
     const arrival = shanghai("2026-09-30T15:00:00Z");
     expect(arrival.tradeDate).toBe("2026-10-01");
-    expect(arrival.dueDate).toBe("2026-10-09");
+    expect(arrival.dueDate).toBe("2026-10-08");
     expect(arrival.explanation).toBe(
       "T+1 business day from trade date 1 Oct 2026 (confirmed 2026-09-30 23:00 Asia/Shanghai, at or after the 23:00 cutoff); " +
-        "1–7 Oct National Day skipped; due 9 Oct 2026 18:00 Asia/Shanghai, overdue after 60 min grace",
+        "counted strictly after the trade date (rule after-trade-date); " +
+        "2–7 Oct National Day skipped; due 8 Oct 2026 18:00 Asia/Shanghai, overdue after 60 min grace",
     );
   });
 
@@ -144,15 +146,17 @@ describe("T and D cycles", () => {
     expect(shanghai("2026-03-06T02:00:00Z", { cycle: "T+3" }).dueDate).toBe("2026-03-11");
   });
 
-  it("T+1 from a Saturday trade date is Tuesday (T+0 is Monday)", () => {
-    const arrival = computeExpectedArrival({
-      confirmedAt: "2026-03-07T15:00:00Z",
-      timeZone: "America/New_York",
-      terms,
-      calendar: us,
-    });
-    expect(arrival.tradeDate).toBe("2026-03-07");
-    expect(arrival.dueDate).toBe("2026-03-10");
+  it("T+1 from a Saturday trade date is Monday; Tuesday only with roll-trade-date-first", () => {
+    const saturday = (businessDayRule?: "roll-trade-date-first") =>
+      computeExpectedArrival({
+        confirmedAt: "2026-03-07T15:00:00Z",
+        timeZone: "America/New_York",
+        terms: businessDayRule ? { ...terms, businessDayRule } : terms,
+        calendar: us,
+      });
+    expect(saturday().tradeDate).toBe("2026-03-07");
+    expect(saturday().dueDate).toBe("2026-03-09");
+    expect(saturday("roll-trade-date-first").dueDate).toBe("2026-03-10");
   });
 });
 
@@ -293,7 +297,7 @@ describe("calendar coverage", () => {
       uncoveredYears: [2099],
       explanation:
         "T+3 business days from trade date 30 Sep 2099 (confirmed 2099-09-30 12:00 Asia/Shanghai, before the 23:00 cutoff); " +
-        "CN calendar has no data for 2099: weekends only; due 5 Oct 2099 18:00 Asia/Shanghai, overdue after 60 min grace",
+        "counted strictly after the trade date (rule after-trade-date); CN calendar has no data for 2099: weekends only; due 5 Oct 2099 18:00 Asia/Shanghai, overdue after 60 min grace",
     });
   });
 
@@ -335,7 +339,7 @@ describe("other regions", () => {
     expect(arrival.dueDate).toBe("2026-07-06");
     expect(arrival.explanation).toBe(
       "T+1 business day from trade date 2 Jul 2026 (confirmed 2026-07-02 11:00 America/New_York, before the 23:00 cutoff); " +
-        "3 Jul Independence Day (substitute day), 4 Jul Independence Day skipped; due 6 Jul 2026 18:00 America/New_York, overdue after 60 min grace",
+        "counted strictly after the trade date (rule after-trade-date); 3 Jul Independence Day (substitute day), 4 Jul Independence Day skipped; due 6 Jul 2026 18:00 America/New_York, overdue after 60 min grace",
     );
   });
 
@@ -413,6 +417,11 @@ describe("bad input", () => {
     );
     expect(fieldOf({ ...base, terms: { ...terms, cycle: "T+" } })).toBe(
       'terms.cycle | terms.cycle: "T+" is not "T+N" (business days) or "D+N" (calendar days)',
+    );
+    expect(
+      fieldOf({ ...base, terms: { ...terms, businessDayRule: "roll-first" as "roll-trade-date-first" } }),
+    ).toBe(
+      'terms.businessDayRule | terms.businessDayRule: "roll-first" is not "after-trade-date" (the default) or "roll-trade-date-first"',
     );
     expect(fieldOf({ ...base, terms: { ...terms, cutoff: "24:00" } })).toBe(
       'terms.cutoff | terms.cutoff: "24:00" is not "HH:MM" (24-hour)',
