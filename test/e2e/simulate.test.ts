@@ -101,6 +101,17 @@ describe("settlewatch simulate", () => {
       ["wx-2", "OVERDUE"],
       ["hk-1", "OVERDUE"],
     ]);
+    // 30 Sep (business day) T+1 -> 8 Oct; HK 5 Oct (Monday) T+2 -> 7 Oct; both rules agree here.
+    expect(
+      output.payments.map((p: { paymentId: string; expectedBy: string }) => [p.paymentId, p.expectedBy]),
+    ).toEqual([
+      ["wx-1", "2026-10-08T10:00:00.000Z"],
+      ["wx-2", "2026-10-08T10:00:00.000Z"],
+      ["hk-1", "2026-10-07T09:00:00.000Z"],
+    ]);
+    expect(output.payments[0].explanation).toContain(
+      "; counted strictly after the trade date (rule after-trade-date); 1–7 Oct National Day skipped; due 8 Oct 2026 18:00",
+    );
     expect(output.rejectedConfirmations).toEqual([
       { line: 4, errors: [expect.stringContaining("amountMinor")] },
     ]);

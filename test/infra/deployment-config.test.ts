@@ -42,6 +42,15 @@ describe("deployment configuration", () => {
     expect(deployment?.defaultMerchantTerms.settlement.feeRate).toBeUndefined();
   });
 
+  it("keeps a named business-day rule in the default terms (absent means after-trade-date)", () => {
+    const rollFirst = { cycle: "T+1", businessDayRule: "roll-trade-date-first" as const };
+    const [deployment] = loadDeployments([
+      { ...valid, defaultMerchantTerms: { ...valid.defaultMerchantTerms, settlement: rollFirst } },
+    ]);
+    expect(deployment?.defaultMerchantTerms.settlement.businessDayRule).toBe("roll-trade-date-first");
+    expect(loadDeployments([valid])[0]?.defaultMerchantTerms.settlement.businessDayRule).toBeUndefined();
+  });
+
   it("fills in the check and notification defaults", () => {
     const [deployment] = loadDeployments([valid]);
     expect(deployment).toMatchObject({
@@ -122,6 +131,16 @@ describe("deployment configuration", () => {
       "a settlement cycle that is not T+N or D+N",
       { defaultMerchantTerms: { ...valid.defaultMerchantTerms, settlement: { cycle: "T1" } } },
       "cycle",
+    ],
+    [
+      "a business-day rule that is not one",
+      {
+        defaultMerchantTerms: {
+          ...valid.defaultMerchantTerms,
+          settlement: { cycle: "T+1", businessDayRule: "roll" as "roll-trade-date-first" },
+        },
+      },
+      "defaultMerchantTerms.settlement.businessDayRule",
     ],
     [
       "an unknown time zone",
