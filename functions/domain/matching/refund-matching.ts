@@ -9,9 +9,8 @@
  *   total, in one conditional write, so a replayed line is not counted twice and two concurrent
  *   refunds cannot both read the same total. Full refund → REFUNDED (leaving the due index);
  *   partial → status kept, refundedMinor recorded.
- * - A reversal confirmation (Payment kind "reversal") voids the original: PENDING/OVERDUE → REVERSED.
+ * - Reversal confirmations are decided in reversal-confirmations.ts.
  */
-import type { Payment } from "../payment/payment.js";
 import type { SettlementLine } from "../settlement-files/settlement-record.js";
 import { type AmountFigures, describeMinor, grossOfLine } from "./fee-check.js";
 import {
@@ -26,7 +25,6 @@ import {
   AWAITED_STATUSES,
   identityOf,
   type MatchablePayment,
-  type PaymentIdentity,
   type PaymentUpdate,
   type StatusTransition,
 } from "./payment-state.js";
@@ -190,112 +188,5 @@ export function decideRefundLine(
     update,
     refund: { amountMinor: amount, refundedBeforeMinor: before, refundedAfterMinor: after, full },
     ...(transition ? { transition } : {}),
-  };
-}
-
-/** What a reversal confirmation does to its original payment. */
-export interface ReversalDecision {
-  outcome: "matched" | "mismatched" | "unmatched";
-  reasonCode:
-    | "reversed"
-    | "replay"
-    | "awaiting-original"
-    | "confirmation-kind"
-    | "currency"
-    | "amount"
-    | "reversed-after-settlement"
-    | "already-closed";
-  reason: string;
-  /** The reversal confirmation. */
-  reversal: PaymentIdentity;
-  /** The original payment, when known. */
-  payment?: PaymentIdentity;
-  transition?: StatusTransition;
-  update?: PaymentUpdate;
-}
-
-/**
- * A reversal (void) confirmation closes its original: PENDING/OVERDUE → REVERSED, leaving the due
- * index in the same write. The original not known yet → unmatched (keep the reversal and decide
- * again when the original's confirmation arrives). Already REVERSED → replay. SETTLED or
- * SETTLED_LATE → mismatched "reversed-after-settlement" (the money moved: that takes a refund).
- * REFUNDED / MISMATCH → mismatched "already-closed". A different amount or currency → mismatched,
- * status kept: a reversal voids the whole payment.
- */
-export function decideReversalConfirmation(
-  reversal: Payment,
-  original: MatchablePayment | undefined,
-): ReversalDecision {
-  const reversalId = identityOf(reversal);
-  if (reversal.kind !== "reversal") {
-    throw new RangeError(`${reversal.paymentId} is a ${reversal.kind} confirmation, not a reversal`);
-  }
-  if (original === undefined) {
-    return {
-      outcome: "unmatched",
-      reasonCode: "awaiting-original",
-      reason: `reversal ${reversal.paymentId} of ${reversal.originalPaymentId ?? "?"}: original not known yet; kept`,
-      reversal: reversalId,
-    };
-  }
-  const id = identityOf(original);
-  const label = `payment ${id.acquirer}/${id.paymentId}`;
-  const base = { reversal: reversalId, payment: id } as const;
-  if (original.kind !== "payment") {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "confirmation-kind",
-      reason: `reversal ${reversal.paymentId} points at ${label}, a ${original.kind} confirmation`,
-    };
-  }
-  if (original.status === "REVERSED") {
-    return { ...base, outcome: "matched", reasonCode: "replay", reason: `${label} is already REVERSED` };
-  }
-  if (reversal.currency !== original.currency) {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "currency",
-      reason: `reversal in ${reversal.currency} of ${label} in ${original.currency}`,
-    };
-  }
-  if (reversal.amountMinor !== original.amountMinor) {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "amount",
-      reason: `reversal of ${describeMinor(reversal.amountMinor, reversal.currency)} for ${label} of ${describeMinor(original.amountMinor, original.currency)}: a reversal voids the whole payment`,
-    };
-  }
-  if (original.status === "SETTLED" || original.status === "SETTLED_LATE") {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "reversed-after-settlement",
-      reason: `reversal ${reversal.paymentId} of ${label}, which is already ${original.status}: the money moved, a refund is needed`,
-    };
-  }
-  if (!AWAITED_STATUSES.has(original.status)) {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "already-closed",
-      reason: `reversal ${reversal.paymentId} of ${label}, which is ${original.status}`,
-    };
-  }
-  return {
-    ...base,
-    outcome: "matched",
-    reasonCode: "reversed",
-    reason: `${label} ${original.status} → REVERSED by reversal ${reversal.paymentId}`,
-    transition: { from: original.status, to: "REVERSED" },
-    update: {
-      payment: id,
-      condition: { status: original.status },
-      status: "REVERSED",
-      set: {},
-      leaveDueIndex: true,
-    },
   };
 }
