@@ -30,8 +30,8 @@ import {
 } from "./payment-state.js";
 
 /**
- * Matches a refund line to its original payment and decides the refund. Called by
- * `matchSettlementLine` for kind "refund"; `lineKey` is the line's {@link settlementLineKey}.
+ * Matches a refund (or reversal) line to its original payment and decides it. Called by
+ * `matchSettlementLine` for kinds "refund" and "reversal"; `lineKey` is the line's {@link settlementLineKey}.
  */
 export async function matchRefundLine(
   line: SettlementLine,
@@ -40,13 +40,14 @@ export async function matchRefundLine(
   options: Pick<MatchOptions, "merchantId">,
   lineKey: string,
 ): Promise<MatchDecision> {
+  const what = line.kind === "reversal" ? "reversal" : "refund";
   const tried: string[] = [];
   if (line.reference !== null) {
     const found = await lookup.byReference(acquirer, line.reference);
-    if (found?.kind === "payment") return decideRefundLine(line, found, "reference", lineKey);
+    if (found?.kind === "payment") return decideReturnLine(line, found, "reference", lineKey);
     if (found?.originalPaymentId !== undefined) {
       const original = await lookup.byReference(acquirer, found.originalPaymentId);
-      if (original?.kind === "payment") return decideRefundLine(line, original, "reference", lineKey);
+      if (original?.kind === "payment") return decideReturnLine(line, original, "reference", lineKey);
       tried.push(
         `reference ${line.reference} (a ${found.kind} of ${found.originalPaymentId}, not known yet)`,
       );
@@ -62,7 +63,7 @@ export async function matchRefundLine(
         p.kind === "payment" &&
         (merchantId === null || p.merchantId === merchantId),
     );
-    if (found.length === 1 && found[0]) return decideRefundLine(line, found[0], "order", lineKey);
+    if (found.length === 1 && found[0]) return decideReturnLine(line, found[0], "order", lineKey);
     if (found.length > 1) {
       const ids = found.map(identityOf);
       return {
@@ -81,7 +82,7 @@ export async function matchRefundLine(
       outcome: "unmatched",
       rung: null,
       reasonCode: "unidentifiable",
-      reason: "refund line without reference or order number: its original payment cannot be found",
+      reason: `${what} line without reference or order number: its original payment cannot be found`,
       lineKey,
     };
   }
@@ -89,7 +90,7 @@ export async function matchRefundLine(
     outcome: "unmatched",
     rung: null,
     reasonCode: "awaiting-original",
-    reason: `refund of ${describeMinor(refundAmountOf(line), line.currency)}: no original payment found by ${tried.join(", ")}; kept until it arrives`,
+    reason: `${what} of ${describeMinor(refundAmountOf(line), line.currency)}: no original payment found by ${tried.join(", ")}; kept until it arrives`,
     lineKey,
   };
 }
@@ -188,5 +189,104 @@ export function decideRefundLine(
     update,
     refund: { amountMinor: amount, refundedBeforeMinor: before, refundedAfterMinor: after, full },
     ...(transition ? { transition } : {}),
+  };
+}
+
+function decideReturnLine(
+  line: SettlementLine,
+  original: MatchablePayment,
+  rung: MatchRung,
+  lineKey: string,
+): MatchDecision {
+  return line.kind === "reversal"
+    ? decideReversalLine(line, original, rung, lineKey)
+    : decideRefundLine(line, original, rung, lineKey);
+}
+
+/**
+ * The reversal-line rules (WeChat Pay REVOKED: the bill lists the SUCCESS row and the REVOKED row of
+ * the same order, and they net to zero):
+ * - this line already closed the payment → replay;
+ * - another currency, or not the whole amount still expected → mismatched;
+ * - PENDING / OVERDUE, or settled by a line of the same day's bill (its SUCCESS row came first) →
+ *   REVERSED, off the due index, the line's key recorded (so the sale row, when it comes after, is
+ *   matched as netted, not as money for a voided payment);
+ * - already REVERSED (a reversal confirmation came first) → matched, the line's key recorded;
+ * - settled on an earlier day: the money moved, so it is a refund → the refund rules;
+ * - REFUNDED / MISMATCH → mismatched "reversal-of-closed".
+ */
+export function decideReversalLine(
+  line: SettlementLine,
+  original: MatchablePayment,
+  rung: MatchRung,
+  lineKey: string,
+): MatchDecision {
+  const id = identityOf(original);
+  const label = `payment ${id.acquirer}/${id.paymentId}`;
+  const state = original.settlement;
+  const amount = refundAmountOf(line);
+  const figures: AmountFigures = {
+    lineCurrency: line.currency,
+    paymentCurrency: original.currency,
+    paymentAmountMinor: original.amountMinor,
+    lineGrossMinor: line.grossMinor,
+    lineFeeMinor: line.feeMinor,
+    lineNetMinor: line.netMinor,
+    expectedNetMinor: null,
+    feeRate: null,
+  };
+  const base = { rung, lineKey, payment: id, figures } as const;
+  const money = (minor: number) => describeMinor(minor, original.currency);
+  const mismatched = (reasonCode: MatchDecision["reasonCode"], reason: string): MatchDecision => ({
+    ...base,
+    outcome: "mismatched",
+    reasonCode,
+    reason,
+  });
+  if (state?.reversalLineKey === lineKey) {
+    return {
+      ...base,
+      outcome: "matched",
+      reasonCode: "replay",
+      reason: `${label}: this reversal line was already applied (now ${original.status}); nothing to do`,
+    };
+  }
+  if (state?.reversalLineKey !== undefined) {
+    return mismatched("reversal-of-closed", `${label} was already reversed by another reversal line`);
+  }
+  if (line.currency !== original.currency) {
+    return mismatched("currency", `reversal in ${line.currency} of ${label} in ${original.currency}`);
+  }
+  const settled = original.status === "SETTLED" || original.status === "SETTLED_LATE";
+  if (settled && state?.valueDate !== line.valueDate) return decideRefundLine(line, original, rung, lineKey);
+  if (original.status === "REFUNDED" || original.status === "MISMATCH") {
+    return mismatched(
+      "reversal-of-closed",
+      `reversal of ${money(amount)} for ${label}, which is ${original.status}`,
+    );
+  }
+  if (amount !== original.amountMinor) {
+    return mismatched(
+      "amount",
+      `reversal of ${money(amount)} for ${label} of ${money(original.amountMinor)}: a reversal line nets the whole sale`,
+    );
+  }
+  const closes = original.status !== "REVERSED";
+  const update: PaymentUpdate = {
+    payment: id,
+    condition: { status: original.status, reversalLineKeyAbsent: true },
+    ...(closes ? { status: "REVERSED" as const } : {}),
+    set: { reversalLineKey: lineKey },
+    leaveDueIndex: AWAITED_STATUSES.has(original.status),
+  };
+  return {
+    ...base,
+    outcome: "matched",
+    reasonCode: "reversal",
+    reason: closes
+      ? `${label} ${original.status} → REVERSED by a reversal line of ${money(amount)}: the sale and its reversal net to zero`
+      : `${label} was already REVERSED (by its reversal confirmation); this reversal line agrees`,
+    update,
+    ...(closes ? { transition: { from: original.status, to: "REVERSED" as const } } : {}),
   };
 }
