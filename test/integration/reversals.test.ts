@@ -1,15 +1,21 @@
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
+import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
+import { DynamoDbOpenPaymentStatsStore } from "../../functions/adapters/dynamodb/open-payment-stats-store.js";
+import { changeOfStreamRecord } from "../../functions/adapters/dynamodb/stream-records.js";
 import { validateConfirmation } from "../../functions/domain/confirmation/confirmation.js";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import { confirmationFingerprint } from "../../functions/domain/payment/payment.js";
 import { postConfirmations } from "../../functions/http/routes.js";
 import { AMOUNT_INDEX, DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
+import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
+import { countTableChanges } from "../../functions/use-cases/open-payment-stats.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
+import { LocalTableStreamReader } from "../../local/table-stream.js";
 import { checkDeps, TestClock } from "../support/check-deps.js";
 import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
-import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
+import { ingestDeps, RecordingMetrics, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the answer's JSON, read field by field in assertions
 type Answer = Record<string, any>;
@@ -229,5 +235,52 @@ describe("reversals close the original payment (POST /v1/confirmations on Dynamo
     expect(answer.body.reversals[0]).toMatchObject({ outcome: "refused", reasonCode: "merchant" });
     expect(await item("p-5")).toMatchObject({ status: "PENDING" });
     expect(await indexEntries("p-5")).toHaveLength(1);
+  });
+});
+
+describe("reversals on the open-payment counters (the table's stream, DynamoDB Local)", () => {
+  it("a void takes the payment out of the open counters, a partial one lowers the amount, each counted once", async () => {
+    const table = await createTestTable({ stream: true });
+    const stream = new LocalTableStreamReader(table.client, table.tableName, table.endpoint);
+    const stats = new DynamoDbOpenPaymentStatsStore(documentClient(table.client), table.tableName);
+    const wiring = ingestDeps(table, now);
+    await wiring.deps.merchants.put(merchantProfileSchema.parse(SHANGHAI_MERCHANT));
+    const post = async (items: unknown[]) => {
+      const rawBody = JSON.stringify({ confirmations: items });
+      const { results } = await ingestConfirmations(
+        { rawBody, signatureHeader: signed(rawBody, now) },
+        wiring.deps,
+      );
+      expect(results.map((result) => result.status)).toEqual(items.map(() => "accepted"));
+    };
+    const metrics = new RecordingMetrics();
+    const count = async () =>
+      await countTableChanges((await stream.readNew()).map(changeOfStreamRecord), { stats, metrics });
+
+    await post([
+      confirmation({ paymentId: "c-1", amountMinor: 10000, orderId: "O-1" }),
+      confirmation({ paymentId: "c-2", amountMinor: 20000, orderId: "O-2" }),
+      reversal("cv-3", "c-3", { amountMinor: 5000 }),
+    ]);
+    await count();
+    expect(await stats.totals()).toEqual([
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 2, amountMinor: 30000 },
+    ]);
+
+    await post([
+      reversal("cv-1", "c-1", { amountMinor: 10000 }),
+      reversal("cv-2", "c-2", { amountMinor: 1500 }),
+      confirmation({ paymentId: "c-3", amountMinor: 5000, orderId: "O-3" }),
+    ]);
+    const result = await count();
+    // c-1 voided, c-2 lowered to 185.00, c-3 stored already REVERSED: never open.
+    expect(await stats.totals()).toEqual([
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 1, amountMinor: 18500 },
+    ]);
+    expect(metrics.get("PaymentsReversed")).toBe(2);
+
+    // The same changes delivered again count nothing.
+    expect(result.counted).toBeGreaterThan(0);
+    expect((await count()).counted).toBe(0);
   });
 });
