@@ -9,6 +9,7 @@ import { confirmationFingerprint } from "../../functions/domain/payment/payment.
 import { postConfirmations } from "../../functions/http/routes.js";
 import { AMOUNT_INDEX, DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
+import { ingestSettlementFile } from "../../functions/use-cases/ingest-settlement-file.js";
 import { countTableChanges } from "../../functions/use-cases/open-payment-stats.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
 import { LocalTableStreamReader } from "../../local/table-stream.js";
@@ -16,6 +17,7 @@ import { checkDeps, TestClock } from "../support/check-deps.js";
 import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, RecordingMetrics, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
+import { csvFile, fileInput, settlementDeps } from "../support/settlement.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the answer's JSON, read field by field in assertions
 type Answer = Record<string, any>;
@@ -227,6 +229,43 @@ describe("reversals close the original payment (POST /v1/confirmations on Dynamo
     const retried = await post(reversal("v-4b", "p-4"));
     expect(retried.body).toMatchObject({ status: "duplicate", reversals: [{ reasonCode: "reversed" }] });
     expect(await item("p-4")).toMatchObject({ status: "REVERSED", reversalIds: ["v-4b"] });
+  });
+
+  it("after settlement a reversal or refund is a refund: the sale stays SETTLED, the debit comes in a later file", async () => {
+    await post(confirmation({ paymentId: "p-6", orderId: "O-6", amountMinor: 12850 }));
+    const settle = settlementDeps(table, new Date("2026-10-08T12:00:00Z"));
+    await ingestSettlementFile(
+      fileInput(csvFile(["p-6,O-6,m-shanghai-001,128.50,0.77,127.73,CNY,2026-10-08,PAY"])),
+      settle.deps,
+    );
+    expect((await item("p-6"))?.status).toBe("SETTLED");
+
+    const late = await post(reversal("v-6", "p-6", { amountMinor: 10000 }));
+    expect(late.body.reversals[0]).toMatchObject({
+      outcome: "none",
+      reasonCode: "reversed-after-settlement",
+    });
+    expect(late.body.explanation).toContain("expected as a debit");
+    const refund = await post(
+      confirmation({ paymentId: "r-6", kind: "refund", originalPaymentId: "p-6", amountMinor: 1000 }),
+    );
+    expect(refund.body).toMatchObject({ status: "accepted", paymentStatus: "RECORDED", expectedBy: null });
+    expect(refund.body.explanation).toContain("expected as a debit");
+    expect(await item("p-6")).toMatchObject({ status: "SETTLED", amountMinor: 12850 });
+    expect(await indexEntries("p-6")).toEqual([]);
+
+    // The next file carries both debits, each naming its own confirmation: matched to the sale as refunds.
+    const { file } = await ingestSettlementFile(
+      fileInput(
+        csvFile([
+          "v-6,O-6,m-shanghai-001,100.00,0.00,100.00,CNY,2026-10-09,REFUND",
+          "r-6,O-6,m-shanghai-001,10.00,0.00,10.00,CNY,2026-10-09,REFUND",
+        ]),
+      ),
+      settlementDeps(table, new Date("2026-10-09T12:00:00Z")).deps,
+    );
+    expect(file.counts).toMatchObject({ read: 2, matched: 2, mismatched: 0, unmatched: 0 });
+    expect(await item("p-6")).toMatchObject({ status: "SETTLED", refundedMinor: 11000 });
   });
 
   it("a reversal of another merchant's payment is refused and changes nothing", async () => {
