@@ -122,16 +122,7 @@ export function decideRefundLine(
   const before = state?.refundedMinor ?? 0;
   const after = before + amount;
   const full = after === original.amountMinor;
-  const figures: AmountFigures = {
-    lineCurrency: line.currency,
-    paymentCurrency: original.currency,
-    paymentAmountMinor: original.amountMinor,
-    lineGrossMinor: line.grossMinor,
-    lineFeeMinor: line.feeMinor,
-    lineNetMinor: line.netMinor,
-    expectedNetMinor: null,
-    feeRate: null,
-  };
+  const figures = returnFigures(line, original);
   const base = { rung, lineKey, payment: id, figures } as const;
   const money = (minor: number) => describeMinor(minor, original.currency);
 
@@ -192,6 +183,20 @@ export function decideRefundLine(
   };
 }
 
+/** Both sides of a refund or reversal line's comparison (no fee check: the fee is the acquirer's). */
+function returnFigures(line: SettlementLine, original: MatchablePayment): AmountFigures {
+  return {
+    lineCurrency: line.currency,
+    paymentCurrency: original.currency,
+    paymentAmountMinor: original.amountMinor,
+    lineGrossMinor: line.grossMinor,
+    lineFeeMinor: line.feeMinor,
+    lineNetMinor: line.netMinor,
+    expectedNetMinor: null,
+    feeRate: null,
+  };
+}
+
 function decideReturnLine(
   line: SettlementLine,
   original: MatchablePayment,
@@ -225,16 +230,7 @@ export function decideReversalLine(
   const label = `payment ${id.acquirer}/${id.paymentId}`;
   const state = original.settlement;
   const amount = refundAmountOf(line);
-  const figures: AmountFigures = {
-    lineCurrency: line.currency,
-    paymentCurrency: original.currency,
-    paymentAmountMinor: original.amountMinor,
-    lineGrossMinor: line.grossMinor,
-    lineFeeMinor: line.feeMinor,
-    lineNetMinor: line.netMinor,
-    expectedNetMinor: null,
-    feeRate: null,
-  };
+  const figures = returnFigures(line, original);
   const base = { rung, lineKey, payment: id, figures } as const;
   const money = (minor: number) => describeMinor(minor, original.currency);
   const mismatched = (reasonCode: MatchDecision["reasonCode"], reason: string): MatchDecision => ({
