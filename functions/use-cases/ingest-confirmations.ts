@@ -8,6 +8,13 @@ import {
 } from "../domain/confirmation/confirmation.js";
 import { verifyWebhookSignature } from "../domain/confirmation/webhook-signature.js";
 import { matchPendingLinesForConfirmation, type StoredLine } from "../domain/matching/pending-lines.js";
+import {
+  applyHeldReversals,
+  decideReversal,
+  type ReversalClaim,
+  type ReversalDecision,
+  reversalClaimOf,
+} from "../domain/matching/reversal-confirmations.js";
 import type { DefaultMerchantTerms, MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import {
   confirmationFingerprint,
@@ -29,6 +36,8 @@ import type { SettlementStore } from "./settlement-ports.js";
 export const MAX_BATCH_SIZE = 500;
 /** 1 MiB: a full batch of 500 realistic confirmations is about 200 KB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** A reversal whose original keeps moving under it is decided again this many times at most. */
+const MAX_REVERSAL_ATTEMPTS = 4;
 /** Parallel conditional writes per request: enough to hide latency, few enough not to throttle a table. */
 const WRITE_CONCURRENCY = 16;
 
@@ -60,6 +69,8 @@ export type ConfirmationOutcome =
       expectedBy: string | null;
       overdueAt: string | null;
       explanation: string;
+      /** What reversals did to the payment: its own (a reversal), or those that waited for it. */
+      reversals?: ReversalEffect[];
     }
   | { status: "conflict"; index: number; acquirer: string; paymentId: string; message: string }
   | {
@@ -69,6 +80,12 @@ export type ConfirmationOutcome =
       paymentId: string | null;
       errors: FieldError[];
     };
+
+/** One reversal's effect on its original payment, as the answer reports it. */
+export type ReversalEffect = Pick<
+  ReversalDecision,
+  "reversalId" | "originalPaymentId" | "outcome" | "reasonCode" | "reason"
+>;
 
 export interface IngestConfirmationsResult {
   /** True when the body was a `{"confirmations": [...]}` batch. */
@@ -215,19 +232,29 @@ async function ingestOne(
   const confirmation = validated.value;
   const profile = await profileOf(confirmation.merchantId);
   const payment = await buildPayment(confirmation, profile, now, deps);
-  const stored = await deps.payments.insert(payment);
+  const claim = reversalClaimOf(payment);
+  const stored = await deps.payments.insert(
+    payment,
+    (arrived, held) => applyHeldReversals(arrived, held).payment,
+  );
   if (stored.outcome === "created") {
+    const reversals = stored.heldReversals ? applyHeldReversals(payment, stored.heldReversals).decisions : [];
+    // A reversal is stored first, then applied: a crash in between is mended by the acquirer's retry.
+    if (claim) reversals.push(await applyReversal(claim, deps.payments));
     if (stored.pendingLines?.length && deps.settlement) {
-      await settleEarlyLines(payment, stored.pendingLines, deps.settlement, profile);
+      await settleEarlyLines(stored.stored, stored.pendingLines, deps.settlement, profile);
     }
     if (!payment.merchantRegistered)
       deps.metrics.count("UnregisteredMerchantConfirmations", 1, payment.acquirer);
     if (payment.arrival?.calendarCoverage === "weekends-only")
       deps.metrics.count("CalendarNotCovered", 1, payment.acquirer);
-    return outcomeOf("accepted", index, payment);
+    return outcomeOf("accepted", index, stored.stored, reversals);
   }
-  if (stored.existing.fingerprint === payment.fingerprint)
-    return outcomeOf("duplicate", index, stored.existing);
+  if (stored.existing.fingerprint === payment.fingerprint) {
+    // A re-delivered reversal is decided again: a replay if it was applied, applied if it was not.
+    const reversals = claim ? [await applyReversal(claim, deps.payments)] : [];
+    return outcomeOf("duplicate", index, stored.existing, reversals);
+  }
   return {
     status: "conflict",
     index,
@@ -277,7 +304,19 @@ async function buildPayment(
   };
 }
 
-function outcomeOf(status: "accepted" | "duplicate", index: number, payment: Payment): ConfirmationOutcome {
+function outcomeOf(
+  status: "accepted" | "duplicate",
+  index: number,
+  payment: Payment,
+  decisions: readonly ReversalDecision[],
+): ConfirmationOutcome {
+  const reversals = decisions.map(({ reversalId, originalPaymentId, outcome, reasonCode, reason }) => ({
+    reversalId,
+    originalPaymentId,
+    outcome,
+    reasonCode,
+    reason,
+  }));
   return {
     status,
     index,
@@ -287,12 +326,37 @@ function outcomeOf(status: "accepted" | "duplicate", index: number, payment: Pay
     merchantRegistered: payment.merchantRegistered,
     expectedBy: payment.arrival?.expectedBy ?? null,
     overdueAt: payment.arrival?.overdueAt ?? null,
-    explanation: payment.arrival?.explanation ?? describeNonPayment(payment),
+    explanation: payment.arrival?.explanation ?? describeNonPayment(payment, decisions),
+    ...(reversals.length > 0 ? { reversals } : {}),
   };
 }
 
-function describeNonPayment(payment: Payment): string {
-  return `${payment.kind} of payment ${payment.originalPaymentId ?? "?"}: recorded; it moves no money to the merchant, so it has no expected arrival`;
+function describeNonPayment(payment: Payment, decisions: readonly ReversalDecision[]): string {
+  const [own] = decisions;
+  if (payment.kind === "reversal" && own)
+    return `reversal of payment ${own.originalPaymentId}: ${own.reason}`;
+  return `refund of payment ${payment.originalPaymentId ?? "?"}: recorded; the sale is not changed (a settled sale stays settled) and the refund is expected as a debit in a later settlement file, where it is matched to the sale`;
+}
+
+/**
+ * Decides a reversal on a fresh read of its original and applies it in one conditional write; when
+ * the original moved meanwhile (or arrived while the reversal was being held), decides again.
+ */
+async function applyReversal(claim: ReversalClaim, payments: PaymentRepository): Promise<ReversalDecision> {
+  for (let attempt = 1; attempt <= MAX_REVERSAL_ATTEMPTS; attempt += 1) {
+    const original = await payments.get(claim.acquirer, claim.originalPaymentId);
+    const decision = decideReversal(claim, original);
+    if (decision.update) {
+      if (await payments.applyReversal(decision.update)) return decision;
+      continue;
+    }
+    if (decision.outcome === "waiting" && (await payments.holdReversal(claim)) === "original-exists")
+      continue;
+    return decision;
+  }
+  throw new Error(
+    `reversal ${claim.acquirer}/${claim.paymentId}: payment ${claim.originalPaymentId} kept moving while it was reversed`,
+  );
 }
 
 /**

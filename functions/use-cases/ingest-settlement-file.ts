@@ -840,16 +840,19 @@ function mergeCounts(
     read: number;
     matched: number;
     settledLate: number;
+    reversed?: number | undefined;
     mismatched: number;
     unmatched: number;
     rejected: number;
   },
 ): { counts: FileCounts } {
+  const reversed = (before.reversed ?? 0) + (now.reversed ?? 0);
   return {
     counts: {
       read: before.read + now.read,
       matched: before.matched + now.matched,
       settledLate: before.settledLate + now.settledLate,
+      ...(reversed > 0 ? { reversed } : {}),
       mismatched: before.mismatched + now.mismatched,
       unmatched: before.unmatched + now.unmatched,
       rejected: before.rejected + now.rejected,

@@ -68,6 +68,7 @@ export async function countTableChanges(
     counted += group.length;
     for (const effect of group) {
       if (effect.settledLate) deps.metrics.count("PaymentsSettledLate", 1, effect.settledLate);
+      if (effect.reversed) deps.metrics.count("PaymentsReversed", 1, effect.reversed);
       if (effect.fileReceived) deps.metrics.count("SettlementFilesReceived", 1, effect.fileReceived);
     }
   }

@@ -9,7 +9,10 @@ export interface PaymentView {
   merchantId: string;
   kind: Payment["kind"];
   status: Payment["status"];
+  /** The amount still expected (partial reversals deducted). */
   amountMinor: number;
+  /** Sum of the partial reversals applied (0 when none). */
+  reversedMinor: number;
   currency: string;
   confirmedAt: string;
   expectedBy: string | null;
@@ -34,6 +37,7 @@ export async function getPayment(
     kind: payment.kind,
     status: payment.status,
     amountMinor: payment.amountMinor,
+    reversedMinor: payment.reversedMinor ?? 0,
     currency: payment.currency,
     confirmedAt: payment.confirmedAtUtc,
     expectedBy: payment.arrival?.expectedBy ?? null,

@@ -1,18 +1,40 @@
 import type { BusinessCalendar } from "../domain/calendar/business-calendar.js";
 import type { StoredLine } from "../domain/matching/pending-lines.js";
+import type { ReversalClaim, ReversalUpdate } from "../domain/matching/reversal-confirmations.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
 
 /** What the use cases need from storage and the outside world. Adapters implement these. */
 
 export type InsertPaymentResult =
-  /** `pendingLines`: settlement lines that came before the confirmation and waited on its key. */
-  { outcome: "created"; pendingLines?: StoredLine[] } | { outcome: "exists"; existing: Payment };
+  | {
+      outcome: "created";
+      /** Settlement lines that came before the confirmation and waited on its key. */
+      pendingLines?: StoredLine[];
+      /** Reversals that came before the confirmation and waited on its key (already applied to `stored`). */
+      heldReversals?: ReversalClaim[];
+      /** What was stored: the payment, or what `withHeldReversals` made of it. */
+      stored: Payment;
+    }
+  | { outcome: "exists"; existing: Payment };
+
+/** Whether a reversal now waits on its original's key, or the original turned out to be there. */
+export type HoldReversalResult = "held" | "already-held" | "original-exists";
 
 export interface PaymentRepository {
-  /** Stores a new payment in one conditional write; an existing one is returned untouched. */
-  insert(payment: Payment): Promise<InsertPaymentResult>;
+  /**
+   * Stores a new payment in one conditional write; an existing one is returned untouched. When
+   * reversals wait on its key, `withHeldReversals` says what to store instead (in the same write).
+   */
+  insert(
+    payment: Payment,
+    withHeldReversals?: (payment: Payment, held: readonly ReversalClaim[]) => Payment,
+  ): Promise<InsertPaymentResult>;
   get(acquirer: string, paymentId: string): Promise<Payment | undefined>;
+  /** Applies a reversal to its original in one conditional write; false when the condition failed. */
+  applyReversal(update: ReversalUpdate): Promise<boolean>;
+  /** Keeps a reversal on its original's key until the original's confirmation arrives. */
+  holdReversal(claim: ReversalClaim): Promise<HoldReversalResult>;
 }
 
 export interface MerchantRepository {
@@ -50,6 +72,7 @@ export type BusinessMetricName =
   | "PaymentsOverdue"
   | "PaymentsAwaitingFile"
   | "PaymentsSettledLate"
+  | "PaymentsReversed"
   | "MerchantsUnreachable"
   | "NoticesScheduled"
   | "NoticesSent"

@@ -10,6 +10,8 @@ export interface FileCounts {
   matched: number;
   /** Subset of matched: OVERDUE → SETTLED_LATE. */
   settledLate: number;
+  /** Subset of matched: reversal lines that closed their sale as REVERSED (present when not 0). */
+  reversed?: number;
   mismatched: number;
   unmatched: number;
   rejected: number;

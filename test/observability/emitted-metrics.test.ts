@@ -256,6 +256,16 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
     vi.setSystemTime(late);
     const uncovered = confirmation({ paymentId: "p4", confirmedAt: "2026-12-31T10:00:00+08:00" });
     expect((await post(uncovered, late)).statusCode).toBeLessThan(300);
+
+    // A void of p4 through the webhook handler: p4 is REVERSED, which the stream function counts.
+    const voided = confirmation({
+      paymentId: "v4",
+      kind: "reversal",
+      originalPaymentId: "p4",
+      confirmedAt: "2026-12-31T10:05:00+08:00",
+    });
+    expect((await post(voided, late)).statusCode).toBe(201);
+    expect((await deliverTableChanges()).counted).toBe(2); // p4 pending, then p4 reversed
   });
 
   /** What Powertools printed: per metric name, its namespaces and every document that carried it. */

@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
+import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/reversal-confirmations.js";
 import { dueShardOf, type Payment } from "../../domain/payment/payment.js";
 import { AMOUNT_INDEX, DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
-import type { InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
+import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
 
 type PaymentItem = Record<string, unknown>;
 
@@ -16,29 +17,130 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
     private readonly dueShards: number,
   ) {}
 
-  async insert(payment: Payment): Promise<InsertPaymentResult> {
+  async insert(
+    payment: Payment,
+    withHeldReversals?: (payment: Payment, held: readonly ReversalClaim[]) => Payment,
+  ): Promise<InsertPaymentResult> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const existing = await this.tryPut(payment, "attribute_not_exists(pk)", {});
-      if (existing === undefined) return { outcome: "created" };
+      if (existing === undefined) return { outcome: "created", stored: payment };
       if (existing.entity === "payment") return { outcome: "exists", existing: fromItem(existing) };
-      // Settlement lines arrived before this confirmation and wait on its key: take their place,
-      // on condition that no further line joined them meanwhile.
-      const held = Array.isArray(existing.pendingLineKeys) ? existing.pendingLineKeys.length : 0;
+      // Settlement lines or reversals arrived before this confirmation and wait on its key: take
+      // their place, on condition that nothing further joined them meanwhile.
+      const lines = (existing.pendingLines ?? []) as StoredLine[];
+      const held = (existing.pendingReversals ?? []) as ReversalClaim[];
+      const stored = held.length > 0 && withHeldReversals ? withHeldReversals(payment, held) : payment;
       const replaced = await this.tryPut(
-        payment,
-        "#entity = :placeholder AND size(pendingLineKeys) = :held",
+        stored,
+        `#entity = :placeholder AND ${sizeIs("pendingLineKeys", ":lines", lines.length)} AND ${sizeIs("pendingReversalIds", ":reversals", held.length)}`,
         {
           names: { "#entity": "entity" },
-          values: { ":placeholder": "pending-lines", ":held": held },
+          values: {
+            ":placeholder": "pending-lines",
+            ...(lines.length > 0 ? { ":lines": lines.length } : {}),
+            ...(held.length > 0 ? { ":reversals": held.length } : {}),
+          },
         },
       );
       if (replaced === undefined) {
-        return { outcome: "created", pendingLines: (existing.pendingLines ?? []) as StoredLine[] };
+        return {
+          outcome: "created",
+          stored,
+          ...(lines.length > 0 ? { pendingLines: lines } : {}),
+          ...(held.length > 0 ? { heldReversals: held } : {}),
+        };
       }
     }
     throw new Error(
       `payment ${payment.acquirer}/${payment.paymentId}: its key kept changing while it was stored`,
     );
+  }
+
+  async applyReversal(update: ReversalUpdate): Promise<boolean> {
+    const names: Record<string, string> = { "#entity": "entity", "#status": "status" };
+    const values: Record<string, unknown> = {
+      ":payment": "payment",
+      ":from": update.condition.status,
+      ":expected": update.condition.amountMinor,
+      ":amount": update.amountMinor,
+      ":id": update.reversalId,
+      ":ids": [update.reversalId],
+      ":empty": [],
+    };
+    const sets = [
+      "amountMinor = :amount",
+      "reversalIds = list_append(if_not_exists(reversalIds, :empty), :ids)",
+    ];
+    if (update.status) {
+      sets.push("#status = :to");
+      values[":to"] = update.status;
+    }
+    if (update.reversedMinor > 0) {
+      sets.push("reversedMinor = :reversed");
+      values[":reversed"] = update.reversedMinor;
+    }
+    if (update.amountMinor !== update.condition.amountMinor) {
+      // The amount index finds payments by what is still expected.
+      sets.push("#amountKey = :amountKey");
+      names["#amountKey"] = AMOUNT_INDEX.partitionKey;
+      const { merchantId } = update.payment;
+      values[":amountKey"] = keys.amountLookup(merchantId, update.currency, update.amountMinor);
+    }
+    let expression = `SET ${sets.join(", ")}`;
+    if (update.leaveDueIndex) {
+      // The due and escalation entries share these attributes: a reversed payment is in neither.
+      expression += " REMOVE #duePk, #dueSk";
+      names["#duePk"] = DUE_INDEX.partitionKey;
+      names["#dueSk"] = DUE_INDEX.sortKey;
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.payment(update.payment.acquirer, update.payment.paymentId),
+          UpdateExpression: expression,
+          ConditionExpression:
+            "#entity = :payment AND #status = :from AND amountMinor = :expected AND NOT contains(reversalIds, :id)",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async holdReversal(claim: ReversalClaim): Promise<HoldReversalResult> {
+    // A placeholder on the original's key (shared with early settlement lines): the original's
+    // conditional put meets it at no extra cost.
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.payment(claim.acquirer, claim.originalPaymentId),
+          UpdateExpression:
+            "SET #entity = if_not_exists(#entity, :placeholder), pendingReversals = list_append(if_not_exists(pendingReversals, :empty), :claim), pendingReversalIds = list_append(if_not_exists(pendingReversalIds, :empty), :ids)",
+          ConditionExpression:
+            "(attribute_not_exists(pk) OR #entity = :placeholder) AND NOT contains(pendingReversalIds, :id)",
+          ExpressionAttributeNames: { "#entity": "entity" },
+          ExpressionAttributeValues: {
+            ":placeholder": "pending-lines",
+            ":empty": [],
+            ":claim": [claim],
+            ":ids": [claim.paymentId],
+            ":id": claim.paymentId,
+          },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return "held";
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item ? unmarshallLoose(error.Item) : undefined;
+      return existing?.entity === "payment" ? "original-exists" : "already-held";
+    }
   }
 
   /** Puts the payment on a condition; returns nothing when written, else the item that is there. */
@@ -141,6 +243,8 @@ export function fromItem(item: PaymentItem): Payment {
     fingerprint: get("fingerprint"),
     receivedAt: get("receivedAt"),
     ...optional("overdueMarkedAt"),
+    ...(typeof item.reversedMinor === "number" ? { reversedMinor: item.reversedMinor } : {}),
+    ...(Array.isArray(item.reversalIds) ? { reversalIds: item.reversalIds as string[] } : {}),
     ...(Array.isArray(item.noticeHistory)
       ? { noticeHistory: item.noticeHistory as Payment["noticeHistory"] }
       : {}),
@@ -156,6 +260,11 @@ export function fromItem(item: PaymentItem): Payment {
     };
   }
   return payment;
+}
+
+/** A condition on how many entries a placeholder's list holds (none: the list is absent). */
+function sizeIs(attribute: string, placeholder: string, count: number): string {
+  return count > 0 ? `size(${attribute}) = ${placeholder}` : `attribute_not_exists(${attribute})`;
 }
 
 // The exception carries the raw (marshalled) item; lib-dynamodb does not unmarshall error payloads.

@@ -39,6 +39,7 @@ const STATE_ATTRIBUTES: Record<keyof SettlementState, string> = {
   batchKey: "settlementBatchKey",
   refundedMinor: "refundedMinor",
   refundLineKeys: "refundLineKeys",
+  reversalLineKey: "settlementReversalLineKey",
 };
 
 const MEMBER_PAGE = 100;
@@ -213,7 +214,8 @@ export class DynamoDbSettlementStore implements SettlementStore {
       sets.push(`${attribute} = :set_${field}`);
       values[`:set_${field}`] = value;
     }
-    const { lineKey, refundedMinor, refundLineKeyAbsent, batchKey } = update.condition;
+    const { lineKey, refundedMinor, refundLineKeyAbsent, batchKey, reversalLineKeyAbsent } = update.condition;
+    if (reversalLineKeyAbsent) conditions.push("attribute_not_exists(settlementReversalLineKey)");
     if (lineKey === null) conditions.push("attribute_not_exists(settlementLineKey)");
     else if (typeof lineKey === "string") {
       conditions.push("settlementLineKey = :claim");

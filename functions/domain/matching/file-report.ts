@@ -3,7 +3,8 @@
  *
  * Invariant: matched + mismatched + unmatched + rejected = records read. Each record ends as
  * exactly one of the four; `settledLate` is a subset of `matched` (matched lines that moved a
- * payment OVERDUE → SETTLED_LATE), reported beside it, never added to the sum.
+ * payment OVERDUE → SETTLED_LATE), reported beside it, never added to the sum; so is `reversed`
+ * (reversal lines - WeChat REVOKED rows - that closed their sale as REVERSED; present when not 0).
  */
 import type { ParseSummary, RejectedRecord, SettlementLine } from "../settlement-files/settlement-record.js";
 
@@ -30,6 +31,8 @@ export interface FileReportSummary {
   matched: number;
   /** Subset of `matched`: OVERDUE → SETTLED_LATE. Not part of the sum. */
   settledLate: number;
+  /** Subset of `matched`: reversal lines that closed their sale (present when not 0). Not part of the sum. */
+  reversed?: number;
   mismatched: number;
   unmatched: number;
   rejected: number;
@@ -53,6 +56,7 @@ export class SettlementFileReport {
   private read = 0;
   private undecided = 0;
   private readonly counts = { matched: 0, settledLate: 0, mismatched: 0, unmatched: 0, rejected: 0 };
+  private reversed = 0;
   private parserRejected = 0;
   private readonly reasons = new Map<string, ReasonCount>();
 
@@ -68,6 +72,7 @@ export class SettlementFileReport {
     this.counts[decision.outcome]++;
     if (decision.outcome === "matched" && decision.transition?.to === "SETTLED_LATE")
       this.counts.settledLate++;
+    if (decision.outcome === "matched" && decision.reasonCode === "reversal") this.reversed++;
     this.countReason(decision.outcome, decision.reasonCode, decision.reason);
   }
 
@@ -131,6 +136,7 @@ export class SettlementFileReport {
     return {
       read: this.read,
       ...this.counts,
+      ...(this.reversed > 0 ? { reversed: this.reversed } : {}),
       undecided: this.undecided,
       balanced: this.isBalanced(),
       topReasons: this.topReasons(topReasons),

@@ -33,6 +33,10 @@ export type MatchReasonCode =
   | "replay"
   | "refund-partial"
   | "refund-full"
+  /** A reversal line (WeChat REVOKED) closed its sale: → REVERSED, the two net to zero. */
+  | "reversal"
+  /** A sale line whose payment a reversal line of the bill already closed: nets to zero. */
+  | "reversal-netted"
   // mismatched
   | "currency"
   | "line-arithmetic"
@@ -46,6 +50,8 @@ export type MatchReasonCode =
   | "reversed"
   | "refund-exceeds-payment"
   | "refund-of-reversed"
+  /** A reversal line for a payment already REFUNDED or MISMATCH. */
+  | "reversal-of-closed"
   // unmatched (the line is kept)
   /** No payment found yet: matched when its confirmation arrives. */
   | "awaiting-confirmation"

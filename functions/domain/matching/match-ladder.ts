@@ -41,6 +41,7 @@ export type { PaymentLookup } from "./payment-lookup.js";
  * - kind "payment": the ladder above; see {@link decidePaymentLine} for the status rules.
  * - kind "refund": finds the original payment (reference, then order number; never by window) and
  *   closes it (full refund → REFUNDED) or records a partial refund.
+ * - kind "reversal": found the same way; closes the original as REVERSED (its sale nets to zero).
  * - kind "payout": unmatched, reason "payout-batch" - it defines a batch for leg 2.
  * - kind "fee" / "other": unmatched, reason "informational" - kept, counted, not a payment.
  */
@@ -55,6 +56,7 @@ export async function matchSettlementLine(
     case "payment":
       return matchPaymentLine(line, acquirer, lookup, options, lineKey);
     case "refund":
+    case "reversal":
       return matchRefundLine(line, acquirer, lookup, options, lineKey);
     case "payout": {
       const batchKey = batchKeyOf(line, acquirer, merchantOfLine(line, options));
@@ -263,7 +265,7 @@ export async function decidePaymentLine(
       figures: check.figures,
     };
   }
-  if (payment.status === "REVERSED") {
+  if (payment.status === "REVERSED" && state?.reversalLineKey === undefined) {
     return {
       ...base,
       outcome: "mismatched",
@@ -301,12 +303,16 @@ export async function decidePaymentLine(
   }
 
   if (!awaited) {
-    // REFUNDED before its settlement line came (refund and payment netted, or refund line first).
+    // REFUNDED before its settlement line came (refund and payment netted, or refund line first),
+    // or REVERSED by a reversal line of the bill (WeChat's REVOKED row came first): the sale nets to zero.
+    const netted = payment.status === "REVERSED";
     return {
       ...base,
       outcome: "matched",
-      reasonCode: "settled-after-refund",
-      reason: `${label} was already ${payment.status}; its settlement line is recorded (${check.reason})`,
+      reasonCode: netted ? "reversal-netted" : "settled-after-refund",
+      reason: netted
+        ? `${label} was reversed by a reversal line of the bill; this sale and its reversal net to zero (${check.reason})`
+        : `${label} was already ${payment.status}; its settlement line is recorded (${check.reason})`,
       figures: check.figures,
       update: {
         payment: id,

@@ -33,6 +33,8 @@ export interface SettlementState {
   refundedMinor?: number;
   /** Keys of the refund lines applied, so a replayed refund line is not counted twice. */
   refundLineKeys?: readonly string[];
+  /** Key of the reversal line (WeChat REVOKED) that closed the payment as REVERSED. */
+  reversalLineKey?: string;
 }
 
 /** A payment as the matching port returns it: the stored payment plus its matching attributes. */
@@ -60,6 +62,8 @@ export interface PaymentUpdate {
     refundLineKeyAbsent?: string;
     /** Bank credit: settlement.batchKey must equal this. */
     batchKey?: string;
+    /** Reversal lines: settlement.reversalLineKey must be absent. */
+    reversalLineKeyAbsent?: boolean;
   };
   /** New status; absent when the status stays. */
   status?: PaymentStatus;
@@ -140,6 +144,8 @@ export function applyPaymentUpdate(payment: MatchablePayment, update: PaymentUpd
   ) {
     fail("refund line already applied");
   }
+  if (condition.reversalLineKeyAbsent && state.reversalLineKey !== undefined)
+    fail("already reversed by a line");
   if (condition.batchKey !== undefined && state.batchKey !== condition.batchKey) {
     fail(`batch is ${state.batchKey ?? "absent"}, expected ${condition.batchKey}`);
   }

@@ -89,7 +89,7 @@ function concerns(
 ): boolean {
   const { line } = stored;
   if (stored.acquirer !== payment.acquirer) return false;
-  if (line.kind !== "payment" && line.kind !== "refund") return false;
+  if (line.kind !== "payment" && line.kind !== "refund" && line.kind !== "reversal") return false;
   if (line.reference !== null && line.reference === payment.paymentId) return true;
   if (line.merchantReference !== null && line.merchantReference === payment.orderId) return true;
   if (line.kind !== "payment" || !window.enabled) return false;

@@ -9,9 +9,8 @@
  *   total, in one conditional write, so a replayed line is not counted twice and two concurrent
  *   refunds cannot both read the same total. Full refund → REFUNDED (leaving the due index);
  *   partial → status kept, refundedMinor recorded.
- * - A reversal confirmation (Payment kind "reversal") voids the original: PENDING/OVERDUE → REVERSED.
+ * - Reversal confirmations are decided in reversal-confirmations.ts.
  */
-import type { Payment } from "../payment/payment.js";
 import type { SettlementLine } from "../settlement-files/settlement-record.js";
 import { type AmountFigures, describeMinor, grossOfLine } from "./fee-check.js";
 import {
@@ -26,14 +25,13 @@ import {
   AWAITED_STATUSES,
   identityOf,
   type MatchablePayment,
-  type PaymentIdentity,
   type PaymentUpdate,
   type StatusTransition,
 } from "./payment-state.js";
 
 /**
- * Matches a refund line to its original payment and decides the refund. Called by
- * `matchSettlementLine` for kind "refund"; `lineKey` is the line's {@link settlementLineKey}.
+ * Matches a refund (or reversal) line to its original payment and decides it. Called by
+ * `matchSettlementLine` for kinds "refund" and "reversal"; `lineKey` is the line's {@link settlementLineKey}.
  */
 export async function matchRefundLine(
   line: SettlementLine,
@@ -42,13 +40,14 @@ export async function matchRefundLine(
   options: Pick<MatchOptions, "merchantId">,
   lineKey: string,
 ): Promise<MatchDecision> {
+  const what = line.kind === "reversal" ? "reversal" : "refund";
   const tried: string[] = [];
   if (line.reference !== null) {
     const found = await lookup.byReference(acquirer, line.reference);
-    if (found?.kind === "payment") return decideRefundLine(line, found, "reference", lineKey);
+    if (found?.kind === "payment") return decideReturnLine(line, found, "reference", lineKey);
     if (found?.originalPaymentId !== undefined) {
       const original = await lookup.byReference(acquirer, found.originalPaymentId);
-      if (original?.kind === "payment") return decideRefundLine(line, original, "reference", lineKey);
+      if (original?.kind === "payment") return decideReturnLine(line, original, "reference", lineKey);
       tried.push(
         `reference ${line.reference} (a ${found.kind} of ${found.originalPaymentId}, not known yet)`,
       );
@@ -64,7 +63,7 @@ export async function matchRefundLine(
         p.kind === "payment" &&
         (merchantId === null || p.merchantId === merchantId),
     );
-    if (found.length === 1 && found[0]) return decideRefundLine(line, found[0], "order", lineKey);
+    if (found.length === 1 && found[0]) return decideReturnLine(line, found[0], "order", lineKey);
     if (found.length > 1) {
       const ids = found.map(identityOf);
       return {
@@ -83,7 +82,7 @@ export async function matchRefundLine(
       outcome: "unmatched",
       rung: null,
       reasonCode: "unidentifiable",
-      reason: "refund line without reference or order number: its original payment cannot be found",
+      reason: `${what} line without reference or order number: its original payment cannot be found`,
       lineKey,
     };
   }
@@ -91,7 +90,7 @@ export async function matchRefundLine(
     outcome: "unmatched",
     rung: null,
     reasonCode: "awaiting-original",
-    reason: `refund of ${describeMinor(refundAmountOf(line), line.currency)}: no original payment found by ${tried.join(", ")}; kept until it arrives`,
+    reason: `${what} of ${describeMinor(refundAmountOf(line), line.currency)}: no original payment found by ${tried.join(", ")}; kept until it arrives`,
     lineKey,
   };
 }
@@ -123,16 +122,7 @@ export function decideRefundLine(
   const before = state?.refundedMinor ?? 0;
   const after = before + amount;
   const full = after === original.amountMinor;
-  const figures: AmountFigures = {
-    lineCurrency: line.currency,
-    paymentCurrency: original.currency,
-    paymentAmountMinor: original.amountMinor,
-    lineGrossMinor: line.grossMinor,
-    lineFeeMinor: line.feeMinor,
-    lineNetMinor: line.netMinor,
-    expectedNetMinor: null,
-    feeRate: null,
-  };
+  const figures = returnFigures(line, original);
   const base = { rung, lineKey, payment: id, figures } as const;
   const money = (minor: number) => describeMinor(minor, original.currency);
 
@@ -193,109 +183,106 @@ export function decideRefundLine(
   };
 }
 
-/** What a reversal confirmation does to its original payment. */
-export interface ReversalDecision {
-  outcome: "matched" | "mismatched" | "unmatched";
-  reasonCode:
-    | "reversed"
-    | "replay"
-    | "awaiting-original"
-    | "confirmation-kind"
-    | "currency"
-    | "amount"
-    | "reversed-after-settlement"
-    | "already-closed";
-  reason: string;
-  /** The reversal confirmation. */
-  reversal: PaymentIdentity;
-  /** The original payment, when known. */
-  payment?: PaymentIdentity;
-  transition?: StatusTransition;
-  update?: PaymentUpdate;
+/** Both sides of a refund or reversal line's comparison (no fee check: the fee is the acquirer's). */
+function returnFigures(line: SettlementLine, original: MatchablePayment): AmountFigures {
+  return {
+    lineCurrency: line.currency,
+    paymentCurrency: original.currency,
+    paymentAmountMinor: original.amountMinor,
+    lineGrossMinor: line.grossMinor,
+    lineFeeMinor: line.feeMinor,
+    lineNetMinor: line.netMinor,
+    expectedNetMinor: null,
+    feeRate: null,
+  };
+}
+
+function decideReturnLine(
+  line: SettlementLine,
+  original: MatchablePayment,
+  rung: MatchRung,
+  lineKey: string,
+): MatchDecision {
+  return line.kind === "reversal"
+    ? decideReversalLine(line, original, rung, lineKey)
+    : decideRefundLine(line, original, rung, lineKey);
 }
 
 /**
- * A reversal (void) confirmation closes its original: PENDING/OVERDUE → REVERSED, leaving the due
- * index in the same write. The original not known yet → unmatched (keep the reversal and decide
- * again when the original's confirmation arrives). Already REVERSED → replay. SETTLED or
- * SETTLED_LATE → mismatched "reversed-after-settlement" (the money moved: that takes a refund).
- * REFUNDED / MISMATCH → mismatched "already-closed". A different amount or currency → mismatched,
- * status kept: a reversal voids the whole payment.
+ * The reversal-line rules (WeChat Pay REVOKED: the bill lists the SUCCESS row and the REVOKED row of
+ * the same order, and they net to zero):
+ * - this line already closed the payment → replay;
+ * - another currency, or not the whole amount still expected → mismatched;
+ * - PENDING / OVERDUE, or settled by a line of the same day's bill (its SUCCESS row came first) →
+ *   REVERSED, off the due index, the line's key recorded (so the sale row, when it comes after, is
+ *   matched as netted, not as money for a voided payment);
+ * - already REVERSED (a reversal confirmation came first) → matched, the line's key recorded;
+ * - settled on an earlier day: the money moved, so it is a refund → the refund rules;
+ * - REFUNDED / MISMATCH → mismatched "reversal-of-closed".
  */
-export function decideReversalConfirmation(
-  reversal: Payment,
-  original: MatchablePayment | undefined,
-): ReversalDecision {
-  const reversalId = identityOf(reversal);
-  if (reversal.kind !== "reversal") {
-    throw new RangeError(`${reversal.paymentId} is a ${reversal.kind} confirmation, not a reversal`);
-  }
-  if (original === undefined) {
-    return {
-      outcome: "unmatched",
-      reasonCode: "awaiting-original",
-      reason: `reversal ${reversal.paymentId} of ${reversal.originalPaymentId ?? "?"}: original not known yet; kept`,
-      reversal: reversalId,
-    };
-  }
+export function decideReversalLine(
+  line: SettlementLine,
+  original: MatchablePayment,
+  rung: MatchRung,
+  lineKey: string,
+): MatchDecision {
   const id = identityOf(original);
   const label = `payment ${id.acquirer}/${id.paymentId}`;
-  const base = { reversal: reversalId, payment: id } as const;
-  if (original.kind !== "payment") {
+  const state = original.settlement;
+  const amount = refundAmountOf(line);
+  const figures = returnFigures(line, original);
+  const base = { rung, lineKey, payment: id, figures } as const;
+  const money = (minor: number) => describeMinor(minor, original.currency);
+  const mismatched = (reasonCode: MatchDecision["reasonCode"], reason: string): MatchDecision => ({
+    ...base,
+    outcome: "mismatched",
+    reasonCode,
+    reason,
+  });
+  if (state?.reversalLineKey === lineKey) {
     return {
       ...base,
-      outcome: "mismatched",
-      reasonCode: "confirmation-kind",
-      reason: `reversal ${reversal.paymentId} points at ${label}, a ${original.kind} confirmation`,
+      outcome: "matched",
+      reasonCode: "replay",
+      reason: `${label}: this reversal line was already applied (now ${original.status}); nothing to do`,
     };
   }
-  if (original.status === "REVERSED") {
-    return { ...base, outcome: "matched", reasonCode: "replay", reason: `${label} is already REVERSED` };
+  if (state?.reversalLineKey !== undefined) {
+    return mismatched("reversal-of-closed", `${label} was already reversed by another reversal line`);
   }
-  if (reversal.currency !== original.currency) {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "currency",
-      reason: `reversal in ${reversal.currency} of ${label} in ${original.currency}`,
-    };
+  if (line.currency !== original.currency) {
+    return mismatched("currency", `reversal in ${line.currency} of ${label} in ${original.currency}`);
   }
-  if (reversal.amountMinor !== original.amountMinor) {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "amount",
-      reason: `reversal of ${describeMinor(reversal.amountMinor, reversal.currency)} for ${label} of ${describeMinor(original.amountMinor, original.currency)}: a reversal voids the whole payment`,
-    };
+  const settled = original.status === "SETTLED" || original.status === "SETTLED_LATE";
+  if (settled && state?.valueDate !== line.valueDate) return decideRefundLine(line, original, rung, lineKey);
+  if (original.status === "REFUNDED" || original.status === "MISMATCH") {
+    return mismatched(
+      "reversal-of-closed",
+      `reversal of ${money(amount)} for ${label}, which is ${original.status}`,
+    );
   }
-  if (original.status === "SETTLED" || original.status === "SETTLED_LATE") {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "reversed-after-settlement",
-      reason: `reversal ${reversal.paymentId} of ${label}, which is already ${original.status}: the money moved, a refund is needed`,
-    };
+  if (amount !== original.amountMinor) {
+    return mismatched(
+      "amount",
+      `reversal of ${money(amount)} for ${label} of ${money(original.amountMinor)}: a reversal line nets the whole sale`,
+    );
   }
-  if (!AWAITED_STATUSES.has(original.status)) {
-    return {
-      ...base,
-      outcome: "mismatched",
-      reasonCode: "already-closed",
-      reason: `reversal ${reversal.paymentId} of ${label}, which is ${original.status}`,
-    };
-  }
+  const closes = original.status !== "REVERSED";
+  const update: PaymentUpdate = {
+    payment: id,
+    condition: { status: original.status, reversalLineKeyAbsent: true },
+    ...(closes ? { status: "REVERSED" as const } : {}),
+    set: { reversalLineKey: lineKey },
+    leaveDueIndex: AWAITED_STATUSES.has(original.status),
+  };
   return {
     ...base,
     outcome: "matched",
-    reasonCode: "reversed",
-    reason: `${label} ${original.status} → REVERSED by reversal ${reversal.paymentId}`,
-    transition: { from: original.status, to: "REVERSED" },
-    update: {
-      payment: id,
-      condition: { status: original.status },
-      status: "REVERSED",
-      set: {},
-      leaveDueIndex: true,
-    },
+    reasonCode: "reversal",
+    reason: closes
+      ? `${label} ${original.status} → REVERSED by a reversal line of ${money(amount)}: the sale and its reversal net to zero`
+      : `${label} was already REVERSED (by its reversal confirmation); this reversal line agrees`,
+    update,
+    ...(closes ? { transition: { from: original.status, to: "REVERSED" as const } } : {}),
   };
 }

@@ -55,6 +55,10 @@ export interface Payment {
   merchantRegistered: boolean;
   /** Present for payments (kind "payment"); refunds and reversals have none. */
   arrival?: ExpectedArrivalFields;
+  /** Sum of the partial reversals applied: `amountMinor` (still expected) + this = the confirmed amount. */
+  reversedMinor?: number | undefined;
+  /** Ids of the reversal confirmations applied to this payment (a re-delivered one is not applied twice). */
+  reversalIds?: string[] | undefined;
   /** Set when the overdue check moved the payment to OVERDUE. */
   overdueMarkedAt?: string | undefined;
   /** Notices sent about this payment (overdue, escalation, arrived), for the escalation schedule. */

@@ -18,7 +18,8 @@ export type SettlementFormat =
   | "mt942"
   | "bai2";
 
-export type SettlementLineKind = "payment" | "refund" | "payout" | "fee" | "other";
+/** "reversal": a payment revoked after success (WeChat Pay REVOKED): it nets its sale to zero. */
+export type SettlementLineKind = "payment" | "refund" | "reversal" | "payout" | "fee" | "other";
 
 export interface SettlementLine {
   type: "line";

@@ -36,6 +36,8 @@ export interface ChangeEffect {
   deltas: OpenPaymentTotal[];
   /** The acquirer of a payment this change moved OVERDUE → SETTLED_LATE. */
   settledLate?: string;
+  /** The acquirer of a payment this change closed as REVERSED (also one stored REVERSED at once). */
+  reversed?: string;
   /** The acquirer whose settlement file for a new day was recorded by this change. */
   fileReceived?: string;
 }
@@ -101,6 +103,14 @@ export function effectOf(change: ItemChange): ChangeEffect {
   ) {
     effect.settledLate = newImage.acquirer;
   }
+  if (
+    newImage?.entity === "payment" &&
+    newImage.status === "REVERSED" &&
+    !(oldImage?.entity === "payment" && oldImage.status === "REVERSED") &&
+    typeof newImage.acquirer === "string"
+  ) {
+    effect.reversed = newImage.acquirer;
+  }
   if (!oldImage && newImage?.entity === "file-day" && typeof newImage.acquirer === "string") {
     effect.fileReceived = newImage.acquirer;
   }
@@ -109,5 +119,10 @@ export function effectOf(change: ItemChange): ChangeEffect {
 
 /** Whether counting a change changes anything (most payment updates, e.g. a notice sent, do not). */
 export function hasEffect(effect: ChangeEffect): boolean {
-  return effect.deltas.length > 0 || effect.settledLate !== undefined || effect.fileReceived !== undefined;
+  return (
+    effect.deltas.length > 0 ||
+    effect.settledLate !== undefined ||
+    effect.reversed !== undefined ||
+    effect.fileReceived !== undefined
+  );
 }

@@ -68,6 +68,7 @@ export const DASHBOARD_BUSINESS_METRICS = {
   NoticesFailed: { label: "Notices failed (retried)", alsoWithoutAcquirer: true },
   MerchantsUnreachable: { label: "Merchants unreachable", alsoWithoutAcquirer: true },
   PaymentsSettledLate: { label: "Payments settled late", alsoWithoutAcquirer: false },
+  PaymentsReversed: { label: "Payments reversed (voided)", alsoWithoutAcquirer: false },
   SettlementFilesReceived: { label: "Settlement files received (new days)", alsoWithoutAcquirer: false },
   PendingPayments: { label: "Payments pending (now)", alsoWithoutAcquirer: false, kind: "level" },
   OverduePayments: { label: "Payments overdue (now)", alsoWithoutAcquirer: false, kind: "level" },

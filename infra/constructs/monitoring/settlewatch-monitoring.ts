@@ -209,7 +209,7 @@ export class SettlewatchMonitoring extends Construct {
       ["PaymentsOverdue", "SettlementFilesLate", "MerchantsUnreachable"],
       ["SettlementLinesMatched", "SettlementLinesMismatched", "SettlementLinesUnmatched"],
       ["SettlementLinesRejected", "SettlementFileControlMismatch", "SettlementFilesUnreadable"],
-      ["NoticesSent", "NoticesFailed"],
+      ["NoticesSent", "NoticesFailed", "PaymentsReversed"],
     ];
     for (const row of rows) {
       const shown = row.filter((name) => metrics.acquirersOf(name).length > 0);

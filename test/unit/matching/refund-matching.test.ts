@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MatchOptions } from "../../../functions/domain/matching/match-decision.js";
 import { matchSettlementLine } from "../../../functions/domain/matching/match-ladder.js";
-import { decideReversalConfirmation } from "../../../functions/domain/matching/refund-matching.js";
 import { ACQUIRER, InMemoryPayments, line, payment, TERMS } from "./fixtures.js";
 
 const options: MatchOptions = { terms: TERMS };
@@ -169,61 +168,5 @@ describe("refund lines close their original payment", () => {
     expect(decision).toMatchObject({ reasonCode: "refund-full", update: { set: { refundedMinor: 10000 } } });
     expect(decision.transition).toBeUndefined();
     expect(decision.update?.status).toBeUndefined();
-  });
-});
-
-describe("reversal confirmations close their original", () => {
-  const reversal = payment({
-    paymentId: "rev-1",
-    kind: "reversal",
-    status: "RECORDED",
-    originalPaymentId: "p-1",
-  });
-
-  it("PENDING → REVERSED, leaving the due index", () => {
-    const decision = decideReversalConfirmation(reversal, payment({ paymentId: "p-1" }));
-    expect(decision).toEqual({
-      outcome: "matched",
-      reasonCode: "reversed",
-      reason: "payment wechat/p-1 PENDING → REVERSED by reversal rev-1",
-      reversal: { acquirer: ACQUIRER, paymentId: "rev-1", merchantId: "m-1" },
-      payment: { acquirer: ACQUIRER, paymentId: "p-1", merchantId: "m-1" },
-      transition: { from: "PENDING", to: "REVERSED" },
-      update: {
-        payment: { acquirer: ACQUIRER, paymentId: "p-1", merchantId: "m-1" },
-        condition: { status: "PENDING" },
-        status: "REVERSED",
-        set: {},
-        leaveDueIndex: true,
-      },
-    });
-  });
-
-  it("OVERDUE → REVERSED; already REVERSED is a replay; settled is mismatched; unknown original waits", () => {
-    expect(
-      decideReversalConfirmation(reversal, payment({ paymentId: "p-1", status: "OVERDUE" })).transition,
-    ).toEqual({
-      from: "OVERDUE",
-      to: "REVERSED",
-    });
-    expect(
-      decideReversalConfirmation(reversal, payment({ paymentId: "p-1", status: "REVERSED" })).reasonCode,
-    ).toBe("replay");
-    const settled = decideReversalConfirmation(reversal, payment({ paymentId: "p-1", status: "SETTLED" }));
-    expect(settled).toMatchObject({ outcome: "mismatched", reasonCode: "reversed-after-settlement" });
-    expect(settled.update).toBeUndefined();
-    expect(decideReversalConfirmation(reversal, undefined)).toMatchObject({
-      outcome: "unmatched",
-      reasonCode: "awaiting-original",
-    });
-  });
-
-  it("a reversal of another amount is mismatched", () => {
-    const decision = decideReversalConfirmation(reversal, payment({ paymentId: "p-1", amountMinor: 12000 }));
-    expect(decision).toMatchObject({ outcome: "mismatched", reasonCode: "amount" });
-  });
-
-  it("refuses a confirmation that is not a reversal", () => {
-    expect(() => decideReversalConfirmation(payment({ paymentId: "x" }), undefined)).toThrow(RangeError);
   });
 });

@@ -52,7 +52,9 @@ export interface LineParts {
 export function settlementLine(parts: LineParts): SettlementLine {
   const zeroDirection =
     parts.zeroDirection ??
-    (parts.kind === "refund" || parts.kind === "payout" || parts.kind === "fee" ? "debit" : "credit");
+    (parts.kind === "refund" || parts.kind === "reversal" || parts.kind === "payout" || parts.kind === "fee"
+      ? "debit"
+      : "credit");
   const direction = parts.signedNet < 0 ? "debit" : parts.signedNet > 0 ? "credit" : zeroDirection;
   return {
     type: "line",

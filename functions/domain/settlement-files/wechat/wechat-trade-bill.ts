@@ -9,7 +9,10 @@
  * - SUCCESS rows: kind payment, credit; gross = 应结订单金额 (what WeChat settles: 订单金额 minus
  *   non-recharge coupons; legacy: 总金额); fee = 手续费; net = gross − fee.
  * - REFUND rows: kind refund, debit; gross = 退款金额; fee = 手续费 as written (negative = fee
- *   returned); net = gross + returned fee. REVOKED rows (micropay reversal) are read the same way.
+ *   returned); net = gross + returned fee.
+ * - REVOKED rows (a payment revoked after success; the bill also lists its SUCCESS row, same order
+ *   number, and the two net to zero): kind reversal, debit, read like a refund row (退款金额, else
+ *   应结订单金额).
  * - 手续费 has 5 decimals: each row's fee is rounded half-up (away from zero) to the currency's minor
  *   unit - WeChat's own rounding; the control check compares the 5-decimal sum exactly.
  * - valueDate = the date of 交易时间 (Beijing, no offset) = the bill date: the trade bill has no
@@ -163,13 +166,13 @@ export const wechatTradeBillParser: SettlementFormatParser = {
         const feeExact =
           c.fee < 0 ? 0 : decimalToMinor(fields[c.fee] ?? "", Math.max(FEE_DIGITS, digits), "手续费");
         const fee = rescaleHalfUp(feeExact, Math.max(FEE_DIGITS, digits), digits);
-        let kind: "payment" | "refund";
+        let kind: "payment" | "refund" | "reversal";
         let gross: number;
         if (status === "SUCCESS") {
           kind = "payment";
           gross = amount(c.settle, layout === "legacy" ? "总金额" : "应结订单金额");
         } else if (status === "REFUND" || status === "REVOKED") {
-          kind = "refund";
+          kind = status === "REVOKED" ? "reversal" : "refund";
           gross = Math.abs(amount(c.refund, "退款金额"));
           if (gross === 0 && status === "REVOKED") gross = Math.abs(amount(c.settle, "应结订单金额"));
         } else {
