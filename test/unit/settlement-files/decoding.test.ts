@@ -53,6 +53,22 @@ describe("text decoding", () => {
     });
   });
 
+  it("detects Central European text: ISO-8859-2, or Windows-1250 when it uses 80-9F", async () => {
+    const polish = ":86:OPŁATA ZA PRZEKAZ; DLA: ŚWINOUJŚCIE, URZĄD; WEWNĘTRZNY\n";
+    expect(await decodeAll(iconv.encode(polish, "iso-8859-2"), 5)).toEqual({
+      text: polish,
+      detected: "iso-8859-2",
+    });
+    const w1250 = ":86:ZAKŁAD ŚRODOWISKA, źródło\n";
+    expect(await decodeAll(iconv.encode(w1250, "windows-1250"), 5)).toEqual({
+      text: w1250,
+      detected: "windows-1250",
+    });
+    // A pound sign beside digits is Western text, not a Polish letter.
+    const pounds = iconv.encode(":86:FEE £12,50 Müller\n", "windows-1252");
+    expect((await decodeAll(pounds, 5)).detected).toBe("windows-1252");
+  });
+
   it("decodes UTF-16LE with BOM and honours a forced encoding", async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("id,金额\n", "utf16le")]);
     expect(await decodeAll(utf16, 1)).toEqual({ text: "id,金额\n", detected: "utf-16le" });

@@ -104,13 +104,40 @@ function gb2312PairShare(bytes: Uint8Array): number {
   return pairs + other === 0 ? 0 : pairs / (pairs + other);
 }
 
+const isLetterByte = (b: number | undefined): boolean =>
+  b !== undefined && ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b >= 0xc0);
+
+/**
+ * Central European text (Polish, Czech, Hungarian...) in ISO-8859-2 / Windows-1250: letters such as
+ * Ł (A3), Ś (A6), Ą (A1) sit where Windows-1252 has symbols (£ ¦ ¡), so these bytes stand between
+ * letters ("OP£ATA"); Western text has them, if at all, beside digits and spaces. German äöüß are the
+ * same bytes in all three encodings, so a German file never looks Central European.
+ */
+function centralEuropeanEncoding(bytes: Uint8Array): DetectedEncoding | null {
+  let high = 0;
+  let inWord = 0;
+  let c1 = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) continue;
+    high++;
+    if (b <= 0x9f) c1 = true;
+    if (b >= 0xa1 && b <= 0xbf && isLetterByte(bytes[i - 1]) && isLetterByte(bytes[i + 1])) inWord++;
+  }
+  if (inWord === 0 || inWord * 10 < high) return null;
+  // ISO-8859-2 has control codes at 80-9F; Windows-1250 puts Š Ś Ť Ž Ź there.
+  return c1 ? "windows-1250" : "iso-8859-2";
+}
+
 /**
  * Picks the encoding of a sample that starts at the first non-ASCII byte: UTF-8 when valid, else
- * GB18030 when it reads as Chinese, else Windows-1252.
+ * GB18030 when it reads as Chinese, else ISO-8859-2 / Windows-1250 when it reads as Central
+ * European, else Windows-1252.
  */
 export function guessEncoding(sample: Uint8Array): DetectedEncoding {
   if (isValidUtf8Prefix(sample)) return "utf-8";
-  return gb2312PairShare(sample) >= 0.8 ? "gb18030" : "windows-1252";
+  if (gb2312PairShare(sample) >= 0.8) return "gb18030";
+  return centralEuropeanEncoding(sample) ?? "windows-1252";
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

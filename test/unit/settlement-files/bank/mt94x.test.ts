@@ -16,6 +16,7 @@ describe("field 61", () => {
       "BANKREF0001",
     ],
     ["240304D2,50NCHGNONREF", "D", "2,50", "NCHG", null, null],
+    ["2403040304D300,00NTRFPREF//B7", "D", "300,00", "NTRF", null, "B7"],
     ["2403040305RC40,NTRFNONREF//B3", "RC", "40,", "NTRF", null, "B3"],
     ["0709040904RCR204,88NRTINONREF", "RC", "204,88", "NRTI", null, null],
     [
@@ -47,6 +48,14 @@ describe("field 86", () => {
   it("reads German ?-subfields: EREF+ and SVWZ+ across subfield boundaries", () => {
     const info = readField86(["166?00GUTSCHRIFT?20EREF+PO-1?21SVWZ+Payout 20", "24-03?22-04?30BIC"]);
     expect(info).toMatchObject({ endToEnd: "PO-1", remittance: "Payout 2024-03-04" });
+  });
+
+  it("reads ING's slash-terminated codes and a structured /REMI/STRD/CUR/ reference", () => {
+    const info = readField86([
+      "/EREF/E2E-PO-77//CNTP/NL00BANK0000000001/BANKNL2A/ACME PAY/AMSTE",
+      "RDAM//REMI/STRD/CUR/PO77REF123/",
+    ]);
+    expect(info).toMatchObject({ endToEnd: "E2E-PO-77", remittance: "PO77REF123" });
   });
 
   it("reads Dutch /EREF/ /REMI/ codes and treats NOTPROVIDED as no reference", () => {

@@ -19,8 +19,11 @@ export type Field61Parse = { ok: true; field: Field61 } | { ok: false; reason: s
 // Type codes are checked loosely: banks send `MCI0`, `S   ` and lower-case letters.
 const FIELD_61 = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d+(?:,\d*)?)([A-Za-z][A-Za-z0-9 ]{3})(.*)$/;
 
-/** Placeholders banks put where no reference exists (Rabobank's `EREF` points to `:86:/EREF/`). */
-const NO_REFERENCE = new Set(["NONREF", "NOTPROVIDED", "KREF+", "EREF", ""]);
+/**
+ * Placeholders banks put where no reference exists (Rabobank's and ING's `EREF` / `PREF` point to
+ * `:86:/EREF/` / `:86:/PREF/`).
+ */
+const NO_REFERENCE = new Set(["NONREF", "NOTPROVIDED", "KREF+", "EREF", "PREF", ""]);
 
 /**
  * A reference sub-field: 16x by the standard, but banks overrun it (ASN puts an 18-character IBAN
