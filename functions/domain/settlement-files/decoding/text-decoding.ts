@@ -71,14 +71,60 @@ function decoderFor(encoding: string): ChunkDecoder {
 /** How many bytes after the first non-ASCII byte are examined before deciding. */
 const SAMPLE_BYTES = 4096;
 
-function isValidUtf8Prefix(bytes: Uint8Array): boolean {
-  try {
-    // stream: true tolerates a multi-byte sequence cut at the end of the sample.
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: true });
-    return true;
-  } catch {
-    return false;
+/** Bytes 2-4 of a UTF-8 sequence: the range of the first continuation byte depends on the lead. */
+function continuationRange(lead: number): [number, number] {
+  if (lead === 0xe0) return [0xa0, 0xbf]; // no overlong forms
+  if (lead === 0xed) return [0x80, 0x9f]; // no surrogates
+  if (lead === 0xf0) return [0x90, 0xbf];
+  if (lead === 0xf4) return [0x80, 0x8f]; // nothing above U+10FFFF
+  return [0x80, 0xbf];
+}
+
+/**
+ * Counts the well-formed multi-byte UTF-8 sequences and the bytes that cannot be UTF-8 (each
+ * ill-formed sequence once, as a decoder replaces it by one U+FFFD). A sequence cut at the end of
+ * the sample stops the count.
+ */
+function utf8Counts(bytes: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 1;
+    let j = 1;
+    for (; j < length; j++) {
+      const next = bytes[i + j];
+      if (next === undefined) return { valid, invalid }; // cut at the end of the sample
+      const [low, high] = j === 1 ? continuationRange(lead) : [0x80, 0xbf];
+      if (next < low || next > high) break;
+    }
+    if (length > 1 && j === length) valid++;
+    else invalid++;
+    i += j;
   }
+  return { valid, invalid };
+}
+
+/**
+ * UTF-8 when every non-ASCII byte of the sample is, or when well-formed multi-byte characters
+ * outnumber the ill-formed bytes two to one: a UTF-8 file with a corrupted byte stays UTF-8 (the
+ * byte decodes as U+FFFD and its line is rejected, see read-settlement-file.ts) instead of turning
+ * the whole file into Windows-1252 mojibake. GBK and Windows-125x text is mostly ill-formed UTF-8.
+ */
+function looksLikeUtf8(bytes: Uint8Array): boolean {
+  const { valid, invalid } = utf8Counts(bytes);
+  return invalid === 0 || valid >= 2 * invalid;
 }
 
 /**
@@ -135,7 +181,7 @@ function centralEuropeanEncoding(bytes: Uint8Array): DetectedEncoding | null {
  * European, else Windows-1252.
  */
 export function guessEncoding(sample: Uint8Array): DetectedEncoding {
-  if (isValidUtf8Prefix(sample)) return "utf-8";
+  if (looksLikeUtf8(sample)) return "utf-8";
   if (gb2312PairShare(sample) >= 0.8) return "gb18030";
   return centralEuropeanEncoding(sample) ?? "windows-1252";
 }
