@@ -127,7 +127,8 @@ function sums(
 ): CurrencyTotals {
   const totals: CurrencyTotals = {};
   for (const line of lines) {
-    const total = (totals[line.currency] ??= { creditMinor: 0, debitMinor: 0 });
+    const total = totals[line.currency] ?? { creditMinor: 0, debitMinor: 0 };
+    totals[line.currency] = total;
     if (line.direction === "credit") total.creditMinor += line.netMinor;
     else total.debitMinor += line.netMinor;
   }
