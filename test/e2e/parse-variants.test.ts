@@ -50,7 +50,11 @@ describe("settlewatch parse on variants in the wild", () => {
     writeFileSync(file, Buffer.concat([bill.subarray(0, at), Buffer.from([0xff]), bill.subarray(at)]));
     const records = await parse(file);
     expect(records.filter((r) => r.type === "rejected")).toEqual([
-      { type: "rejected", source: 3, reason: "line 3 holds a byte that is not valid UTF-8 (read as U+FFFD)" },
+      {
+        type: "rejected",
+        source: 3,
+        reason: "the line holds a byte that is not valid UTF-8 (read as U+FFFD)",
+      },
     ]);
     expect(records.filter((r) => r.type === "line").map((r) => r.source)).toEqual([2, 4, 5]);
     expect(records.at(-1)).toMatchObject({ format: "wechat-trade", lines: 3, rejected: 1 });

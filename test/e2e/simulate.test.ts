@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 
-describe("settlewatch simulate", () => {
+// Each run starts its own DynamoDB Local (a JVM): on a busy 2-core machine a run takes ~40 s.
+describe("settlewatch simulate", { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "settlewatch-sim-"));
   const merchants = join(dir, "merchants.json");
   const confirmations = join(dir, "confirmations.jsonl");
@@ -257,7 +258,7 @@ describe("settlewatch simulate", () => {
         output.payments.map((p: { paymentId: string; status: string }) => [p.paymentId, p.status]),
       );
       expect(status["wx-1"]).toMatch(/^SETTLED/);
-    }, 120_000);
+    });
 
     it("refuses a file that fits both acquirers equally, naming them, and exits 2", async () => {
       const both = join(dir, "both.sta");

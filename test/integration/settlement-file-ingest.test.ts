@@ -119,7 +119,7 @@ describe("settlement files on DynamoDB Local", () => {
     expect(kept.map((line) => [line.source, line.outcome, line.reasonCode])).toEqual([
       [3, "rejected", "unreadable"],
     ]);
-    expect(kept[0]?.reason).toContain("line 3 holds a byte that is not valid UTF-8");
+    expect(kept[0]?.reason).toContain("the line holds a byte that is not valid UTF-8");
     expect((await item("p-u1"))?.status).toBe("SETTLED");
     expect((await item("p-u2"))?.status).toBe("PENDING");
     expect((await item("p-u3"))?.status).toBe("SETTLED");

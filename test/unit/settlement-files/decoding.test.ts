@@ -81,7 +81,7 @@ describe("text decoding", () => {
         {
           type: "rejected",
           source: 3,
-          reason: "line 3 holds a byte that is not valid UTF-8 (read as U+FFFD)",
+          reason: "the line holds a byte that is not valid UTF-8 (read as U+FFFD)",
         },
       ]);
       expect(read.lines.map((l) => l.source)).toEqual(

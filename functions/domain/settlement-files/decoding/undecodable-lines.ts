@@ -55,7 +55,8 @@ export class UndecodableLines {
     const what = `a byte that is not valid ${encoding.toUpperCase()} (read as U+FFFD)`;
     const lineNumbered = !ENTRY_NUMBERED.has(format);
     if (lineNumbered && this.lines.has(record.source)) {
-      return { type: "rejected", source: record.source, reason: `line ${record.source} holds ${what}` };
+      // No line number in the text: `source` names the line (a chunk worker shifts it by its offset).
+      return { type: "rejected", source: record.source, reason: `the line holds ${what}` };
     }
     const texts = [record.reference, record.merchantReference, record.batchReference, record.merchantId];
     if (!texts.some((text) => text?.includes(REPLACEMENT))) return null;
