@@ -10,6 +10,11 @@ import { registerMerchant } from "../functions/use-cases/merchants.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "./dynamodb-local.js";
 import type { LocalConfig } from "./local-config.js";
 import { localServices } from "./local-services.js";
+import {
+  AmbiguousSettlementFileError,
+  acquirerFacts,
+  inferSettlementAcquirer,
+} from "./settlement-acquirer.js";
 import { ingestInboxFile, storeInInbox } from "./settlement-upload.js";
 import { ensureTable } from "./table-setup.js";
 
@@ -42,6 +47,8 @@ export interface SimulationOutput {
   opsAlerts: Array<{ subject: string; text: string; at: string }>;
   rejectedConfirmations: Array<{ line: number; errors: string[] }>;
   unmatchedLines: number;
+  /** Each settlement file applied: whose it was taken for (given, or inferred) and its line counts. */
+  settlementFiles: Array<{ file: string; acquirer: string; counts: Record<string, number> }>;
 }
 
 /** An input file the simulation cannot use; the message names the file, line or field. */
@@ -63,13 +70,10 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
   });
   const merchants = await readMerchants(input.merchantsFile);
   const confirmations = await readJsonLines(input.confirmationsFile);
-  const acquirers = new Set(
-    confirmations
-      .map((entry) => (entry.value as { acquirer?: unknown } | null)?.acquirer)
-      .filter((acquirer): acquirer is string => typeof acquirer === "string"),
-  );
-  const settlements = input.settlementFiles.map((spec) =>
-    parseSettlementSpec(spec, acquirers.size === 1 ? [...acquirers][0] : undefined),
+  const settlements = await resolveSettlementAcquirers(
+    input.settlementFiles.map(parseSettlementSpec),
+    confirmations.map((entry) => entry.value),
+    config,
   );
 
   const dynamo = await startDynamoDbLocal();
@@ -109,6 +113,7 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
     const opsAlerts: SimulationOutput["opsAlerts"] = [];
     const inbox = await mkdtemp(join(tmpdir(), "settlewatch-simulate-"));
     let unmatchedLines = 0;
+    const settlementFiles: SimulationOutput["settlementFiles"] = [];
     const pending = [...settlements];
     for (const instant of instants) {
       const before = services.outbox.sent.length;
@@ -129,6 +134,11 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
             { ...services.settlement, clock: at },
           );
           unmatchedLines += result.file.counts.unmatched;
+          settlementFiles.push({
+            file: settlement.file,
+            acquirer: settlement.acquirer,
+            counts: { ...result.file.counts },
+          });
         } catch (error) {
           if (error instanceof UnreadableFileError) {
             throw new SimulationInputError(`--settlement ${settlement.file}: ${error.message}`);
@@ -180,6 +190,7 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
       opsAlerts,
       rejectedConfirmations,
       unmatchedLines,
+      settlementFiles,
     };
   } finally {
     client.destroy();
@@ -221,26 +232,67 @@ async function readJsonLines(file: string): Promise<Array<{ line: number; value:
 }
 
 interface SettlementSpec {
-  acquirer: string;
+  acquirer: string | undefined;
   file: string;
   at?: Date | undefined;
 }
 
 /** `[ACQUIRER=]FILE[@INSTANT]`: whose file, and from which check on it has arrived (default: the first). */
-function parseSettlementSpec(spec: string, onlyAcquirer: string | undefined): SettlementSpec {
+function parseSettlementSpec(spec: string): SettlementSpec {
   const match = /^(?:([a-z0-9-]{1,32})=)?(.+?)(?:@(\d{4}-\d{2}-\d{2}T[^@]+))?$/.exec(spec);
   const file = match?.[2];
   if (!match || !file)
     throw new SimulationInputError(`--settlement ${spec}: expected [ACQUIRER=]FILE[@INSTANT]`);
-  const acquirer = match[1] ?? onlyAcquirer;
-  if (!acquirer) {
-    throw new SimulationInputError(
-      `--settlement ${spec}: the confirmations name several acquirers; write ACQUIRER=${file}`,
-    );
-  }
   const at = match[3] ? new Date(match[3]) : undefined;
   if (at && Number.isNaN(at.getTime())) {
     throw new SimulationInputError(`--settlement ${spec}: ${match[3]} is not an RFC 3339 instant`);
   }
-  return { acquirer, file, at };
+  return { acquirer: match[1], file, at };
+}
+
+/**
+ * A file without `ACQUIRER=` belongs to the confirmations' one acquirer, or, when they name
+ * several, to the one the file itself points to (settlement-acquirer.ts).
+ */
+async function resolveSettlementAcquirers(
+  specs: readonly SettlementSpec[],
+  confirmations: readonly unknown[],
+  config: LocalConfig,
+): Promise<Array<SettlementSpec & { acquirer: string }>> {
+  const facts = acquirerFacts(confirmations);
+  const resolved: Array<SettlementSpec & { acquirer: string }> = [];
+  for (const spec of specs) {
+    if (spec.acquirer !== undefined) {
+      resolved.push({ ...spec, acquirer: spec.acquirer });
+      continue;
+    }
+    if (facts.size <= 1) {
+      const only = [...facts.keys()][0];
+      if (only === undefined)
+        throw new SimulationInputError(
+          `--settlement ${spec.file}: the confirmations name no acquirer; write ACQUIRER=${spec.file}`,
+        );
+      resolved.push({ ...spec, acquirer: only });
+      continue;
+    }
+    try {
+      resolved.push({
+        ...spec,
+        acquirer: await inferSettlementAcquirer(spec.file, facts, config.acquirerCsv),
+      });
+    } catch (error) {
+      if (
+        error instanceof AmbiguousSettlementFileError ||
+        error instanceof UnreadableFileError ||
+        isFsError(error)
+      )
+        throw new SimulationInputError(`--settlement ${spec.file}: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+  return resolved;
+}
+
+function isFsError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string";
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 
-describe("settlewatch simulate", () => {
+// Each run starts its own DynamoDB Local (a JVM): on a busy 2-core machine a run takes ~40 s.
+describe("settlewatch simulate", { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "settlewatch-sim-"));
   const merchants = join(dir, "merchants.json");
   const confirmations = join(dir, "confirmations.jsonl");
@@ -208,5 +209,91 @@ describe("settlewatch simulate", () => {
       ["2026-10-09T12:00:00.000Z", ["wx-2"]],
     ]);
     expect(m1[1].text).toContain("到账通知");
+  });
+
+  describe("--settlement FILE without ACQUIRER= when the confirmations name two acquirers", () => {
+    const config = join(dir, "config-infer.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        acquirerCsv: [
+          {
+            acquirer: "wx",
+            columns: {
+              reference: "txn_id",
+              net: "net",
+              currency: "currency",
+              valueDate: "day",
+              kind: "type",
+            },
+            kindValues: { PAY: "payment" },
+          },
+        ],
+      }),
+    );
+    const statement = (lines: string[]) =>
+      [":20:STMT-1", ":25:HK00123456", ":28C:1/1", ":60F:C261007HKD0,00", ...lines, "-", ""].join("\r\n");
+    const simulateWith = (...settlements: string[]) =>
+      run("node", [
+        "bin/settlewatch.js",
+        "simulate",
+        "--merchants",
+        merchants,
+        "--confirmations",
+        confirmations,
+        "--config",
+        config,
+        ...settlements.flatMap((file) => ["--settlement", file]),
+        "--as-of",
+        "2026-10-09T12:00:00Z",
+      ]);
+
+    it("takes each file for the acquirer it points to: a CSV mapping's layout, a payment id in a bank line", async () => {
+      const csv = join(dir, "day.csv");
+      writeFileSync(csv, "txn_id,net,currency,day,type\nwx-1,127.73,CNY,2026-10-09,PAY\n");
+      const mt940 = join(dir, "bank.sta");
+      writeFileSync(mt940, statement([":61:2610081008CK45,00NTRFhk-1//B1", ":62F:C261008HKD45,00"]));
+      const { stdout } = await simulateWith(csv, mt940);
+      const output = JSON.parse(stdout);
+      expect(
+        output.settlementFiles.map((f: { file: string; acquirer: string; counts: { read: number } }) => [
+          f.file,
+          f.acquirer,
+          f.counts.read,
+        ]),
+      ).toEqual([
+        [csv, "wx", 1],
+        [mt940, "hk", 1],
+      ]);
+      const status = Object.fromEntries(
+        output.payments.map((p: { paymentId: string; status: string }) => [p.paymentId, p.status]),
+      );
+      expect(status["wx-1"]).toMatch(/^SETTLED/);
+    });
+
+    it("refuses a file that fits both acquirers equally, naming them, and exits 2", async () => {
+      const both = join(dir, "both.sta");
+      writeFileSync(
+        both,
+        statement([
+          ":61:2610081008CK45,00NTRFhk-1//B1",
+          ":61:2610081008CK128,50NTRFwx-1//B2",
+          ":62F:C261008HKD173,50",
+        ]),
+      );
+      const failure = await simulateWith(both).catch((error: { code: number; stderr: string }) => error);
+      expect("code" in failure ? failure.code : 0).toBe(2);
+      expect(failure.stderr).toContain(`--settlement ${both}: cannot tell whose settlement file this is`);
+      expect(failure.stderr).toContain("the acquirers hk, wx; write ACQUIRER=");
+    });
+
+    it("refuses a file nothing in which points to an acquirer", async () => {
+      const stranger = join(dir, "stranger.sta");
+      writeFileSync(stranger, statement([":61:2610081008CK9,00NTRFunknown-7//B3", ":62F:C261008HKD9,00"]));
+      const failure = await simulateWith(stranger).catch((error: { code: number; stderr: string }) => error);
+      expect("code" in failure ? failure.code : 0).toBe(2);
+      expect(failure.stderr).toContain("nothing in it");
+      expect(failure.stderr).toContain("hk, wx");
+    });
   });
 });

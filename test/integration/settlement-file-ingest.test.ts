@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
@@ -93,6 +94,35 @@ describe("settlement files on DynamoDB Local", () => {
     ]);
     expect(kept.find((line) => line.reasonCode === "ambiguous")?.reason).toContain("p-twin-a");
     expect(await deps.fileDays.latestFileDay(TEST_ACQUIRER)).toBe("2026-10-08");
+  });
+
+  it("rejects only the line holding an invalid UTF-8 byte, naming it, and stores the others", async () => {
+    await confirm([
+      confirmation({ paymentId: "p-u1", amountMinor: 12850, orderId: "订单-1" }),
+      confirmation({ paymentId: "p-u2", amountMinor: 10000, orderId: "订单-2" }),
+      confirmation({ paymentId: "p-u3", amountMinor: 5000, orderId: "订单-3" }),
+    ]);
+    const good = csvFile([
+      `p-u1,订单-1,${M},128.50,0.77,127.73,CNY,2026-10-08,PAY`,
+      `p-u2,订单-2,${M},100.00,0.60,99.40,CNY,2026-10-08,PAY`,
+      `p-u3,订单-3,${M},50.00,0.30,49.70,CNY,2026-10-08,PAY`,
+    ]);
+    // Line 3's "订" (E8 AE A2) loses its last byte: E8 AE then "单" is not UTF-8.
+    const at = good.bytes.indexOf(Buffer.from("订单-2", "utf8"));
+    const bytes = Buffer.concat([good.bytes.subarray(0, at + 2), good.bytes.subarray(at + 3)]);
+    const file = { bytes, fileId: createHash("sha256").update(bytes).digest("hex") };
+    const { deps } = settlementDeps(table, new Date("2026-10-08T12:00:00Z"));
+    const { file: report } = await ingestSettlementFile(fileInput(file), deps);
+    expect(report.status).toBe("DONE");
+    expect(report.counts).toMatchObject({ read: 3, matched: 2, rejected: 1 });
+    const kept = await deps.store.keptLines(file.fileId);
+    expect(kept.map((line) => [line.source, line.outcome, line.reasonCode])).toEqual([
+      [3, "rejected", "unreadable"],
+    ]);
+    expect(kept[0]?.reason).toContain("the line holds a byte that is not valid UTF-8");
+    expect((await item("p-u1"))?.status).toBe("SETTLED");
+    expect((await item("p-u2"))?.status).toBe("PENDING");
+    expect((await item("p-u3"))?.status).toBe("SETTLED");
   });
 
   it("changes nothing when the same file is delivered again", async () => {

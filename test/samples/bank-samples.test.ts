@@ -17,6 +17,7 @@ import { readCamt } from "../../functions/domain/settlement-files/bank/index.js"
 import { readSettlementFile } from "../../functions/domain/settlement-files/decoding/read-settlement-file.js";
 import type {
   ControlResult,
+  CurrencyTotals,
   ParsedRecord,
   SettlementFormat,
   SettlementLine,
@@ -34,7 +35,22 @@ interface Expectation {
   detail?: string;
   /** Why the file disagrees with itself (or why a record is rejected). */
   why?: string;
+  /** Credit and debit sums per currency, in minor units (hand-computed in SOURCES.json). */
+  totals?: CurrencyTotals;
+  /** The text encoding the reader must detect, when it is not UTF-8/ASCII. */
+  encoding?: string;
 }
+
+const sums = (
+  entries: Record<string, [creditMinor: number, debitMinor: number]>,
+): { totals: CurrencyTotals } => ({
+  totals: Object.fromEntries(
+    Object.entries(entries).map(([currency, [creditMinor, debitMinor]]) => [
+      currency,
+      { creditMinor, debitMinor },
+    ]),
+  ),
+});
 
 const ok = (format: Expectation["format"], lines: number, rejected = 0): Expectation => ({
   format,
@@ -213,6 +229,32 @@ const EXPECTED: Record<string, Expectation | { throws: RegExp; why: string }> = 
     "jejik test data with made-up balances",
   ),
   "mt940/mBank/mt940.sta": ok("mt940", 3),
+  // Prose preamble before :20:; funds code letter after the mark (CR0,23); four :86: after one :61:.
+  "mt940/danske-bank/MT940_FI_Example.sta": { ...ok("mt940", 6), ...sums({ EUR: [23, 135733] }) },
+  // 13 statements back to back with no "-" between them; funds code K on every entry (DK / CK).
+  "mt940/danske-bank/MT940_NO_Example.txt": {
+    ...ok("mt940", 24),
+    ...sums({ NOK: [385047429, 146782527] }),
+  },
+  "mt940/ing-nl/ing-provided-example-single-message.txt": {
+    ...mismatch(
+      "mt940",
+      9,
+      "(difference 540.00 EUR)",
+      "ING's example: its :86:/SUM/ agrees with the nine :61: lines, its :62F: is 540.00 higher",
+    ),
+    ...sums({ EUR: [396915, 62700] }),
+  },
+  // :61: with neither entry date nor customer reference (200219C65,00NMSC).
+  "mt940/jejik/volksbankenraiffeisenbanken.txt": { ...ok("mt940", 12), ...sums({ EUR: [74500, 0] }) },
+  // ISO-8859-2, SOH/ETX around each message, three currencies.
+  "mt940/mbank-pl/MT940_multiple_accounts.txt": {
+    ...ok("mt940", 56),
+    ...sums({ PLN: [200513539, 182300], EUR: [52040, 91897], USD: [0, 4387] }),
+    encoding: "iso-8859-2",
+  },
+  // No :25: (the account is unknown) and a :86: wrapped so that a line starts with ":12:".
+  "mt940/mt940rs/mt940rs_unexpected_tag.sta": { ...ok("mt940", 1), ...sums({ EUR: [0, 600] }) },
   "mt940/mBank/with_newline_in_tnr.sta": mismatch(
     "mt940",
     2,
@@ -266,6 +308,8 @@ const EXPECTED: Record<string, Expectation | { throws: RegExp; why: string }> = 
   "bai2/ministryofjustice/citi_example.bai2": ok("bai2", 1),
   "bai2/ministryofjustice/nwb_example.bai2": ok("bai2", 5),
   "bai2/ministryofjustice/svb_us_example.bai2": ok("bai2", 2),
+  // 03 with empty summary fields; 16 and 88 records not slash-terminated, commas in the 88 text.
+  "bai2/venturehacks-svb/eod.bai2": { ...ok("bai2", 1), ...sums({ USD: [8325982, 0] }) },
   "bai2/moov-io/errors/sample-parseError.txt": {
     throws: /not a recognised settlement file/,
     why: "negative sample: record code 00, no 01 file header",
@@ -303,6 +347,8 @@ interface Read {
   lines: SettlementLine[];
   rejected: number;
   control: ControlResult;
+  totals?: CurrencyTotals;
+  encoding?: string;
 }
 
 async function readSample(path: string): Promise<Read> {
@@ -332,8 +378,9 @@ async function readSample(path: string): Promise<Read> {
     }
   }
   const records: ParsedRecord[] = [];
-  for await (const record of readSettlementFile(createReadStream(path), { fileName: path }))
-    records.push(record);
+  let encoding: string | undefined;
+  const options = { fileName: path, onDecoded: (info: { encoding: string }) => (encoding = info.encoding) };
+  for await (const record of readSettlementFile(createReadStream(path), options)) records.push(record);
   const summary = records.at(-1);
   if (summary?.type !== "summary") throw new Error("no summary record");
   const lines = records.filter((r): r is SettlementLine => r.type === "line");
@@ -343,6 +390,8 @@ async function readSample(path: string): Promise<Read> {
     lines,
     rejected: summary.rejected,
     control: { control: summary.control, controlDetail: summary.controlDetail },
+    totals: summary.totals,
+    ...(encoding !== undefined ? { encoding } : {}),
   };
 }
 
@@ -379,6 +428,8 @@ describe.skipIf(!existsSync(samplesDir))(`bank-statement samples in ${samplesDir
       control: expected.control,
     });
     if (expected.detail) expect(read.control.controlDetail).toContain(expected.detail);
+    if (expected.totals) expect(read.totals).toEqual(expected.totals);
+    if (expected.encoding) expect(read.encoding).toBe(expected.encoding);
     for (const line of read.lines) {
       expect(Number.isSafeInteger(line.netMinor) && line.netMinor >= 0).toBe(true);
       expect(line.valueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);

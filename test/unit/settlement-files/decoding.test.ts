@@ -53,6 +53,61 @@ describe("text decoding", () => {
     });
   });
 
+  it("detects Central European text: ISO-8859-2, or Windows-1250 when it uses 80-9F", async () => {
+    const polish = ":86:OPŁATA ZA PRZEKAZ; DLA: ŚWINOUJŚCIE, URZĄD; WEWNĘTRZNY\n";
+    expect(await decodeAll(iconv.encode(polish, "iso-8859-2"), 5)).toEqual({
+      text: polish,
+      detected: "iso-8859-2",
+    });
+    const w1250 = ":86:ZAKŁAD ŚRODOWISKA, źródło\n";
+    expect(await decodeAll(iconv.encode(w1250, "windows-1250"), 5)).toEqual({
+      text: w1250,
+      detected: "windows-1250",
+    });
+    // A pound sign beside digits is Western text, not a Polish letter.
+    const pounds = iconv.encode(":86:FEE £12,50 Müller\n", "windows-1252");
+    expect((await decodeAll(pounds, 5)).detected).toBe("windows-1252");
+  });
+
+  it("rejects the one line of a UTF-8 bill holding an invalid byte, naming it, whatever the chunking", async () => {
+    const bill = fixture("wechat/trade-ALL_2025-03-01.csv"); // CRLF, Chinese header
+    const whole = await readAll(bill);
+    // A stray 0xFF inside line 3 (the second order).
+    const at = bill.indexOf(Buffer.from("POS-01"));
+    const broken = Buffer.concat([bill.subarray(0, at), Buffer.from([0xff]), bill.subarray(at)]);
+    for (const size of [1, 7, 4096]) {
+      const read = await readAll(broken, {}, size);
+      expect(read.rejected).toEqual([
+        {
+          type: "rejected",
+          source: 3,
+          reason: "the line holds a byte that is not valid UTF-8 (read as U+FFFD)",
+        },
+      ]);
+      expect(read.lines.map((l) => l.source)).toEqual(
+        whole.lines.map((l) => l.source).filter((n) => n !== 3),
+      );
+      expect(read.lines).toEqual(whole.lines.filter((l) => l.source !== 3));
+    }
+  });
+
+  it("rejects an MT940 line whose :86: continuation holds the invalid byte", async () => {
+    const text = Buffer.from(
+      ":20:S1\n:25:DE00123\n:28C:1\n:60F:C261007EUR0,00\n:61:261007C10,00NTRFR-1\n:86:Zahlung Müller\n" +
+        ":61:261007C5,00NTRFR-2\n:86:Zahlung Jürgen ?\n:62F:C261007EUR15,00\n-\n",
+    );
+    const bad = Buffer.from(text.toString("latin1").replace("?", "\xff"), "latin1");
+    const read = await readAll(bad);
+    expect(read.lines.map((l) => l.merchantReference)).toEqual(["R-1"]);
+    expect(read.rejected).toEqual([
+      {
+        type: "rejected",
+        source: 7,
+        reason: expect.stringContaining("not valid UTF-8 (read as U+FFFD) (line 8)"),
+      },
+    ]);
+  });
+
   it("decodes UTF-16LE with BOM and honours a forced encoding", async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("id,金额\n", "utf16le")]);
     expect(await decodeAll(utf16, 1)).toEqual({ text: "id,金额\n", detected: "utf-16le" });

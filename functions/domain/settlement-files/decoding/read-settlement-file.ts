@@ -18,6 +18,7 @@ import {
 import { prefetch } from "../text/prefetch.js";
 import { containerOf, gunzip, openZipEntry, peekBytes } from "./containers.js";
 import { type DetectedEncoding, decodeText } from "./text-decoding.js";
+import { UndecodableLines } from "./undecodable-lines.js";
 
 export interface ReadSettlementFileOptions {
   /** The format, or "auto" (default) to sniff it from the first ~16 KB of text. */
@@ -66,11 +67,23 @@ async function* rechunk(
   }
 }
 
+/** The decoded text, passed on unchanged while `lines` notes where undecodable bytes are. */
+async function* scanned(
+  text: AsyncIterable<string>,
+  lines: UndecodableLines,
+): AsyncGenerator<string, void, undefined> {
+  for await (const chunk of text) {
+    lines.scan(chunk);
+    yield chunk;
+  }
+}
+
 /**
  * Reads a settlement file: detects gzip/zip, the text encoding and (unless forced) the format, then
  * yields one record per data record of the file and finally the summary (counts, totals per currency
- * of the `line` records, and the control verdict). Throws UnreadableFileError (naming the line when
- * known) when the bytes are not a readable file of the format.
+ * of the `line` records, and the control verdict). A record whose line holds a byte the encoding
+ * cannot decode is rejected, naming the line (undecodable-lines.ts). Throws UnreadableFileError
+ * (naming the line when known) when the bytes are not a readable file of the format.
  */
 export async function* readSettlementFile(
   bytes: AsyncIterable<Uint8Array>,
@@ -96,12 +109,16 @@ export async function* readSettlementFile(
   }
 
   let encoding: DetectedEncoding = "utf-8";
-  const text = decodeText(rechunk(fileBytes, DECODE_CHUNK), {
-    ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
-    onEncoding: (e) => {
-      encoding = e;
-    },
-  });
+  const undecodable = new UndecodableLines();
+  const text = scanned(
+    decodeText(rechunk(fileBytes, DECODE_CHUNK), {
+      ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+      onEncoding: (e) => {
+        encoding = e;
+      },
+    }),
+    undecodable,
+  );
   const { head: headChunks, replay: chunks } = await prefetch(text, (chunk) => chunk.length, HEAD_CHARS);
   const head = headChunks.join("").replace(/^\uFEFF/, "");
   if (head.trim() === "")
@@ -125,7 +142,8 @@ export async function* readSettlementFile(
   let step: IteratorResult<ParserOutput, ParseResult> = await run.next();
   try {
     while (!step.done) {
-      const record = step.value;
+      let record = step.value;
+      if (record.type === "line") record = undecodable.rejection(record, parser.format, encoding) ?? record;
       if (record.type === "line") {
         lines++;
         let total = totals[record.currency];

@@ -68,6 +68,30 @@ describe("BAI2 with / terminators, two groups, every funds type", () => {
   });
 });
 
+describe("BAI2 with YYYYMMDD dates and empty optional header fields", () => {
+  const text = fixture("bai2-long-dates.bai2");
+
+  it("is recognised as BAI2 and reads the 8-digit as-of date as the value date", async () => {
+    expect(bai2Parser.sniff(text, {})).toBeGreaterThan(0.9);
+    const { lines, rejected, control } = await parseText(bai2Parser, text, 7);
+    expect(rejected).toEqual([]);
+    expect(lines.map((l) => [l.source, l.reference, l.netMinor, l.direction, l.valueDate])).toEqual([
+      [4, "BR1", 150000, "credit", "2026-10-07"],
+      [5, "BR2", 2500, "debit", "2026-10-07"],
+    ]);
+    expect(control.control).toBe("ok");
+    expect(control.controlDetail).not.toContain("version");
+  });
+
+  it("refuses an 8-digit date that is no calendar date, naming it", async () => {
+    const bad = text.replace("02,SETTLEWATCH,,1,20261007", "02,SETTLEWATCH,,1,20261345");
+    const { lines, rejected, control } = await parseText(bai2Parser, bad);
+    expect(lines).toEqual([]);
+    expect(rejected.map((r) => r.source)).toEqual([4, 5]);
+    expect(control.controlDetail).toContain('as-of date "20261345" unreadable');
+  });
+});
+
 describe("BAI2 layouts", () => {
   it("splits several records on one physical line (and no final newline)", async () => {
     const text = fixture("bai2-records-on-one-line.bai2");

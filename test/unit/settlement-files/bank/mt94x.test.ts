@@ -16,6 +16,10 @@ describe("field 61", () => {
       "BANKREF0001",
     ],
     ["240304D2,50NCHGNONREF", "D", "2,50", "NCHG", null, null],
+    ["2403040304D300,00NTRFPREF//B7", "D", "300,00", "NTRF", null, "B7"],
+    // No transaction type: funds code N then the amount, then the bank reference or nothing.
+    ["2011301130DN29486,67//REF", "D", "29486,67", "", null, "REF"],
+    ["2011301130CR150,00", "C", "150,00", "", null, null],
     ["2403040305RC40,NTRFNONREF//B3", "RC", "40,", "NTRF", null, "B3"],
     ["0709040904RCR204,88NRTINONREF", "RC", "204,88", "NRTI", null, null],
     [
@@ -49,11 +53,47 @@ describe("field 86", () => {
     expect(info).toMatchObject({ endToEnd: "PO-1", remittance: "Payout 2024-03-04" });
   });
 
+  it("reads ING's slash-terminated codes and a structured /REMI/STRD/CUR/ reference", () => {
+    const info = readField86([
+      "/EREF/E2E-PO-77//CNTP/NL00BANK0000000001/BANKNL2A/ACME PAY/AMSTE",
+      "RDAM//REMI/STRD/CUR/PO77REF123/",
+    ]);
+    expect(info).toMatchObject({ endToEnd: "E2E-PO-77", remittance: "PO77REF123" });
+  });
+
   it("reads Dutch /EREF/ /REMI/ codes and treats NOTPROVIDED as no reference", () => {
     expect(readField86(["/EREF/NOTPROVIDED/REMI/USTD//Payout 12/"])).toMatchObject({
       endToEnd: null,
       remittance: "Payout 12",
     });
+  });
+});
+
+describe("MT940 :61: lines without a transaction type", () => {
+  const text = fixture("mt940-no-type-code.sta");
+
+  it("reads every line, funds code or not, and the balances agree", async () => {
+    const { lines, rejected, control } = await parseText(mt940Parser, text, 9);
+    expect(rejected).toEqual([]);
+    expect(lines.map((l) => [l.source, l.direction, l.netMinor, l.reference, l.merchantReference])).toEqual([
+      [lineOf(text, "DN294,67"), "debit", 29467, "BREF-1", "PO-77"],
+      [lineOf(text, "CR1500,00"), "credit", 150000, "BREF-2", null],
+      [lineOf(text, "C25,00NMSC"), "credit", 2500, null, null],
+      [lineOf(text, "DR12,50"), "debit", 1250, null, null],
+    ]);
+    expect(control.control).toBe("ok");
+  });
+
+  it("still rejects a :61: whose amount has no decimal comma and no type, naming it", async () => {
+    const { lines, rejected } = await parseText(mt940Parser, text.replace("DR12,50", "DR1250"));
+    expect(lines).toHaveLength(3);
+    expect(rejected).toEqual([
+      {
+        type: "rejected",
+        source: lineOf(text, "DR12,50"),
+        reason: expect.stringContaining(':61: "2610071007DR1250" does not read'),
+      },
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import type { ParseOptions, ParserOutput, SettlementFormatParser } from "../../f
 import { type ControlResult, type SettlementLine, UnreadableFileError } from "../../settlement-record.js";
 import { currencyDigits, formatAmount, snippet, toSafeNumber } from "../amounts.js";
 import { ControlLedger } from "../control.js";
-import { parseYymmdd } from "../dates.js";
+import { calendarDate, parseYymmdd, type YymmddParse } from "../dates.js";
 import { type LogicalRecord, logicalRecords } from "./bai2-records.js";
 import { fundsTypeExtraFields, typeCodeMeaning } from "./bai2-type-codes.js";
 
@@ -11,6 +11,19 @@ import { fundsTypeExtraFields, typeCodeMeaning } from "./bai2-type-codes.js";
  * (a US standard) is US dollars.
  */
 const DEFAULT_CURRENCY = "USD";
+
+/**
+ * A BAI2 date: `YYMMDD` by the spec; some banks write `YYYYMMDD` (seen in 01 and 02 headers), which
+ * is read as the calendar date it names.
+ */
+function parseBaiDate(text: string): YymmddParse {
+  const long = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (!long) return parseYymmdd(text);
+  const date = calendarDate(Number(long[1]), Number(long[2]), Number(long[3]));
+  return date === null
+    ? { ok: false, reason: `"${text}" is not a YYYYMMDD date` }
+    : { ok: true, date, clamped: false };
+}
 
 function signedInteger(raw: string | undefined): bigint | null {
   const text = (raw ?? "").trim();
@@ -176,7 +189,7 @@ export async function* readBai2(
 
     let valueDate = group?.asOfDate ?? null;
     if ((fields[2] ?? "").trim().toUpperCase() === "V") {
-      const parsed = parseYymmdd((fields[3] ?? "").trim());
+      const parsed = parseBaiDate((fields[3] ?? "").trim());
       if (!parsed.ok) return reject(`value date (funds type V): ${parsed.reason}`);
       valueDate = parsed.date;
     }
@@ -220,12 +233,14 @@ export async function* readBai2(
         sawFileTrailer = false;
         file = { record: record.number, records: 0, groups: 0, groupTotals: 0n };
         count(1 + record.continuations);
-        if ((fields[7] ?? "2").trim() !== "2") ledger.note(`file version "${fields[7]}" (expected 2)`);
+        // Optional fields (time, file id, record length, block size, version) may be left empty.
+        if (!["2", ""].includes((fields[7] ?? "").trim()))
+          ledger.note(`file version "${fields[7]}" (expected 2)`);
         return null;
       case "02": {
         if (group) closeGroup(null, null);
         const currency = (fields[5] ?? "").trim();
-        const asOf = parseYymmdd((fields[3] ?? "").trim());
+        const asOf = parseBaiDate((fields[3] ?? "").trim());
         group = {
           record: record.number,
           currency: currency === "" ? null : currency,
@@ -343,7 +358,9 @@ export async function* readBai2(
 
 function sniffBai2(head: string): number {
   const first = head.replace(/^\s+/, "");
-  if (/^01,[^,\r\n]*,[^,\r\n]*,\d{6},/.test(first)) return /(^|[/\r\n]\s*)02,/.test(first) ? 0.95 : 0.8;
+  // Creation date YYMMDD, or YYYYMMDD as some banks write it.
+  if (/^01,[^,\r\n]*,[^,\r\n]*,(?:\d{6}|\d{8})[,/]/.test(first))
+    return /(^|[/\r\n]\s*)02,/.test(first) ? 0.95 : 0.8;
   return 0;
 }
 

@@ -2,7 +2,7 @@
  * SWIFT field 61 (statement line): `6!n[4!n]2a[1!a]15d1!a3!c[16x][//16x]` + `[34x]` on the next
  * line - value date YYMMDD, optional entry date MMDD, mark (C, D, RC, RD; EC/ED in MT942), optional
  * funds code (3rd letter of the currency), amount with a decimal comma, transaction type (N/F/S +
- * 3 characters), customer reference, `//` bank reference, supplementary details.
+ * 3 characters; empty when the bank leaves it out), customer reference, `//` bank reference, supplementary details.
  */
 export interface Field61 {
   readonly valueDate: string;
@@ -18,9 +18,19 @@ export type Field61Parse = { ok: true; field: Field61 } | { ok: false; reason: s
 
 // Type codes are checked loosely: banks send `MCI0`, `S   ` and lower-case letters.
 const FIELD_61 = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d+(?:,\d*)?)([A-Za-z][A-Za-z0-9 ]{3})(.*)$/;
+/**
+ * Some banks leave the transaction type out (`2011301130DN29486,67//REF`: funds code N, then the
+ * amount, then the bank reference). Read only when the amount has its decimal comma and `//` or the
+ * end of the line follows it (anything else could be a type code and a reference run together), and
+ * only after the wrapped-line reading failed.
+ */
+const FIELD_61_NO_TYPE = /^(\d{6})(\d{4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d+,\d*)()((?:\/\/.*)?)$/;
 
-/** Placeholders banks put where no reference exists (Rabobank's `EREF` points to `:86:/EREF/`). */
-const NO_REFERENCE = new Set(["NONREF", "NOTPROVIDED", "KREF+", "EREF", ""]);
+/**
+ * Placeholders banks put where no reference exists (Rabobank's and ING's `EREF` / `PREF` point to
+ * `:86:/EREF/` / `:86:/PREF/`).
+ */
+const NO_REFERENCE = new Set(["NONREF", "NOTPROVIDED", "KREF+", "EREF", "PREF", ""]);
 
 /**
  * A reference sub-field: 16x by the standard, but banks overrun it (ASN puts an 18-character IBAN
@@ -31,8 +41,8 @@ function reference(value: string | undefined): string | null {
   return NO_REFERENCE.has(trimmed.toUpperCase()) ? null : trimmed;
 }
 
-function parseFirstLine(text: string): Field61 | null {
-  const match = FIELD_61.exec(text);
+function parseFirstLine(text: string, pattern = FIELD_61): Field61 | null {
+  const match = pattern.exec(text);
   if (!match) return null;
   const rest = match[7] ?? "";
   const slashes = rest.indexOf("//");
@@ -61,9 +71,13 @@ export function parseField61(lines: readonly string[]): Field61Parse {
     consumed = 2;
   }
   if (!field) {
+    field = parseFirstLine(first, FIELD_61_NO_TYPE);
+    consumed = 1;
+  }
+  if (!field) {
     return {
       ok: false,
-      reason: `:61: "${first}" does not read as value date, [entry date], C/D/RC/RD mark, amount, transaction type`,
+      reason: `:61: "${first}" does not read as value date, [entry date], C/D/RC/RD mark, [funds code], amount, [transaction type]`,
     };
   }
   const supplementary = lines

@@ -77,12 +77,16 @@ function readSubfields(raw: string): Field86 | null {
   };
 }
 
-/** Dutch SEPA style: `/EREF/…/REMI/USTD//…/ORDP//NAME/…`. */
+/**
+ * Dutch SEPA style: `/EREF/…/REMI/USTD//…/ORDP//NAME/…`. ING ends each value with its own `/`
+ * (`/EREF/E2E-1//CNTP/…`), so a value ends before the next `/CODE/` and loses one trailing slash;
+ * `/CUR/` and `/ISSR/` are parts of a structured `/REMI/STRD/CUR/…`, not codes of their own.
+ */
 function readSlashCodes(raw: string): Field86 | null {
   if (!/\/(EREF|REMI|ORDP|BENM|TRTP)\//.test(raw)) return null;
   const keywordValue = (code: string): string | null => {
-    const match = new RegExp(`/${code}/(.*?)(?=/[A-Z]{2,4}/|$)`).exec(raw);
-    return usable(match?.[1]);
+    const match = new RegExp(`/${code}/(.*?)(?=/(?!(?:CUR|ISSR)/)[A-Z]{2,4}/|$)`).exec(raw);
+    return usable(match?.[1]?.replace(/\/$/, ""));
   };
   const remittance = keywordValue("REMI")
     ?.replace(/^(USTD|STRD)\/(CUR\/)?\/?/, "")
