@@ -4,6 +4,7 @@ import type { HttpRequest } from "../functions/http/http-types.js";
 import { json } from "../functions/http/http-types.js";
 import { postConfirmations, routeOperatorRequest } from "../functions/http/routes.js";
 import type { BusinessMetrics, Clock } from "../functions/use-cases/ports.js";
+import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
 import { localDynamoDbClient, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local.js";
 import { type LocalLogger, startHttpServer } from "./http-server.js";
 import type { LocalConfig } from "./local-config.js";
@@ -34,6 +35,24 @@ export interface LocalMonitorOptions {
 export const quietLogger: LocalLogger = { info: () => undefined, error: () => undefined };
 
 /**
+ * Takes the data folder's lock, then starts DynamoDB Local on its database file: one owner per
+ * data folder, so never two DynamoDB Local processes on one file.
+ */
+async function openDataDir(
+  dataDir: string,
+): Promise<{ endpoint: string; dynamo: RunningDynamoDbLocal; lock: DataDirLock }> {
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    const dynamo = await startDynamoDbLocal({ dataDir: join(dataDir, "dynamodb") });
+    lock.update({ dynamoDbEndpoint: dynamo.endpoint, dynamoDbPid: dynamo.pid });
+    return { endpoint: dynamo.endpoint, dynamo, lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/**
  * The whole monitor on one machine: DynamoDB Local, the table, the same use cases as in AWS, an
  * HTTP API, and the overdue check on a timer with notices printed and written to an outbox file.
  */
@@ -41,12 +60,9 @@ export async function startLocalMonitor(
   config: LocalConfig,
   options: LocalMonitorOptions = {},
 ): Promise<LocalMonitor> {
-  let dynamo: RunningDynamoDbLocal | undefined;
-  let endpoint = options.dynamoDbEndpoint;
-  if (!endpoint) {
-    dynamo = await startDynamoDbLocal({ dataDir: join(config.dataDir, "dynamodb") });
-    endpoint = dynamo.endpoint;
-  }
+  const { endpoint, dynamo, lock } = options.dynamoDbEndpoint
+    ? { endpoint: options.dynamoDbEndpoint, dynamo: undefined, lock: undefined }
+    : await openDataDir(config.dataDir);
   const client = localDynamoDbClient(endpoint);
   const logger = options.logger ?? quietLogger;
   let tableStream: LocalTableStreamReader | undefined;
@@ -85,6 +101,7 @@ export async function startLocalMonitor(
         ? handleSettlementUpload(incoming, url, inboxDir, services.settlement)
         : undefined;
     const http = await startHttpServer({ host: config.host, port: config.port, route, streamRoute, logger });
+    lock?.update({ url: http.url });
     let timer: NodeJS.Timeout | undefined;
     if (options.runChecks) {
       timer = setInterval(() => {
@@ -102,12 +119,14 @@ export async function startLocalMonitor(
         tableStream?.close();
         client.destroy();
         await dynamo?.stop();
+        lock?.release();
       },
     };
   } catch (error) {
     tableStream?.close();
     client.destroy();
     await dynamo?.stop();
+    lock?.release();
     throw error;
   }
 }

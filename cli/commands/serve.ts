@@ -22,7 +22,9 @@ export function registerServeCommand(program: Command): void {
         },
       });
       console.log(`settlewatch monitor listening on ${monitor.url}`);
-      console.log(`  DynamoDB Local: ${monitor.dynamoDbEndpoint} (data in ${config.dataDir})`);
+      console.log(
+        `  DynamoDB Local: ${monitor.dynamoDbEndpoint} (data in ${config.dataDir}, held by this process: pid ${process.pid})`,
+      );
       console.log(`  config: ${config.source}`);
       console.log(
         `  overdue check every ${config.checkIntervalSeconds} s; notices printed and written to ${config.dataDir}/outbox.jsonl`,
@@ -39,5 +41,6 @@ export function registerServeCommand(program: Command): void {
       };
       process.once("SIGINT", shutdown);
       process.once("SIGTERM", shutdown);
+      process.once("SIGHUP", shutdown);
     });
 }
