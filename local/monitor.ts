@@ -1,13 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import type { HttpRequest } from "../functions/http/http-types.js";
-import { json } from "../functions/http/http-types.js";
-import { postConfirmations, routeOperatorRequest } from "../functions/http/routes.js";
+import { dispatch } from "../functions/http/routes.js";
 import type { BusinessMetrics, Clock } from "../functions/use-cases/ports.js";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
 import { localDynamoDbClient, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local.js";
 import { type LocalLogger, startHttpServer } from "./http-server.js";
 import type { LocalConfig } from "./local-config.js";
+import { localRoutes } from "./local-routes.js";
 import { type LocalServices, localServices } from "./local-services.js";
 import { handleSettlementUpload } from "./settlement-upload.js";
 import { ensureTable } from "./table-setup.js";
@@ -81,20 +81,8 @@ export async function startLocalMonitor(
       logger.info("overdue check", { ...result.report, deliveries: result.deliveries });
       return result;
     };
-    const route = async (request: HttpRequest) => {
-      if (request.method.toUpperCase() === "POST" && request.path === "/v1/confirmations") {
-        return await postConfirmations(request, services.ingest);
-      }
-      // Local only (in AWS the EventBridge schedule runs the check): run it now, optionally as of an instant.
-      if (request.method.toUpperCase() === "POST" && request.path === "/local/check") {
-        const asOf = request.body ? (JSON.parse(request.body) as { asOf?: string }).asOf : undefined;
-        if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
-          return json(400, { error: "asOf must be an RFC 3339 instant" });
-        }
-        return json(200, await runCheck(asOf ? new Date(asOf) : undefined));
-      }
-      return await routeOperatorRequest(request, services.operator);
-    };
+    const routes = localRoutes(services, runCheck);
+    const route = (request: HttpRequest) => dispatch(request, routes);
     const inboxDir = join(config.dataDir, "inbox");
     const streamRoute = (incoming: IncomingMessage, url: URL) =>
       incoming.method === "POST" && url.pathname === "/v1/settlement-files"
@@ -105,7 +93,7 @@ export async function startLocalMonitor(
     let timer: NodeJS.Timeout | undefined;
     if (options.runChecks) {
       timer = setInterval(() => {
-        runCheck().catch((error: unknown) => logger.error("overdue check failed", { error: String(error) }));
+        runCheck().catch((error: unknown) => logger.error("overdue check failed", { error }));
       }, config.checkIntervalSeconds * 1000);
     }
     return {

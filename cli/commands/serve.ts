@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { consoleLogger } from "../../local/console-logger.js";
 import { loadLocalConfig } from "../../local/local-config.js";
 import { startLocalMonitor } from "../../local/monitor.js";
 
@@ -14,12 +15,7 @@ export function registerServeCommand(program: Command): void {
       const monitor = await startLocalMonitor(config, {
         runChecks: true,
         print: (line) => console.log(`${new Date().toISOString()} ${line}`),
-        logger: {
-          info: (message, fields) =>
-            console.log(`${new Date().toISOString()} ${message} ${JSON.stringify(fields ?? {})}`),
-          error: (message, fields) =>
-            console.error(`${new Date().toISOString()} ERROR ${message} ${JSON.stringify(fields ?? {})}`),
-        },
+        logger: consoleLogger(),
       });
       console.log(`settlewatch monitor listening on ${monitor.url}`);
       console.log(
