@@ -2,9 +2,10 @@ import { mkdtempSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { consoleLogger } from "../../local/console-logger.js";
 import { localDynamoDbClient } from "../../local/dynamodb-local.js";
 import { loadLocalConfig } from "../../local/local-config.js";
 import { type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
@@ -190,4 +191,31 @@ describe("operator routes at the HTTP edge (local monitor)", () => {
     );
     expect(logged.filter((entry) => entry.level === "error")).toEqual([]);
   }, 120_000);
+
+  it("a 500 (here: the table is gone) logs its cause, stack included, on the serve console", async () => {
+    const config = loadLocalConfig({
+      cwd: mkdtempSync(join(tmpdir(), "settlewatch-edges-")),
+      env: { SETTLEWATCH_PORT: "0" },
+    });
+    config.tableName = `edges-gone-${Date.now()}`;
+    const printed = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const broken = await startLocalMonitor(config, {
+      dynamoDbEndpoint: inject("dynamoDbEndpoint"),
+      logger: consoleLogger(),
+    });
+    try {
+      await client.send(new DeleteTableCommand({ TableName: config.tableName }));
+      const answer = await send(broken.url, { method: "GET", path: "/v1/merchants/m-1" });
+      expect(answer.status).toBe(500);
+      expect(JSON.parse(answer.body)).toEqual({ error: "internal error" });
+      const lines = printed.mock.calls.map(([line]) => String(line));
+      const failure = lines.find((line) => line.includes("ERROR request failed"));
+      expect(failure).toContain('"name":"ResourceNotFoundException"');
+      expect(failure).toContain('"stack":"ResourceNotFoundException');
+      expect(failure).toContain('"path":"/v1/merchants/m-1"');
+    } finally {
+      printed.mockRestore();
+      await broken.stop();
+    }
+  });
 });
