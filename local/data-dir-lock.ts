@@ -11,6 +11,9 @@ export interface DataDirHolder {
   dynamoDbEndpoint?: string;
   /** The DynamoDB Local (java) process writing the folder's database file. */
   dynamoDbPid?: number;
+  dynamoDbStart?: string;
+  /** Linux: boot id and start time of the holder, so a pid reused after a crash or reboot is not taken for it. */
+  processStart?: string;
 }
 
 export class DataDirLockedError extends Error {
@@ -74,6 +77,30 @@ function readLock(path: string): { text: string; holder: DataDirHolder | "unread
   }
 }
 
+/** Boot id + start time (clock ticks since boot) of a process, on Linux; undefined elsewhere. */
+export function processStart(pid: number): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  try {
+    const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Field 22 of /proc/<pid>/stat, the 20th after the command name.
+    return `${bootId}/${fields[19]}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process is still the one the lock names (not a reuse of its pid). */
+function sameProcessAlive(pid: number, start: string | undefined): boolean {
+  if (!processAlive(pid)) return false;
+  return start === undefined || start === processStart(pid);
+}
+
+function holderAlive(holder: DataDirHolder): boolean {
+  return sameProcessAlive(holder.pid, holder.processStart);
+}
+
 function readHolder(path: string): DataDirHolder | undefined {
   const lock = readLock(path);
   return lock === "missing" || lock.holder === "unreadable" ? undefined : lock.holder;
@@ -82,7 +109,7 @@ function readHolder(path: string): DataDirHolder | undefined {
 /** The live holder of a data folder, if any (a lock left by a dead process is ignored). */
 export function dataDirHolder(dataDir: string): DataDirHolder | undefined {
   const holder = readHolder(dataDirLockPath(dataDir));
-  return holder && processAlive(holder.pid) ? holder : undefined;
+  return holder && holderAlive(holder) ? holder : undefined;
 }
 
 /** Writes complete content under a temporary name first, so the lock is never seen half-written. */
@@ -122,7 +149,12 @@ function removeStaleLock(path: string, stale: string): boolean {
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = dataDirLockPath(dataDir);
-  let content: DataDirHolder = { pid: process.pid, startedAt: new Date().toISOString() };
+  const start = processStart(process.pid);
+  let content: DataDirHolder = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    ...(start ? { processStart: start } : {}),
+  };
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const temporary = writeTemporary(path, content);
     try {
@@ -140,8 +172,12 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     const lock = readLock(path);
     if (lock === "missing") continue;
     const { holder } = lock;
-    if (holder !== "unreadable" && processAlive(holder.pid)) throw new DataDirLockedError(dataDir, holder);
-    if (holder !== "unreadable" && holder.dynamoDbPid && processAlive(holder.dynamoDbPid)) {
+    if (holder !== "unreadable" && holderAlive(holder)) throw new DataDirLockedError(dataDir, holder);
+    if (
+      holder !== "unreadable" &&
+      holder.dynamoDbPid &&
+      sameProcessAlive(holder.dynamoDbPid, holder.dynamoDbStart)
+    ) {
       throw new Error(
         `data folder ${dataDir}: monitor pid ${holder.pid} is gone but its DynamoDB Local (pid ${holder.dynamoDbPid}) still runs on it; stop that process and start again`,
       );

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { HttpRequest } from "../functions/http/http-types.js";
 import { dispatch } from "../functions/http/routes.js";
 import type { BusinessMetrics, Clock } from "../functions/use-cases/ports.js";
-import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
+import { acquireDataDirLock, type DataDirLock, processStart } from "./data-dir-lock.js";
 import { localDynamoDbClient, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local.js";
 import { type LocalLogger, startHttpServer } from "./http-server.js";
 import type { LocalConfig } from "./local-config.js";
@@ -44,7 +44,12 @@ async function openDataDir(
   const lock = acquireDataDirLock(dataDir);
   try {
     const dynamo = await startDynamoDbLocal({ dataDir: join(dataDir, "dynamodb") });
-    lock.update({ dynamoDbEndpoint: dynamo.endpoint, dynamoDbPid: dynamo.pid });
+    const dynamoDbStart = processStart(dynamo.pid);
+    lock.update({
+      dynamoDbEndpoint: dynamo.endpoint,
+      dynamoDbPid: dynamo.pid,
+      ...(dynamoDbStart ? { dynamoDbStart } : {}),
+    });
     return { endpoint: dynamo.endpoint, dynamo, lock };
   } catch (error) {
     lock.release();

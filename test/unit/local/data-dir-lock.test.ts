@@ -46,6 +46,20 @@ describe("data folder lock", () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it("takes over a lock whose pid now belongs to another process (reused after a crash or reboot)", () => {
+    const dataDir = folder();
+    const path = dataDirLockPath(dataDir);
+    const reused = { pid: process.pid, startedAt: "x", processStart: "another-boot/123" };
+    writeFileSync(path, JSON.stringify(reused));
+    if (process.platform === "linux") {
+      expect(dataDirHolder(dataDir)).toBeUndefined();
+      acquireDataDirLock(dataDir).release();
+      expect(existsSync(path)).toBe(false);
+    } else {
+      expect(() => acquireDataDirLock(dataDir)).toThrow(DataDirLockedError);
+    }
+  });
+
   it("refuses a folder whose dead monitor left its DynamoDB Local running", () => {
     const dataDir = folder();
     const path = dataDirLockPath(dataDir);
