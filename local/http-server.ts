@@ -8,6 +8,15 @@ export type LocalLogger = HttpLogger;
 
 class BodyTooLarge extends Error {}
 
+/** The request line's target as a URL; undefined when it is not one (e.g. `http://[`). */
+function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? "/", "http://local");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads at most `limit` bytes; a longer body is refused without buffering the rest. */
 async function readBody(request: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -32,7 +41,14 @@ export async function startHttpServer(options: {
   const server = createServer(async (incoming, outgoing) => {
     let response: HttpResponse;
     try {
-      const url = new URL(incoming.url ?? "/", "http://local");
+      const url = requestUrl(incoming.url);
+      if (!url) {
+        incoming.resume();
+        response = json(400, { error: "the request target is not a valid URL path" });
+        outgoing.writeHead(response.statusCode, response.headers);
+        outgoing.end(response.body);
+        return;
+      }
       const streamed = options.streamRoute?.(incoming, url);
       if (streamed) {
         response = await streamed;
@@ -56,10 +72,18 @@ export async function startHttpServer(options: {
           ? json(413, { error: `body is larger than ${MAX_BODY_BYTES} bytes` })
           : json(500, { error: "internal error" });
       if (!(error instanceof BodyTooLarge))
-        options.logger.error("local server failure", { error: String(error) });
+        options.logger.error("local server failure", { method: incoming.method, error: error as Error });
     }
     outgoing.writeHead(response.statusCode, response.headers);
     outgoing.end(response.body);
+  });
+  // Requests node:http cannot even parse (unknown method, broken framing): a JSON 400 as well.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
+    const body = JSON.stringify({ error: `bad request: ${error.code ?? error.message}` });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import type { HttpRequest } from "../functions/http/http-types.js";
-import { json } from "../functions/http/http-types.js";
-import { postConfirmations, routeOperatorRequest } from "../functions/http/routes.js";
+import { dispatch } from "../functions/http/routes.js";
 import type { BusinessMetrics, Clock } from "../functions/use-cases/ports.js";
+import { acquireDataDirLock, type DataDirLock, processStart } from "./data-dir-lock.js";
 import { localDynamoDbClient, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local.js";
 import { type LocalLogger, startHttpServer } from "./http-server.js";
 import type { LocalConfig } from "./local-config.js";
+import { localRoutes } from "./local-routes.js";
 import { type LocalServices, localServices } from "./local-services.js";
 import { handleSettlementUpload } from "./settlement-upload.js";
 import { ensureTable } from "./table-setup.js";
@@ -34,6 +35,29 @@ export interface LocalMonitorOptions {
 export const quietLogger: LocalLogger = { info: () => undefined, error: () => undefined };
 
 /**
+ * Takes the data folder's lock, then starts DynamoDB Local on its database file: one owner per
+ * data folder, so never two DynamoDB Local processes on one file.
+ */
+async function openDataDir(
+  dataDir: string,
+): Promise<{ endpoint: string; dynamo: RunningDynamoDbLocal; lock: DataDirLock }> {
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    const dynamo = await startDynamoDbLocal({ dataDir: join(dataDir, "dynamodb") });
+    const dynamoDbStart = processStart(dynamo.pid);
+    lock.update({
+      dynamoDbEndpoint: dynamo.endpoint,
+      dynamoDbPid: dynamo.pid,
+      ...(dynamoDbStart ? { dynamoDbStart } : {}),
+    });
+    return { endpoint: dynamo.endpoint, dynamo, lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/**
  * The whole monitor on one machine: DynamoDB Local, the table, the same use cases as in AWS, an
  * HTTP API, and the overdue check on a timer with notices printed and written to an outbox file.
  */
@@ -41,12 +65,9 @@ export async function startLocalMonitor(
   config: LocalConfig,
   options: LocalMonitorOptions = {},
 ): Promise<LocalMonitor> {
-  let dynamo: RunningDynamoDbLocal | undefined;
-  let endpoint = options.dynamoDbEndpoint;
-  if (!endpoint) {
-    dynamo = await startDynamoDbLocal({ dataDir: join(config.dataDir, "dynamodb") });
-    endpoint = dynamo.endpoint;
-  }
+  const { endpoint, dynamo, lock } = options.dynamoDbEndpoint
+    ? { endpoint: options.dynamoDbEndpoint, dynamo: undefined, lock: undefined }
+    : await openDataDir(config.dataDir);
   const client = localDynamoDbClient(endpoint);
   const logger = options.logger ?? quietLogger;
   let tableStream: LocalTableStreamReader | undefined;
@@ -65,30 +86,19 @@ export async function startLocalMonitor(
       logger.info("overdue check", { ...result.report, deliveries: result.deliveries });
       return result;
     };
-    const route = async (request: HttpRequest) => {
-      if (request.method.toUpperCase() === "POST" && request.path === "/v1/confirmations") {
-        return await postConfirmations(request, services.ingest);
-      }
-      // Local only (in AWS the EventBridge schedule runs the check): run it now, optionally as of an instant.
-      if (request.method.toUpperCase() === "POST" && request.path === "/local/check") {
-        const asOf = request.body ? (JSON.parse(request.body) as { asOf?: string }).asOf : undefined;
-        if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
-          return json(400, { error: "asOf must be an RFC 3339 instant" });
-        }
-        return json(200, await runCheck(asOf ? new Date(asOf) : undefined));
-      }
-      return await routeOperatorRequest(request, services.operator);
-    };
+    const routes = localRoutes(services, runCheck);
+    const route = (request: HttpRequest) => dispatch(request, routes);
     const inboxDir = join(config.dataDir, "inbox");
     const streamRoute = (incoming: IncomingMessage, url: URL) =>
       incoming.method === "POST" && url.pathname === "/v1/settlement-files"
         ? handleSettlementUpload(incoming, url, inboxDir, services.settlement)
         : undefined;
     const http = await startHttpServer({ host: config.host, port: config.port, route, streamRoute, logger });
+    lock?.update({ url: http.url });
     let timer: NodeJS.Timeout | undefined;
     if (options.runChecks) {
       timer = setInterval(() => {
-        runCheck().catch((error: unknown) => logger.error("overdue check failed", { error: String(error) }));
+        runCheck().catch((error: unknown) => logger.error("overdue check failed", { error }));
       }, config.checkIntervalSeconds * 1000);
     }
     return {
@@ -102,12 +112,14 @@ export async function startLocalMonitor(
         tableStream?.close();
         client.destroy();
         await dynamo?.stop();
+        lock?.release();
       },
     };
   } catch (error) {
     tableStream?.close();
     client.destroy();
     await dynamo?.stop();
+    lock?.release();
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadLocalConfig } from "../../local/local-config.js";
 import { startLocalMonitor } from "../../local/monitor.js";
-import { CliError, callApi, monitorUrl } from "../api-client.js";
+import { CliError, callApi, findMonitor, mayOpenLocalData } from "../api-client.js";
 
 export function registerCheckCommand(program: Command): void {
   program
@@ -15,17 +15,21 @@ export function registerCheckCommand(program: Command): void {
         throw new CliError(`--as-of ${options.asOf}: not an RFC 3339 instant`);
       }
       const body = JSON.stringify(options.asOf ? { asOf: options.asOf } : {});
+      const target = findMonitor(options.url, options.config);
       try {
-        const answer = await callApi(monitorUrl(options.url), "POST", "/local/check", body);
+        const answer = await callApi(target.url, "POST", "/local/check", body);
         console.log(JSON.stringify(answer.body, null, 2));
         if (answer.status !== 200) process.exitCode = 1;
         return;
       } catch (error) {
-        if (!(error instanceof CliError) || options.url) throw error;
+        if (!mayOpenLocalData(target, error)) throw error;
       }
-      // No monitor running: open the local data ourselves, run once, stop.
+      // No monitor holds the local data: open it ourselves (taking its lock), run once, stop.
       const config = loadLocalConfig(options.config ? { configFile: options.config } : {});
       config.port = 0;
+      console.error(
+        `no monitor running at ${target.url}: opening the local data in ${config.dataDir} directly`,
+      );
       const monitor = await startLocalMonitor(config, { print: (line) => console.error(line) });
       try {
         const at = options.asOf ? new Date(options.asOf) : undefined;

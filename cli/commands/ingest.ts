@@ -7,7 +7,7 @@ import { UnreadableFileError } from "../../functions/domain/settlement-files/set
 import { loadLocalConfig } from "../../local/local-config.js";
 import { startLocalMonitor } from "../../local/monitor.js";
 import { ingestInboxFile, storeInInbox, uploadOptionsProblem } from "../../local/settlement-upload.js";
-import { CliError, monitorUrl } from "../api-client.js";
+import { CliError, findMonitor, mayOpenLocalData } from "../api-client.js";
 
 interface IngestOptions {
   acquirer: string;
@@ -66,8 +66,9 @@ export function registerIngestCommand(program: Command): void {
         sent += chunk.length;
         report(sent);
       });
+      const target = findMonitor(options.url, options.config);
       try {
-        const response = await fetch(`${monitorUrl(options.url)}/v1/settlement-files?${query}`, {
+        const response = await fetch(`${target.url}/v1/settlement-files?${query}`, {
           method: "POST",
           headers: { "content-type": "application/octet-stream" },
           body: Readable.toWeb(counted) as ReadableStream,
@@ -81,11 +82,14 @@ export function registerIngestCommand(program: Command): void {
         return;
       } catch (error) {
         counted.destroy();
-        if (options.url || !(error instanceof TypeError)) throw error;
+        if (!mayOpenLocalData(target, error)) throw error;
       }
-      // No monitor running: ingest into the local data directly.
+      // No monitor holds the local data: ingest into it directly (taking its lock while doing so).
       const config = loadLocalConfig(options.config ? { configFile: options.config } : {});
       config.port = 0;
+      console.error(
+        `no monitor running at ${target.url}: opening the local data in ${config.dataDir} directly`,
+      );
       const monitor = await startLocalMonitor(config, { print: (line) => console.error(line) });
       try {
         const stored = await storeInInbox(createReadStream(file), join(config.dataDir, "inbox"));

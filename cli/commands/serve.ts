@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { consoleLogger } from "../../local/console-logger.js";
 import { loadLocalConfig } from "../../local/local-config.js";
 import { startLocalMonitor } from "../../local/monitor.js";
 
@@ -14,15 +15,12 @@ export function registerServeCommand(program: Command): void {
       const monitor = await startLocalMonitor(config, {
         runChecks: true,
         print: (line) => console.log(`${new Date().toISOString()} ${line}`),
-        logger: {
-          info: (message, fields) =>
-            console.log(`${new Date().toISOString()} ${message} ${JSON.stringify(fields ?? {})}`),
-          error: (message, fields) =>
-            console.error(`${new Date().toISOString()} ERROR ${message} ${JSON.stringify(fields ?? {})}`),
-        },
+        logger: consoleLogger(),
       });
       console.log(`settlewatch monitor listening on ${monitor.url}`);
-      console.log(`  DynamoDB Local: ${monitor.dynamoDbEndpoint} (data in ${config.dataDir})`);
+      console.log(
+        `  DynamoDB Local: ${monitor.dynamoDbEndpoint} (data in ${config.dataDir}, held by this process: pid ${process.pid})`,
+      );
       console.log(`  config: ${config.source}`);
       console.log(
         `  overdue check every ${config.checkIntervalSeconds} s; notices printed and written to ${config.dataDir}/outbox.jsonl`,
@@ -39,5 +37,6 @@ export function registerServeCommand(program: Command): void {
       };
       process.once("SIGINT", shutdown);
       process.once("SIGTERM", shutdown);
+      process.once("SIGHUP", shutdown);
     });
 }

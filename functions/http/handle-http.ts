@@ -1,5 +1,5 @@
 import { errorResponse } from "./error-responses.js";
-import type { HttpRequest, HttpResponse } from "./http-types.js";
+import { type HttpRequest, type HttpResponse, truncateForLog } from "./http-types.js";
 
 /** The two log calls the HTTP layer makes; Powertools' Logger and the local console logger both fit. */
 export interface HttpLogger {
@@ -16,24 +16,26 @@ export async function handleHttp(
   route: (request: HttpRequest) => Promise<HttpResponse>,
   logger: HttpLogger,
 ): Promise<HttpResponse> {
+  // What is logged of a request is capped: a client can send a 10 KB path or method.
+  const method = truncateForLog(request.method);
+  const path = truncateForLog(request.path);
   try {
     const response = await route(request);
     logger.info("request handled", {
-      method: request.method,
-      path: request.path,
+      method,
+      path,
       status: response.statusCode,
     });
     return response;
   } catch (error) {
     const { response, unexpected } = errorResponse(error);
-    if (unexpected)
-      logger.error("request failed", { method: request.method, path: request.path, error: error as Error });
+    if (unexpected) logger.error("request failed", { method, path, error: error as Error });
     else
       logger.info("request refused", {
-        method: request.method,
-        path: request.path,
+        method,
+        path,
         status: response.statusCode,
-        reason: (error as Error).message,
+        reason: truncateForLog((error as Error).message),
       });
     return response;
   }

@@ -20,3 +20,11 @@ export function json(statusCode: number, payload: unknown): HttpResponse {
     body: JSON.stringify(payload),
   };
 }
+
+/** Longest path that goes into a log line or an error message as is. */
+const PATH_SHOWN = 200;
+
+/** A path as logs and messages show it: a 10 KB path is cut, saying how long it was. */
+export function truncateForLog(path: string): string {
+  return path.length <= PATH_SHOWN ? path : `${path.slice(0, PATH_SHOWN)}… (${path.length} characters)`;
+}

@@ -1,11 +1,12 @@
 import { SIGNATURE_HEADER } from "../domain/confirmation/webhook-signature.js";
-import { InvalidJsonError, NotFoundError } from "../use-cases/errors.js";
+import { InvalidJsonError, InvalidRequestError, NotFoundError } from "../use-cases/errors.js";
 import { type IngestConfirmationsDeps, ingestConfirmations } from "../use-cases/ingest-confirmations.js";
 import { getMerchant, type MerchantDeps, registerMerchant } from "../use-cases/merchants.js";
 import { getPayment } from "../use-cases/payments.js";
 import { getSettlementFileReport } from "../use-cases/settlement-file-report.js";
 import type { SettlementStore } from "../use-cases/settlement-ports.js";
-import { type HttpRequest, type HttpResponse, json } from "./http-types.js";
+import { MethodNotAllowedError } from "./error-responses.js";
+import { type HttpRequest, type HttpResponse, json, truncateForLog } from "./http-types.js";
 
 /** Status of a single confirmation's outcome; a batch always answers 200 with one result per item. */
 const SINGLE_STATUS = { accepted: 201, duplicate: 200, conflict: 409, rejected: 422 } as const;
@@ -35,56 +36,98 @@ export type OperatorDeps = MerchantDeps &
     settlementFiles?: Pick<SettlementStore, "getFile" | "keptLines"> | undefined;
   };
 
-interface Route {
+/** One route: a method and a path pattern whose groups are the path's (still encoded) ids. */
+export interface Route {
   method: string;
   pattern: RegExp;
-  run(params: string[], request: HttpRequest, deps: OperatorDeps): Promise<HttpResponse>;
+  run(params: string[], request: HttpRequest): Promise<HttpResponse>;
 }
 
-const segment = "([^/]+)";
-const operatorRoutes: Route[] = [
-  {
-    method: "PUT",
-    pattern: new RegExp(`^/v1/merchants/${segment}$`),
-    run: async ([merchantId], request, deps) => {
-      const { created, profile } = await registerMerchant(
-        merchantId as string,
-        parseJson(request.body),
-        deps,
-      );
-      return json(created ? 201 : 200, profile);
-    },
-  },
-  {
-    method: "GET",
-    pattern: new RegExp(`^/v1/merchants/${segment}$`),
-    run: async ([merchantId], _request, deps) => json(200, await getMerchant(merchantId as string, deps)),
-  },
-  {
-    method: "GET",
-    pattern: new RegExp(`^/v1/settlement-files/${segment}$`),
-    run: async ([fileId], _request, deps) => json(200, await getSettlementFileReport(fileId as string, deps)),
-  },
-  {
-    method: "GET",
-    pattern: new RegExp(`^/v1/payments/${segment}/${segment}$`),
-    run: async ([acquirer, paymentId], _request, deps) =>
-      json(200, await getPayment(acquirer as string, paymentId as string, deps)),
-  },
-];
+/** Longest path segment (an id) a route accepts: ids are at most 64 characters, file ids 64 hex digits. */
+export const MAX_PATH_SEGMENT = 256;
 
-/** The IAM-authorized operator routes (merchants, payment reads). */
-export async function routeOperatorRequest(request: HttpRequest, deps: OperatorDeps): Promise<HttpResponse> {
-  for (const route of operatorRoutes) {
+const segment = "([^/]+)";
+
+/** The IAM-authorized operator routes (merchants, payment reads, settlement-file reports). */
+export function operatorRoutes(deps: OperatorDeps): Route[] {
+  return [
+    {
+      method: "PUT",
+      pattern: new RegExp(`^/v1/merchants/${segment}$`),
+      run: async ([merchantId], request) => {
+        const { created, profile } = await registerMerchant(
+          merchantId as string,
+          parseJson(request.body),
+          deps,
+        );
+        return json(created ? 201 : 200, profile);
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^/v1/merchants/${segment}$`),
+      run: async ([merchantId]) => json(200, await getMerchant(merchantId as string, deps)),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^/v1/settlement-files/${segment}$`),
+      run: async ([fileId]) => json(200, await getSettlementFileReport(fileId as string, deps)),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^/v1/payments/${segment}/${segment}$`),
+      run: async ([acquirer, paymentId]) =>
+        json(200, await getPayment(acquirer as string, paymentId as string, deps)),
+    },
+  ];
+}
+
+/** POST /v1/confirmations as a route (the local monitor serves it beside the operator routes). */
+export function confirmationsRoute(deps: IngestConfirmationsDeps): Route {
+  return {
+    method: "POST",
+    pattern: /^\/v1\/confirmations$/,
+    run: async (_params, request) => await postConfirmations(request, deps),
+  };
+}
+
+/** Decodes the ids of a path; broken percent-encoding and over-long ids are the caller's fault (400). */
+function pathParams(encoded: string[]): string[] {
+  return encoded.map((value) => {
+    if (value.length > MAX_PATH_SEGMENT) {
+      throw new InvalidRequestError(
+        `an id in the path is longer than ${MAX_PATH_SEGMENT} characters (${value.length})`,
+      );
+    }
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      throw new InvalidRequestError(`the id "${value}" in the path is not valid percent-encoding`);
+    }
+  });
+}
+
+/** Runs the route of a request: 404 when no route has its path, 405 (with Allow) when none has its method. */
+export async function dispatch(request: HttpRequest, routes: Route[]): Promise<HttpResponse> {
+  const method = request.method.toUpperCase();
+  const allowed: string[] = [];
+  for (const route of routes) {
     const match = route.pattern.exec(request.path);
     if (!match) continue;
-    if (route.method !== request.method.toUpperCase()) continue;
-    const params = match.slice(1).map((value) => decodeURIComponent(value));
-    return await route.run(params, request, deps);
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
+    return await route.run(pathParams(match.slice(1)), request);
   }
-  const pathKnown = operatorRoutes.some((route) => route.pattern.test(request.path));
-  if (pathKnown) return json(405, { error: `method ${request.method} is not allowed on ${request.path}` });
-  throw new NotFoundError(`no route for ${request.method} ${request.path}`);
+  const path = truncateForLog(request.path);
+  if (allowed.length > 0)
+    throw new MethodNotAllowedError(`method ${method} is not allowed on ${path}`, allowed);
+  throw new NotFoundError(`no route for ${method} ${path}`);
+}
+
+export async function routeOperatorRequest(request: HttpRequest, deps: OperatorDeps): Promise<HttpResponse> {
+  return await dispatch(request, operatorRoutes(deps));
 }
 
 function parseJson(body: string): unknown {
