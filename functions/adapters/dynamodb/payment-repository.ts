@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
-import { dueShardOf, type Payment } from "../../domain/payment/payment.js";
+import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
 import { AMOUNT_INDEX, DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
 
@@ -17,6 +17,21 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
   ) {}
 
   async insert(payment: Payment): Promise<InsertPaymentResult> {
+    const result = await this.insertPayment(payment);
+    const hold = payment.arrival?.calendarHold;
+    // The calendar check lists holds from these markers (idempotent put; held payments only).
+    if (result.outcome === "created" && hold && payment.status === "PENDING") {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.calendarHoldMarker(hold.region, hold.year), entity: "calendar-hold", ...hold },
+        }),
+      );
+    }
+    return result;
+  }
+
+  private async insertPayment(payment: Payment): Promise<InsertPaymentResult> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const existing = await this.tryPut(payment, "attribute_not_exists(pk)", {});
       if (existing === undefined) return { outcome: "created" };
@@ -97,7 +112,11 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
     ...(arrival ?? {}),
   };
   if (payment.status === "PENDING" && arrival) {
-    item[DUE_INDEX.partitionKey] = keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
+    // A payment held for an uncovered calendar year waits in that year's hold partition instead.
+    const hold = arrival.calendarHold;
+    item[DUE_INDEX.partitionKey] = hold
+      ? keys.calendarHold(hold.region, hold.year)
+      : keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
     item[DUE_INDEX.sortKey] = keys.dueSort(arrival.overdueAt, payment.acquirer, payment.paymentId);
   }
   if (payment.orderId) {
@@ -153,6 +172,7 @@ export function fromItem(item: PaymentItem): Payment {
       overdueAt: get("overdueAt"),
       explanation: get("explanation"),
       calendarCoverage: get("calendarCoverage"),
+      ...(isCalendarHold(item.calendarHold) ? { calendarHold: item.calendarHold } : {}),
     };
   }
   return payment;
@@ -161,4 +181,10 @@ export function fromItem(item: PaymentItem): Payment {
 // The exception carries the raw (marshalled) item; lib-dynamodb does not unmarshall error payloads.
 function unmarshallLoose(item: NonNullable<ConditionalCheckFailedException["Item"]>): PaymentItem {
   return unmarshall(item);
+}
+
+function isCalendarHold(value: unknown): value is CalendarHold {
+  if (typeof value !== "object" || value === null) return false;
+  const hold = value as Record<string, unknown>;
+  return typeof hold.region === "string" && typeof hold.year === "number";
 }
