@@ -113,7 +113,7 @@ describe("monitoring stack", () => {
         )
         .filter((vars): vars is Record<string, unknown> => vars?.DEPLOYMENT !== undefined),
     );
-    expect(envs).toHaveLength(7); // the distributed-ingest steps' and the table-stream counter's too
+    expect(envs).toHaveLength(8); // the distributed-ingest steps', the table-stream counter's and the calendar check's too
     for (const vars of envs) {
       expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(BUSINESS_METRIC_NAMESPACE);
       expect(vars.POWERTOOLS_SERVICE_NAME).toBe(BUSINESS_METRIC_SERVICE);
