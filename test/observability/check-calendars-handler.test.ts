@@ -3,8 +3,10 @@ import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
+import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import type { CalendarCheckReport } from "../../functions/use-cases/run-calendar-check.js";
 import { CALENDAR_HORIZON_METRIC } from "../../infra/stacks/notifications-stack.js";
+import { confirmation, signed } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 
@@ -107,9 +109,30 @@ describe("check-calendars handler: horizon metrics as EMF", () => {
     expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toMatchObject({ Name: PARAMETER });
   });
 
+  it("2 Jan 2027, no override: a held CN payment past its guessed overdue time is counted per calendar and year", async () => {
+    const at = new Date("2026-12-31T07:00:00Z");
+    const rawBody = JSON.stringify(
+      confirmation({
+        paymentId: "p-held",
+        merchantId: "m-unregistered", // default terms: the CN calendar (the registered merchant uses HK)
+        confirmedAt: "2026-12-31T15:00:00+08:00",
+      }),
+    );
+    const { deps } = ingestDeps(table, at);
+    await ingestConfirmations({ rawBody, signatureHeader: signed(rawBody, at) }, deps);
+    vi.setSystemTime(new Date("2027-01-02T00:00:00Z"));
+    const report = await handler({}, context);
+    expect(report.holds).toEqual([{ region: "CN", year: 2027, covered: false, recomputed: 0, pastDue: 1 }]);
+    const [held] = metric("PaymentsAwaitingCalendar");
+    expect(held?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([
+      ["service", "deployment", "calendar", "year"],
+    ]);
+    expect(held).toMatchObject({ calendar: "CN", year: "2027", PaymentsAwaitingCalendar: 1 });
+  });
+
   it("with the 2027 override in the parameter the horizon is covered: the alarm's metric is 0, nothing else", async () => {
     overrides = CN_2027;
-    vi.setSystemTime(new Date("2026-10-04T01:00:00Z"));
+    vi.setSystemTime(new Date("2027-01-02T01:00:00Z")); // past the parameter cache (5 min)
     const report = await handler({}, context);
     expect(report.calendars).toEqual([
       { region: "CN", missingYears: [] },
@@ -117,5 +140,7 @@ describe("check-calendars handler: horizon metrics as EMF", () => {
     ]);
     expect(metric(CALENDAR_HORIZON_METRIC).map((doc) => doc[CALENDAR_HORIZON_METRIC])).toEqual([0]);
     expect(metric("CalendarYearMissing")).toEqual([]);
+    // The held payment is recomputed and back on the due index.
+    expect(report.holds).toEqual([{ region: "CN", year: 2027, covered: true, recomputed: 1, pastDue: 0 }]);
   });
 });
