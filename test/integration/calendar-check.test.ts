@@ -106,6 +106,11 @@ describe("calendar check on DynamoDB Local: holds, horizon, recompute after an o
       [DUE_INDEX.sortKey]: `${GUESSED_OVERDUE_AT}#${TEST_ACQUIRER}#p-dec31`,
     });
 
+    const { Item: marker } = await documentClient(table.client).send(
+      new GetCommand({ TableName: table.tableName, Key: keys.calendarHoldMarker("CN", 2027) }),
+    );
+    expect(marker).toMatchObject({ region: "CN", year: 2027 });
+
     // Past the guessed overdue time, the overdue check never sees it; the calendar check tells ops.
     clock.set("2027-01-02T00:00:00.000Z");
     const held = await services.checkAndNotify();

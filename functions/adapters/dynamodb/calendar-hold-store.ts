@@ -81,6 +81,8 @@ export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
     } else {
       update += " REMOVE calendarHold";
     }
+    // The marker first: a payment is never held without the marker that finds it again.
+    if (next) await this.markHeld(next);
     try {
       await this.db.send(
         new UpdateCommand({
@@ -101,7 +103,6 @@ export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-    if (next) await this.markHeld(next);
     return true;
   }
 

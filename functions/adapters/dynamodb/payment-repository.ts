@@ -17,10 +17,10 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
   ) {}
 
   async insert(payment: Payment): Promise<InsertPaymentResult> {
-    const result = await this.insertPayment(payment);
     const hold = payment.arrival?.calendarHold;
-    // The calendar check lists holds from these markers (idempotent put; held payments only).
-    if (result.outcome === "created" && hold && payment.status === "PENDING") {
+    // The calendar check lists holds from these markers. Written first (an idempotent put, held
+    // payments only), so a held payment is never stored without the marker that finds it again.
+    if (hold && payment.status === "PENDING") {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
@@ -28,7 +28,7 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
         }),
       );
     }
-    return result;
+    return await this.insertPayment(payment);
   }
 
   private async insertPayment(payment: Payment): Promise<InsertPaymentResult> {
