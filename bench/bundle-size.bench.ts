@@ -51,6 +51,7 @@ const handlers = [
     name: "distributed-ingest",
     entry: join(REPO_ROOT, "functions/handlers/distributed-ingest.handler.ts"),
   },
+  { name: "check-calendars", entry: join(REPO_ROOT, "functions/handlers/check-calendars.handler.ts") },
   {
     name: "count-table-changes",
     entry: join(REPO_ROOT, "functions/handlers/count-table-changes.handler.ts"),
@@ -92,6 +93,7 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   SMS_MAX_PRICE_USD: "0.05",
   SETTLEMENT_BUCKET: "settlewatch-bench-settlement-files",
   ACQUIRER_CSV_MAPPINGS: settlementFileEnvironment(withCsvMappings).ACQUIRER_CSV_MAPPINGS,
+  CALENDAR_HORIZON_DAYS: "90",
 };
 const childEnv = {
   PATH: process.env.PATH ?? "",

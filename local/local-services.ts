@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CachedMerchantRepository } from "../functions/adapters/cache/cached-merchant-repository.js";
 import { OverridableCalendarProvider } from "../functions/adapters/calendars/calendar-provider.js";
+import { DynamoDbCalendarHoldStore } from "../functions/adapters/dynamodb/calendar-hold-store.js";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
@@ -15,6 +16,7 @@ import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-reco
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
+import { DEFAULT_CALENDAR_HORIZON_DAYS } from "../functions/domain/calendar/calendar-horizon.js";
 import type { OperatorDeps } from "../functions/http/routes.js";
 import {
   type DeliverNoticeDeps,
@@ -31,6 +33,12 @@ import {
 } from "../functions/use-cases/open-payment-stats.js";
 import { type BusinessMetrics, type Clock, noMetrics, systemClock } from "../functions/use-cases/ports.js";
 import {
+  type CalendarCheckDeps,
+  type CalendarCheckReport,
+  type CalendarMetrics,
+  runCalendarCheck,
+} from "../functions/use-cases/run-calendar-check.js";
+import {
   type OverdueCheckDeps,
   type OverdueCheckReport,
   runOverdueCheck,
@@ -44,13 +52,15 @@ export interface LocalServices {
   operator: OperatorDeps;
   settlement: IngestSettlementFileDeps;
   check: OverdueCheckDeps;
+  calendarCheck: CalendarCheckDeps;
   deliver: DeliverNoticeDeps;
   outbox: OutboxNoticeSender;
   /**
-   * One check, then every notice it queued delivered (what EventBridge + SQS + the notifier do in
-   * AWS), then the open payments as the dashboard gauges show them.
+   * One calendar check and one overdue check, then every notice they queued delivered (what
+   * EventBridge + SQS + the notifier do in AWS), then the open payments as the dashboard gauges show them.
    */
   checkAndNotify(clock?: Clock): Promise<{
+    calendars: CalendarCheckReport;
     report: OverdueCheckReport;
     deliveries: DeliveryOutcome[];
     openPayments?: OpenPaymentsReport;
@@ -70,6 +80,7 @@ export function localServices(
     outboxFile?: string | null;
     /** The table's stream on DynamoDB Local: keeps the open-payment counters as the stream consumer does in AWS. */
     tableStream?: LocalTableStreamReader;
+    calendarMetrics?: CalendarMetrics;
   } = {},
 ): LocalServices {
   const db = documentClient(client);
@@ -120,6 +131,23 @@ export function localServices(
       noticeText: { acquirers: config.acquirerContacts },
     },
   };
+  const calendarCheck: CalendarCheckDeps = {
+    holds: new DynamoDbCalendarHoldStore(db, config.tableName, config.dueShards),
+    // Read the overrides file on every check: an edited file takes effect at the next check.
+    calendars: new OverridableCalendarProvider(
+      async () => (overridesFile ? JSON.parse(await readFile(overridesFile, "utf8")) : undefined),
+      0,
+    ),
+    merchants,
+    notices,
+    clock,
+    metrics: options.calendarMetrics ?? { yearsMissing() {}, yearMissing() {}, paymentsHeld() {} },
+    config: {
+      horizonDays: DEFAULT_CALENDAR_HORIZON_DAYS,
+      defaultTerms: config.defaultTerms,
+      dueShards: config.dueShards,
+    },
+  };
   const deliver: DeliverNoticeDeps = { notices, merchants, sender: outbox, clock, metrics };
   const deliverQueued = async (at: Clock) => {
     const deliveries: DeliveryOutcome[] = [];
@@ -150,11 +178,13 @@ export function localServices(
     operator: { ...ingest, settlementFiles: settlementStore },
     settlement,
     check,
+    calendarCheck,
     deliver,
     outbox,
     countTableChanges: countChanges,
     async checkAndNotify(at?: Clock) {
       const runClock = at ?? clock;
+      const calendars = await runCalendarCheck({ ...calendarCheck, clock: runClock });
       const report = await runOverdueCheck({ ...check, clock: runClock });
       const deliveries: DeliveryOutcome[] = [];
       sendingClock = runClock;
@@ -164,13 +194,13 @@ export function localServices(
       } finally {
         sendingClock = clock;
       }
-      if (!options.tableStream) return { report, deliveries };
+      if (!options.tableStream) return { calendars, report, deliveries };
       await countChanges();
       const openPayments = await reportOpenPayments({
         stats: openPaymentStats,
         gauges: { level: () => undefined },
       });
-      return { report, deliveries, openPayments };
+      return { calendars, report, deliveries, openPayments };
     },
   };
 }

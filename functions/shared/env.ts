@@ -105,6 +105,14 @@ export const distributedIngestEnvSchema = z.object({
 });
 export type DistributedIngestEnv = z.infer<typeof distributedIngestEnvSchema>;
 
+/** The scheduled calendar check: horizon coverage and held payments (see run-calendar-check.ts). */
+export const checkCalendarsEnvSchema = z.object({
+  ...commonEnv,
+  /** Days ahead every calendar in use must cover. */
+  CALENDAR_HORIZON_DAYS: z.coerce.number().int().min(1).max(366).default(90),
+});
+export type CheckCalendarsEnv = z.infer<typeof checkCalendarsEnvSchema>;
+
 /** The table-stream consumer that keeps the open-payment counters. */
 export const countTableChangesEnvSchema = z.object({
   TABLE_NAME: commonEnv.TABLE_NAME,
@@ -124,5 +132,6 @@ export const envKeys = {
     keyof IngestSettlementFileEnv
   >,
   distributedIngest: Object.keys(distributedIngestEnvSchema.shape) as Array<keyof DistributedIngestEnv>,
+  checkCalendars: Object.keys(checkCalendarsEnvSchema.shape) as Array<keyof CheckCalendarsEnv>,
   countTableChanges: Object.keys(countTableChangesEnvSchema.shape) as Array<keyof CountTableChangesEnv>,
 } as const;

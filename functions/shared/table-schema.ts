@@ -55,6 +55,19 @@ export const keys = {
   }),
   /** OVERDUE payments waiting for their next escalation notice live in these partitions of the same index. */
   escalationShard: (shard: number) => `ESC#${String(shard).padStart(2, "0")}`,
+  /**
+   * PENDING payments held because their due date depends on a year their calendar does not cover
+   * live in this partition of the same index (sorted like the due partitions), one per calendar and
+   * year: loading that year finds exactly them, and the overdue check (DUE# only) never sees them.
+   */
+  calendarHold: (region: string, year: number) => `CALHOLD#${region}#${year}`,
+  /** One marker per calendar and year that ever held a payment: the calendar check's list of holds. */
+  calendarHoldMarker: (region: string, year: number) => ({
+    pk: CALENDAR_HOLDS_PARTITION,
+    sk: `${region}#${year}`,
+  }),
+  /** One item per calendar a merchant profile was put with: the calendars the horizon check watches. */
+  calendarUsage: (region: string) => ({ pk: CALENDARS_IN_USE_PARTITION, sk: region }),
   /** Notices waiting for their send time (quiet hours) live in these partitions of the same index. */
   outboxShard: (shard: number) => `OUTBOX#${String(shard).padStart(2, "0")}`,
   notice: (noticeId: string, channel: string) => ({ pk: `NOTICE#${noticeId}`, sk: `CHANNEL#${channel}` }),
@@ -92,6 +105,11 @@ export const keys = {
   /** Marks one table change as counted, so a re-delivered stream record is not counted twice. */
   countedChange: (changeId: string) => ({ pk: `COUNTED#${changeId}`, sk: "CHANGE" }),
 } as const;
+
+/** The partition of the calendar-hold markers (one small Query lists them). */
+export const CALENDAR_HOLDS_PARTITION = "CALHOLDS";
+/** The partition of the calendars-in-use items (one small Query lists them). */
+export const CALENDARS_IN_USE_PARTITION = "CALENDARS";
 
 /** The partition of every open-payment counter: one small Query reads them all. */
 export const OPEN_PAYMENT_COUNTERS_PARTITION = "STATS#OPEN";

@@ -1,4 +1,5 @@
 import pMap from "p-map";
+import { arrivalFieldsOf } from "../domain/arrival/calendar-hold.js";
 import { computeExpectedArrival } from "../domain/arrival/expected-arrival.js";
 import {
   acquirerIdSchema,
@@ -280,16 +281,13 @@ async function buildPayment(
       terms: terms.settlement,
       calendar,
     });
-    arrival = {
-      tradeDate: computed.tradeDate,
-      dueDate: computed.dueDate,
-      expectedBy: computed.expectedBy,
-      overdueAt: computed.overdueAt,
-      calendarCoverage: computed.calendarCoverage,
-      explanation: profile
-        ? computed.explanation
-        : `${computed.explanation}; merchant ${confirmation.merchantId} has no profile: deployment default terms used, nobody can be notified`,
-    };
+    arrival = arrivalFieldsOf(
+      computed,
+      calendar.region,
+      profile
+        ? undefined
+        : `merchant ${confirmation.merchantId} has no profile: deployment default terms used, nobody can be notified`,
+    );
   }
   const { kind, ...fields } = confirmation;
   return {

@@ -144,7 +144,7 @@ export interface NoticeRecord {
   channel: "sms" | "email" | "ops";
   /** A merchant id, or "ops#<acquirer>". The address is looked up when sending, never stored here. */
   recipientId: string;
-  kind: "overdue" | "escalation" | "arrived" | "file-late";
+  kind: "overdue" | "escalation" | "arrived" | "file-late" | "calendar";
   level: number;
   language: "zh-CN" | "en";
   subject?: string | undefined;

@@ -1,5 +1,6 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import * as z from "zod";
+import { DEFAULT_CALENDAR_HORIZON_DAYS } from "../../functions/domain/calendar/calendar-horizon.js";
 import { acquirerIdSchema } from "../../functions/domain/confirmation/confirmation.js";
 import { defaultMerchantTermsSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import {
@@ -284,6 +285,17 @@ export const deploymentSchema = z
     checkSchedule: z
       .strictObject({ rateMinutes: z.number().int().min(1).max(60) })
       .default({ rateMinutes: 5 }),
+    /**
+     * The calendar check (EventBridge rate, minutes): every calendar in use must cover today +
+     * `horizonDays`, else the CalendarHorizon alarm fires (that many days before the year starts);
+     * payments held for a missing year are recomputed by the first run after its override is loaded.
+     */
+    calendarCheck: z
+      .strictObject({
+        horizonDays: z.number().int().min(14).max(366).default(DEFAULT_CALENDAR_HORIZON_DAYS),
+        rateMinutes: z.number().int().min(5).max(1440).default(60),
+      })
+      .default({ horizonDays: DEFAULT_CALENDAR_HORIZON_DAYS, rateMinutes: 60 }),
     /** Hours after the first overdue notice at which a payment is notified again; [0] = once. */
     escalationHours: escalationScheduleSchema.default([...DEFAULT_ESCALATION_HOURS]),
     sms: smsSchema.default({}),

@@ -12,6 +12,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import {
+  checkCalendarsEnvSchema,
   checkOverdueEnvSchema,
   countTableChangesEnvSchema,
   notifyEnvSchema,
@@ -24,6 +25,10 @@ import { acknowledgeNagFinding } from "../nag.js";
 
 /** The check stops 20 s before this (see check-overdue.handler.ts); what is left waits for the next run. */
 export const CHECK_TIMEOUT = Duration.minutes(5);
+/** The calendar check reads a few small partitions and recomputes held payments (a few thousand at most). */
+export const CALENDAR_CHECK_TIMEOUT = Duration.minutes(5);
+/** The calendar check's alarm metric: (calendar, year) pairs the horizon lacks (EmfCalendarMetrics). */
+export const CALENDAR_HORIZON_METRIC = "CalendarYearsMissing";
 /** Ten notices (one SQS batch), each a conditional write and an SNS Publish with SDK retries. */
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);
 /** Messages per notifier invocation. */
@@ -80,6 +85,11 @@ export class NotificationsStack extends Stack {
   readonly tableStreamFailureQueue: sqs.Queue;
   readonly tableStreamFailureAlarm: cloudwatch.Alarm;
   readonly checkSchedule: events.Rule;
+  /** Calendar horizon and held payments (run-calendar-check.ts), on its own schedule. */
+  readonly checkCalendars: SettlewatchFunction<typeof checkCalendarsEnvSchema>;
+  readonly calendarCheckSchedule: events.Rule;
+  readonly calendarHorizonAlarm: cloudwatch.Alarm;
+  readonly calendarCheckFailingAlarm: cloudwatch.Alarm;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly checkFailingAlarm: cloudwatch.Alarm;
   readonly smsSpendAlarm: cloudwatch.Alarm | undefined;
@@ -252,6 +262,60 @@ export class NotificationsStack extends Stack {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.checkCalendars = new SettlewatchFunction(this, "CheckCalendars", {
+      entry: "functions/handlers/check-calendars.handler.ts",
+      description: `settlewatch ${deployment.name}: calendar horizon and held payments (every ${deployment.calendarCheck.rateMinutes} min)`,
+      envSchema: checkCalendarsEnvSchema,
+      environment: {
+        ...observability,
+        DUE_SHARDS: String(deployment.dueShards),
+        DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+        CALENDAR_HORIZON_DAYS: String(deployment.calendarCheck.horizonDays),
+      },
+      logRetention,
+      timeout: CALENDAR_CHECK_TIMEOUT,
+    })
+      // Reads calendar usage and hold markers, recomputes held payments, writes ops notices.
+      .bindTable(props.table, "RW")
+      .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter);
+    const calendarPeriod = Duration.minutes(deployment.calendarCheck.rateMinutes);
+    this.checkCalendars.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(Math.max(60, calendarPeriod.toSeconds())),
+    });
+    this.calendarCheckSchedule = new events.Rule(this, "CalendarCheckSchedule", {
+      description: `settlewatch ${deployment.name}: run the calendar check`,
+      schedule: events.Schedule.rate(calendarPeriod),
+      targets: [new targets.LambdaFunction(this.checkCalendars.function)],
+    });
+    this.calendarHorizonAlarm = alarm("CalendarHorizonAlarm", {
+      alarmName: `settlewatch-${deployment.name}-calendar-horizon`,
+      alarmDescription: `settlewatch ${deployment.name}: a calendar merchants use has no holiday data for a year within the next ${deployment.calendarCheck.horizonDays} days. Due dates in that year would be weekends-only guesses: payments depending on them are held (no merchant alerts) until it is loaded. The ops notice and the CalendarYearMissing metric (dimensions calendar, year) name it; load the official schedule as a calendar override (README: "Yearly calendar routine").`,
+      metric: new cloudwatch.Metric({
+        namespace: "Settlewatch",
+        metricName: CALENDAR_HORIZON_METRIC,
+        dimensionsMap: { service: "settlewatch", deployment: deployment.name },
+        period: calendarPeriod,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      // A period without a run (schedule jitter) keeps the state instead of flapping to OK.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+    this.calendarCheckFailingAlarm = alarm("CalendarCheckFailingAlarm", {
+      alarmDescription: `settlewatch ${deployment.name}: the calendar check failed in two consecutive runs; calendar gaps are not being watched and held payments not recomputed. See the check-calendars function's logs (a broken calendar override fails it).`,
+      metric: this.checkCalendars.function.metricErrors({
+        period: calendarPeriod,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
     const spendLimit = deployment.sms.monthlySpendLimitUsd;
     this.smsSpendAlarm =
       spendLimit === undefined
@@ -275,6 +339,7 @@ export class NotificationsStack extends Stack {
     new CfnOutput(this, "OpsTopicArn", { value: this.opsTopic.topicArn });
     new CfnOutput(this, "MerchantEmailTopicPrefix", { value: merchantEmailTopicPrefix(deployment) });
     new CfnOutput(this, "CheckOverdueLogGroup", { value: this.checkOverdue.logGroup.logGroupName });
+    new CfnOutput(this, "CheckCalendarsLogGroup", { value: this.checkCalendars.logGroup.logGroupName });
     new CfnOutput(this, "NotifyLogGroup", { value: this.notify.logGroup.logGroupName });
     new CfnOutput(this, "TableStreamFailureQueueUrl", { value: this.tableStreamFailureQueue.queueUrl });
   }

@@ -55,6 +55,7 @@ describe("deployment configuration", () => {
     const [deployment] = loadDeployments([valid]);
     expect(deployment).toMatchObject({
       checkSchedule: { rateMinutes: 5 },
+      calendarCheck: { horizonDays: 90, rateMinutes: 60 },
       escalationHours: [0, 24, 72],
       sms: {},
       notifier: { maxConcurrency: 2, maxReceiveCount: 5 },
@@ -203,6 +204,8 @@ describe("deployment configuration", () => {
     ["an escalation schedule not starting at 0", { escalationHours: [24, 72] }, "first entry must be 0"],
     ["an escalation schedule going backwards", { escalationHours: [0, 72, 24] }, "strictly increasing"],
     ["a check rate of 0 minutes", { checkSchedule: { rateMinutes: 0 } }, "rateMinutes"],
+    ["a calendar horizon under two weeks", { calendarCheck: { horizonDays: 7 } }, "horizonDays"],
+    ["a calendar check rate over a day", { calendarCheck: { rateMinutes: 1441 } }, "rateMinutes"],
     ["a sender ID longer than 11 characters", { sms: { senderId: "SettlewatchHK" } }, "senderId"],
     ["a sender ID of digits only", { sms: { senderId: "12345" } }, "at least one letter"],
     ["a max SMS price of 0", { sms: { maxPriceUsd: "0" } }, "more than 0"],

@@ -85,6 +85,13 @@ describe("monitoring stack", () => {
         `SEARCH('{Settlewatch,acquirer,currency,deployment,service} MetricName=\\\\\\"${name}\\\\\\" service=\\\\\\"settlewatch\\\\\\" deployment=\\\\\\"${deployment.name}\\\\\\"', 'Maximum', 300)`,
       );
     }
+    // The calendar check's metrics (emitted by check-calendars: test/observability/check-calendars-handler.test.ts).
+    expect(body).toContain(`\\"CalendarYearsMissing\\"`);
+    for (const name of ["CalendarYearMissing", "PaymentsAwaitingCalendar"]) {
+      expect(body, name).toContain(
+        `SEARCH('{Settlewatch,calendar,deployment,service,year} MetricName=\\\\\\"${name}\\\\\\" service=\\\\\\"settlewatch\\\\\\" deployment=\\\\\\"${deployment.name}\\\\\\"', 'Maximum', 3600)`,
+      );
+    }
     // The factory built nothing outside its lists (the lists test/observability proves are emitted).
     expect([...synth.monitoring.monitoring.metrics.used].sort()).toEqual(
       [...DASHBOARD_BUSINESS_METRIC_NAMES, ...CURRENCY_BUSINESS_METRIC_NAMES].sort(),
@@ -113,7 +120,7 @@ describe("monitoring stack", () => {
         )
         .filter((vars): vars is Record<string, unknown> => vars?.DEPLOYMENT !== undefined),
     );
-    expect(envs).toHaveLength(7); // the distributed-ingest steps' and the table-stream counter's too
+    expect(envs).toHaveLength(8); // the distributed-ingest steps', the table-stream counter's and the calendar check's too
     for (const vars of envs) {
       expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(BUSINESS_METRIC_NAMESPACE);
       expect(vars.POWERTOOLS_SERVICE_NAME).toBe(BUSINESS_METRIC_SERVICE);

@@ -71,7 +71,8 @@ describe("notifications stack with the defaults", () => {
     );
     synth.template.resourceCountIs("AWS::SNS::Subscription", 0);
     expect(synth.stacks.notifications.smsSpendAlarm).toBeUndefined();
-    synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 3); // DLQ, check failing, table-stream failures
+    // DLQ, check failing, table-stream failures, calendar horizon, calendar check failing
+    synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
   });
 
   it("builds ARNs for the deployment's partition (aws here, aws-cn for cn-example)", () => {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CfnElement, Stack } from "aws-cdk-lib";
+import { type CfnElement, Duration, type Stack } from "aws-cdk-lib";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
+import { Schedule } from "aws-cdk-lib/aws-events";
 import type { IConstruct } from "constructs";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -497,7 +498,7 @@ describe("functions", () => {
     const groups = [api, notifications, files].flatMap((template) =>
       Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
     );
-    expect(groups).toHaveLength(9); // seven functions + API access logs + distributed-ingest executions
+    expect(groups).toHaveLength(10); // eight functions + API access logs + distributed-ingest executions
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -725,6 +726,10 @@ describe("least privilege", () => {
     );
   });
 
+  it("calendar check: table read/write and the one calendar parameter; no queue, no SNS, no tracing", () => {
+    expect(grants(synth.notifications.checkCalendars)).toEqual([...logs, ...tableReadWrite, calendar].sort());
+  });
+
   it("table-stream counter: the stream of this table only (ListStreams takes no resource), the table, its failure queue", () => {
     expect(grants(synth.notifications.countTableChanges)).toEqual(
       [
@@ -744,7 +749,7 @@ describe("least privilege", () => {
   it("roles can be assumed by Lambda only", () => {
     for (const [template, count] of [
       [api, 2],
-      [notifications, 3],
+      [notifications, 4],
       [files, 2],
     ] as const) {
       const roles = Object.values(resources(template)).filter(
@@ -897,12 +902,15 @@ describe("notifications stack", () => {
       Threshold: (deployment.sms.monthlySpendLimitUsd ?? Number.NaN) * 0.8,
       AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
     });
-    notifications.resourceCountIs("AWS::CloudWatch::Alarm", 4); // and the table-stream failure alarm
+    // and the table-stream failure alarm, the calendar horizon and calendar-check-failing alarms
+    notifications.resourceCountIs("AWS::CloudWatch::Alarm", 6);
   });
 
   it("runs the check on an EventBridge schedule at the configured rate, without Lambda's async retries", () => {
     const check = notificationsId(synth.notifications.checkOverdue.function);
-    const rules = Object.values(resources(notifications)).filter((r) => r.Type === "AWS::Events::Rule");
+    const rules = Object.values(resources(notifications)).filter(
+      (r) => r.Type === "AWS::Events::Rule" && JSON.stringify(r.Properties.Targets).includes(check),
+    );
     expect(rules).toHaveLength(1);
     expect(rules[0]?.Properties).toMatchObject({
       ScheduleExpression: `rate(${deployment.checkSchedule.rateMinutes} minutes)`,
@@ -1260,5 +1268,82 @@ describe("cdk-nag AwsSolutions", () => {
   it("leaves no error annotation on any stack", () => {
     for (const stack of [synth.data, synth.api, synth.notifications, synth.settlementFiles])
       expect(Annotations.fromStack(stack).findError("*", Match.anyValue())).toEqual([]);
+  });
+});
+
+describe("calendar check (notifications stack)", () => {
+  it("runs on its own EventBridge schedule at the configured rate, without async retries, with its horizon", () => {
+    const fn = notificationsId(synth.notifications.checkCalendars.function);
+    expect(
+      resources(notifications)[notificationsId(synth.notifications.calendarCheckSchedule)],
+    ).toMatchObject({
+      Properties: {
+        // CDK writes whole hours as "rate(1 hour)".
+        ScheduleExpression: Schedule.rate(Duration.minutes(deployment.calendarCheck.rateMinutes))
+          .expressionString,
+        State: "ENABLED",
+        Targets: [{ Arn: { "Fn::GetAtt": [fn, "Arn"] }, Id: "Target0" }],
+      },
+    });
+    expect(Schedule.rate(Duration.minutes(60)).expressionString).toBe("rate(1 hour)");
+    notifications.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      FunctionName: { "Fn::GetAtt": [fn, "Arn"] },
+      Principal: "events.amazonaws.com",
+    });
+    notifications.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: fn },
+      MaximumRetryAttempts: 0,
+    });
+    const environment = (
+      fnProps(synth.notifications.checkCalendars).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(Object.keys(environment).sort()).toEqual([...envKeys.checkCalendars, "NODE_OPTIONS"].sort());
+    expect(environment).toMatchObject({
+      CALENDAR_HORIZON_DAYS: String(deployment.calendarCheck.horizonDays),
+      CALENDAR_OVERRIDES_PARAMETER: deployment.calendarOverridesParameter,
+      DEPLOYMENT: deployment.name,
+    });
+  });
+
+  it("alarms to ops when any calendar in use lacks a year within the horizon, and when the check fails twice", () => {
+    expect(
+      resources(notifications)[notificationsId(synth.notifications.calendarHorizonAlarm)]?.Properties,
+    ).toEqual(
+      expect.objectContaining({
+        AlarmName: `settlewatch-${deployment.name}-calendar-horizon`,
+        Namespace: "Settlewatch",
+        MetricName: "CalendarYearsMissing",
+        Dimensions: [
+          { Name: "deployment", Value: deployment.name },
+          { Name: "service", Value: "settlewatch" },
+        ],
+        Statistic: "Maximum",
+        Period: deployment.calendarCheck.rateMinutes * 60,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: "ignore",
+        AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+        OKActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+      }),
+    );
+    expect(
+      resources(notifications)[notificationsId(synth.notifications.calendarCheckFailingAlarm)]?.Properties,
+    ).toMatchObject({
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: [
+        {
+          Name: "FunctionName",
+          Value: { Ref: notificationsId(synth.notifications.checkCalendars.function) },
+        },
+      ],
+      Threshold: 1,
+      EvaluationPeriods: 2,
+      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
+    });
   });
 });

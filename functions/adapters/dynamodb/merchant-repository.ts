@@ -30,6 +30,21 @@ export class DynamoDbMerchantRepository implements MerchantRepository {
         ReturnValues: "ALL_OLD",
       }),
     );
+    // The calendar check watches every calendar a merchant was registered with (never removed:
+    // watching one calendar too many costs one lookup). Written only when the calendar is new to
+    // this profile.
+    const previous = (Attributes?.profile as MerchantProfile | undefined)?.calendar;
+    if (previous !== profile.calendar)
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.calendarUsage(profile.calendar),
+            entity: "calendar-usage",
+            region: profile.calendar,
+          },
+        }),
+      );
     return { created: Attributes === undefined };
   }
 }

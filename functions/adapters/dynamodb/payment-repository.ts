@@ -3,7 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/reversal-confirmations.js";
-import { dueShardOf, type Payment } from "../../domain/payment/payment.js";
+import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
 import { AMOUNT_INDEX, DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
 
@@ -18,6 +18,24 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
   ) {}
 
   async insert(
+    payment: Payment,
+    withHeldReversals?: (payment: Payment, held: readonly ReversalClaim[]) => Payment,
+  ): Promise<InsertPaymentResult> {
+    const hold = payment.arrival?.calendarHold;
+    // The calendar check lists holds from these markers. Written first (an idempotent put, held
+    // payments only), so a held payment is never stored without the marker that finds it again.
+    if (hold && payment.status === "PENDING") {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.calendarHoldMarker(hold.region, hold.year), entity: "calendar-hold", ...hold },
+        }),
+      );
+    }
+    return await this.insertPayment(payment, withHeldReversals);
+  }
+
+  private async insertPayment(
     payment: Payment,
     withHeldReversals?: (payment: Payment, held: readonly ReversalClaim[]) => Payment,
   ): Promise<InsertPaymentResult> {
@@ -199,7 +217,11 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
     ...(arrival ?? {}),
   };
   if (payment.status === "PENDING" && arrival) {
-    item[DUE_INDEX.partitionKey] = keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
+    // A payment held for an uncovered calendar year waits in that year's hold partition instead.
+    const hold = arrival.calendarHold;
+    item[DUE_INDEX.partitionKey] = hold
+      ? keys.calendarHold(hold.region, hold.year)
+      : keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
     item[DUE_INDEX.sortKey] = keys.dueSort(arrival.overdueAt, payment.acquirer, payment.paymentId);
   }
   if (payment.orderId) {
@@ -257,6 +279,7 @@ export function fromItem(item: PaymentItem): Payment {
       overdueAt: get("overdueAt"),
       explanation: get("explanation"),
       calendarCoverage: get("calendarCoverage"),
+      ...(isCalendarHold(item.calendarHold) ? { calendarHold: item.calendarHold } : {}),
     };
   }
   return payment;
@@ -270,4 +293,10 @@ function sizeIs(attribute: string, placeholder: string, count: number): string {
 // The exception carries the raw (marshalled) item; lib-dynamodb does not unmarshall error payloads.
 function unmarshallLoose(item: NonNullable<ConditionalCheckFailedException["Item"]>): PaymentItem {
   return unmarshall(item);
+}
+
+function isCalendarHold(value: unknown): value is CalendarHold {
+  if (typeof value !== "object" || value === null) return false;
+  const hold = value as Record<string, unknown>;
+  return typeof hold.region === "string" && typeof hold.year === "number";
 }

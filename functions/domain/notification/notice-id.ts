@@ -6,8 +6,9 @@ import { createHash } from "node:crypto";
  * - "escalation": a reminder for payments already notified (level ≥ 1);
  * - "arrived": late payments that have now settled;
  * - "file-late": to ops, an acquirer's settlement file for a day has not arrived in time.
+ * - "calendar": to ops, a calendar in use lacks a year (level 0) or payments are held for it (level 1).
  */
-export type NoticeKind = "overdue" | "escalation" | "arrived" | "file-late";
+export type NoticeKind = "overdue" | "escalation" | "arrived" | "file-late" | "calendar";
 
 /** A payment's identity: payment ids are unique per acquirer only, so both are needed. */
 export interface PaymentRef {

@@ -25,6 +25,17 @@ export interface ExpectedArrivalFields {
   overdueAt: string;
   explanation: string;
   calendarCoverage: "covered" | "weekends-only";
+  /**
+   * Set while the due date depends on a year the calendar does not cover: the payment is held
+   * (never reported overdue on a weekends-only guess) until that year is loaded, then recomputed.
+   */
+  calendarHold?: CalendarHold | undefined;
+}
+
+/** The calendar and the (first) year a held payment waits for. */
+export interface CalendarHold {
+  region: string;
+  year: number;
 }
 
 export interface PaymentNoticeEntry {

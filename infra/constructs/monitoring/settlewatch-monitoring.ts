@@ -203,6 +203,29 @@ export class SettlewatchMonitoring extends Construct {
       business("PaymentsSettledLate"),
       filesReceived,
     );
+    // The calendar check: years missing within the horizon (the CalendarHorizonAlarm's metric), and
+    // per calendar and year, the missing years and the payments held for them (found by SEARCH).
+    const perCalendarYear = (metricName: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SEARCH('{Settlewatch,calendar,deployment,service,year} MetricName="${metricName}" service="settlewatch" deployment="${deployment.name}"', 'Maximum', ${ONE_HOUR.toSeconds()})`,
+        usingMetrics: {},
+        period: ONE_HOUR,
+        label: "",
+      });
+    this.dashboard.addWidgets(
+      graph("Calendars: years missing within the horizon, payments held per calendar and year", [
+        new cloudwatch.Metric({
+          namespace: "Settlewatch",
+          metricName: "CalendarYearsMissing",
+          dimensionsMap: { service: "settlewatch", deployment: deployment.name },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: ONE_HOUR,
+          label: "calendar years missing",
+        }),
+        perCalendarYear("CalendarYearMissing"),
+        perCalendarYear("PaymentsAwaitingCalendar"),
+      ]),
+    );
     const rows: DashboardBusinessMetric[][] = [
       ["ConfirmationsAccepted", "ConfirmationsRejected", "RequestsRejected"],
       ["UnregisteredMerchantConfirmations", "CalendarNotCovered", "PaymentsAwaitingFile"],
