@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 
-// Each run starts its own DynamoDB Local (a JVM): on a busy 2-core machine a run takes ~40 s.
-describe("settlewatch simulate", { timeout: 120_000 }, () => {
+// Each run starts its own DynamoDB Local (a JVM): on a busy 2-core machine a run took up to 90 s.
+describe("settlewatch simulate", { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "settlewatch-sim-"));
   const merchants = join(dir, "merchants.json");
   const confirmations = join(dir, "confirmations.jsonl");
