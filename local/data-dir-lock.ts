@@ -150,25 +150,23 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = dataDirLockPath(dataDir);
   const start = processStart(process.pid);
-  let content: DataDirHolder = {
+  const content: DataDirHolder = {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     ...(start ? { processStart: start } : {}),
   };
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const temporary = writeTemporary(path, content);
+    let linked = false;
     try {
       linkSync(temporary, path);
-      unlinkSync(temporary);
-      return heldLock(
-        path,
-        () => content,
-        (next) => (content = next),
-      );
+      linked = true;
     } catch (error) {
-      unlinkSync(temporary);
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      unlinkSync(temporary);
     }
+    if (linked) return heldLock(path, content);
     const lock = readLock(path);
     if (lock === "missing") continue;
     const { holder } = lock;
@@ -187,14 +185,11 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   throw new Error(`data folder ${dataDir}: could not take ${LOCK_FILE} (other processes keep racing for it)`);
 }
 
-function heldLock(
-  path: string,
-  current: () => DataDirHolder,
-  replace: (next: DataDirHolder) => void,
-): DataDirLock {
+function heldLock(path: string, initial: DataDirHolder): DataDirLock {
+  let content = initial;
   const ours = () => {
     const holder = readHolder(path);
-    return holder?.pid === process.pid && holder.startedAt === current().startedAt;
+    return holder?.pid === process.pid && holder.startedAt === content.startedAt;
   };
   const release = () => {
     process.off("exit", release);
@@ -204,9 +199,9 @@ function heldLock(
   return {
     path,
     update(fields) {
-      const next = { ...current(), ...fields };
+      const next = { ...content, ...fields };
       renameSync(writeTemporary(path, next), path);
-      replace(next);
+      content = next;
     },
     release,
   };

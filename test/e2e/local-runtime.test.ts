@@ -9,7 +9,8 @@ import { TEST_ACQUIRER } from "../support/confirmations.js";
 import { CSV_HEADER, TEST_CSV_COLUMNS } from "../support/settlement.js";
 
 // Real processes, as an operator runs them: `settlewatch serve` (what `npm start` runs) in its own
-// folder, with its own DynamoDB Local on the folder's data, killed and restarted.
+// folder, with its own DynamoDB Local on the folder's data, killed and restarted. Each start is a
+// JVM and a tsx compile: slow on a loaded machine, hence the long timeouts.
 const run = promisify(execFile);
 const CLI = resolve("bin/settlewatch.js");
 
@@ -100,7 +101,7 @@ describe("the local runtime owns its processes (one owner per data folder)", () 
     const report = await fetch(`${first.url}/v1/settlement-files/${file.fileId}`);
     expect(report.status).toBe(200);
     expect(lock()).toEqual(holder);
-  }, 120_000);
+  }, 300_000);
 
   it("kill -9 of the monitor takes DynamoDB Local with it; the lock is then reclaimable", async () => {
     const [first] = started;
@@ -133,5 +134,5 @@ describe("the local runtime owns its processes (one owner per data folder)", () 
     expect(await next.exited).toBe(0);
     expect(existsSync(lockFile)).toBe(false);
     expect(processAlive(nextJava)).toBe(false);
-  }, 180_000);
+  }, 400_000);
 });
