@@ -7,7 +7,7 @@ import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-reposi
 import { DynamoDbPaymentRepository } from "../adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
-import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-profile.js";
+import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-terms.js";
 import type { OperatorApiEnv } from "../shared/env.js";
 import { metrics } from "../shared/observability.js";
 import { systemClock } from "../use-cases/ports.js";
