@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
+import { checkAsOf } from "../functions/domain/validation/input-limits.js";
 import type { HttpRequest } from "../functions/http/http-types.js";
 import { json } from "../functions/http/http-types.js";
 import { postConfirmations, routeOperatorRequest } from "../functions/http/routes.js";
@@ -71,11 +72,15 @@ export async function startLocalMonitor(
       }
       // Local only (in AWS the EventBridge schedule runs the check): run it now, optionally as of an instant.
       if (request.method.toUpperCase() === "POST" && request.path === "/local/check") {
-        const asOf = request.body ? (JSON.parse(request.body) as { asOf?: string }).asOf : undefined;
-        if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
-          return json(400, { error: "asOf must be an RFC 3339 instant" });
-        }
-        return json(200, await runCheck(asOf ? new Date(asOf) : undefined));
+        const asOf = request.body ? (JSON.parse(request.body) as { asOf?: unknown }).asOf : undefined;
+        if (asOf === undefined) return json(200, await runCheck());
+        const at = checkAsOf(String(asOf), { now: new Date(), limits: config.inputLimits });
+        if (!at.ok)
+          return json(400, {
+            error: `asOf: ${at.message}`,
+            errors: [{ field: "asOf", message: at.message }],
+          });
+        return json(200, await runCheck(at.value));
       }
       return await routeOperatorRequest(request, services.operator);
     };

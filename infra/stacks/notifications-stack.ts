@@ -148,6 +148,7 @@ export class NotificationsStack extends Stack {
         ...observability,
         DUE_SHARDS: String(deployment.dueShards),
         DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+        INPUT_LIMITS: JSON.stringify(deployment.inputLimits),
         ...checkEnvironment(deployment),
       },
       logRetention,

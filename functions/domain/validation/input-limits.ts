@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { isoDateOfEpochDay, MS_PER_DAY, parseIsoDate } from "../calendar/civil-date.js";
+import type { SettlementLine } from "../settlement-files/settlement-record.js";
 import { parseRfc3339Ms } from "../time/rfc3339.js";
 
 /**
@@ -68,7 +69,7 @@ const earliestMs = (limits: InputLimits) => (parseIsoDate(limits.earliestDate) ?
  */
 export function checkInstant(
   value: unknown,
-  options: { now: Date; limits?: InputLimits; maxFutureMs?: number },
+  options: { now: Date; limits?: InputLimits | undefined; maxFutureMs?: number },
 ): Checked<number> {
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   if (typeof value !== "string") return { ok: false, message: "expected an RFC 3339 date-time string" };
@@ -87,7 +88,7 @@ export function checkInstant(
 /** Whether an epoch-millisecond instant lies in the plausible range (see {@link checkInstant}). */
 export function checkRange(
   ms: number,
-  options: { now: Date; limits?: InputLimits; maxFutureMs?: number },
+  options: { now: Date; limits?: InputLimits | undefined; maxFutureMs?: number },
 ): Checked<number> {
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   if (!Number.isFinite(ms)) return { ok: false, message: "is not a date-time" };
@@ -108,7 +109,10 @@ export function checkRange(
  * A strict "YYYY-MM-DD" that is a real calendar date (no 2026-13-45, no 31 April), not before
  * `earliestDate` and at most `maxFutureHours` after today (UTC).
  */
-export function checkDate(value: unknown, options: { now: Date; limits?: InputLimits }): Checked<string> {
+export function checkDate(
+  value: unknown,
+  options: { now: Date; limits?: InputLimits | undefined },
+): Checked<string> {
   const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   const epochDay = typeof value === "string" ? parseIsoDate(value) : undefined;
   if (epochDay === undefined) {
@@ -161,4 +165,41 @@ function describeDuration(ms: number): string {
 export interface FieldCheck {
   field: string;
   check: Checked<unknown>;
+}
+
+/**
+ * Why a settlement line cannot be used, or undefined: an amount beyond its currency's bound, or a
+ * value date that is not plausible (it would become the file's day and mark files as received
+ * for years ahead). The caller keeps the line as rejected, naming its line number.
+ */
+export function settlementLineProblem(
+  line: Pick<SettlementLine, "currency" | "netMinor" | "grossMinor" | "feeMinor" | "valueDate">,
+  options: { now: Date; limits?: InputLimits | undefined },
+): string | undefined {
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+  const amounts = { net: line.netMinor, gross: line.grossMinor, fee: line.feeMinor };
+  for (const [name, amount] of Object.entries(amounts)) {
+    if (amount === null) continue;
+    const check = checkAmount(amount, line.currency, limits);
+    if (!check.ok) return `${name} ${check.message}`;
+  }
+  const date = checkDate(line.valueDate, { now: options.now, limits });
+  return date.ok ? undefined : `value date ${date.message}`;
+}
+
+/**
+ * An operator's "as of" instant (`check --as-of`, a simulation's checks): a real RFC 3339 instant
+ * from `earliestDate` on. A check on real data writes (payments go overdue, notices are sent), so
+ * it may not run further ahead than `maxFutureHours`; a simulation (a throwaway table) may.
+ */
+export function checkAsOf(
+  value: string,
+  options: { now: Date; limits?: InputLimits | undefined; anyFuture?: boolean },
+): Checked<Date> {
+  const checked = checkInstant(value, {
+    now: options.now,
+    limits: options.limits,
+    ...(options.anyFuture ? { maxFutureMs: Number.POSITIVE_INFINITY } : {}),
+  });
+  return checked.ok ? { ok: true, value: new Date(checked.value) } : checked;
 }
