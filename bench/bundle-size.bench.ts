@@ -74,6 +74,7 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   DEPLOYMENT: deployment.name,
   DUE_SHARDS: String(deployment.dueShards),
   DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+  INPUT_LIMITS: JSON.stringify(deployment.inputLimits),
   CALENDAR_OVERRIDES_PARAMETER: deployment.calendarOverridesParameter,
   POWERTOOLS_SERVICE_NAME: "settlewatch",
   POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",

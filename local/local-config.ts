@@ -9,6 +9,7 @@ import { defaultMerchantTermsSchema } from "../functions/domain/merchant/merchan
 import { escalationScheduleSchema } from "../functions/domain/notification/escalation.js";
 import { settlementFileExpectationSchema } from "../functions/domain/overdue/settlement-file-expectation.js";
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
+import { inputLimitsSchema } from "../functions/domain/validation/input-limits.js";
 import { acquirerContactsSchema } from "../functions/shared/check-config.js";
 
 /** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
@@ -35,6 +36,8 @@ export const localConfigSchema = z.strictObject({
   /** Per acquirer: when its settlement file for a day is expected (payments wait for it, not merchants). */
   settlementFiles: z.record(z.string(), settlementFileExpectationSchema).default({}),
   acquirerContacts: acquirerContactsSchema.default({}),
+  /** Plausible dates (from 2000-01-01, at most 24 h ahead) and amount bounds per currency (10^12). */
+  inputLimits: inputLimitsSchema,
   /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
   acquirerCsv: z
     .array(z.unknown())

@@ -1,12 +1,17 @@
+import { checkAsOf, type InputLimits } from "../functions/domain/validation/input-limits.js";
 import { type HttpRequest, type HttpResponse, json } from "../functions/http/http-types.js";
 import { confirmationsRoute, operatorRoutes, type Route } from "../functions/http/routes.js";
 import { InvalidJsonError, InvalidRequestError } from "../functions/use-cases/errors.js";
 import type { LocalServices } from "./local-services.js";
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** The body of POST /local/check: empty, or a JSON object with an optional RFC 3339 `asOf`. */
-export function parseCheckRequest(body: string): { asOf?: Date } {
+/**
+ * The body of POST /local/check: empty, or a JSON object with an optional `asOf`, a real and
+ * plausible RFC 3339 instant (from 2000 on, not past the input limits' future bound).
+ */
+export function parseCheckRequest(
+  body: string,
+  options: { now: Date; limits?: InputLimits | undefined },
+): { asOf?: Date } {
   if (body.trim() === "") return {};
   let parsed: unknown;
   try {
@@ -19,12 +24,12 @@ export function parseCheckRequest(body: string): { asOf?: Date } {
   }
   const { asOf } = parsed as { asOf?: unknown };
   if (asOf === undefined) return {};
-  if (typeof asOf !== "string" || !RFC3339.test(asOf) || Number.isNaN(Date.parse(asOf))) {
-    throw new InvalidRequestError("asOf must be an RFC 3339 instant", [
-      { field: "asOf", message: "expected an RFC 3339 instant, e.g. 2026-10-09T00:00:00Z" },
-    ]);
+  const at = typeof asOf === "string" ? checkAsOf(asOf, options) : undefined;
+  if (!at?.ok) {
+    const message = at?.message ?? "expected an RFC 3339 instant, e.g. 2026-10-09T00:00:00Z";
+    throw new InvalidRequestError(`asOf: ${message}`, [{ field: "asOf", message }]);
   }
-  return { asOf: new Date(asOf) };
+  return { asOf: at.value };
 }
 
 /**
@@ -32,13 +37,20 @@ export function parseCheckRequest(body: string): { asOf?: Date } {
  * drop in AWS) and POST /local/check (the EventBridge schedule in AWS). One table, so a known path
  * asked with another method answers 405 with its Allow header.
  */
-export function localRoutes(services: LocalServices, runCheck: (asOf?: Date) => Promise<unknown>): Route[] {
+export function localRoutes(
+  services: LocalServices,
+  runCheck: (asOf?: Date) => Promise<unknown>,
+  limits?: InputLimits,
+): Route[] {
   return [
     confirmationsRoute(services.ingest),
     {
       method: "POST",
       pattern: /^\/local\/check$/,
-      run: async (_params, request) => json(200, await runCheck(parseCheckRequest(request.body).asOf)),
+      run: async (_params, request) => {
+        const now = services.ingest.clock.now();
+        return json(200, await runCheck(parseCheckRequest(request.body, { now, limits }).asOf));
+      },
     },
     {
       // The local server streams this upload before routing (see monitor.ts); listed for 405 answers.

@@ -101,8 +101,10 @@ export function localServices(
   const openPaymentStats = new DynamoDbOpenPaymentStatsStore(db, config.tableName, () => clock.now());
   const countChanges = async () => {
     if (!options.tableStream) return undefined;
-    const records = await options.tableStream.readNew();
-    return await countTableChanges(records.map(changeOfStreamRecord), { stats: openPaymentStats, metrics });
+    // Moves past the records only once they are counted: a failure is retried at the next check.
+    return await options.tableStream.consume((records) =>
+      countTableChanges(records.map(changeOfStreamRecord), { stats: openPaymentStats, metrics }),
+    );
   };
   const ingest: IngestConfirmationsDeps = {
     payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards),
@@ -115,6 +117,7 @@ export function localServices(
     clock,
     metrics,
     defaultTerms: config.defaultTerms,
+    inputLimits: config.inputLimits,
   };
   const check: OverdueCheckDeps = {
     overdue: new DynamoDbOverdueStore(db, config.tableName),
@@ -167,6 +170,7 @@ export function localServices(
     clock,
     metrics,
     acquirerCsv: config.acquirerCsv,
+    inputLimits: config.inputLimits,
     // Late payments that have now arrived: one short notice per merchant, sent at once.
     onSettledLate: async (payments, at) => {
       await scheduleArrivedNotices(payments, { ...check, clock: at });

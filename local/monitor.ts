@@ -86,7 +86,7 @@ export async function startLocalMonitor(
       logger.info("overdue check", { ...result.report, deliveries: result.deliveries });
       return result;
     };
-    const routes = localRoutes(services, runCheck);
+    const routes = localRoutes(services, runCheck, config.inputLimits);
     const route = (request: HttpRequest) => dispatch(request, routes);
     const inboxDir = join(config.dataDir, "inbox");
     const streamRoute = (incoming: IncomingMessage, url: URL) =>

@@ -9,6 +9,7 @@ import { acquirerIdSchema } from "../functions/domain/confirmation/confirmation.
 import { settlementFormatParsers } from "../functions/domain/settlement-files/format-registry.js";
 import type { SettlementFormat } from "../functions/domain/settlement-files/settlement-record.js";
 import { UnreadableFileError } from "../functions/domain/settlement-files/settlement-record.js";
+import { checkDate, type InputLimits } from "../functions/domain/validation/input-limits.js";
 import { type HttpResponse, json } from "../functions/http/http-types.js";
 import {
   type IngestSettlementFileDeps,
@@ -54,14 +55,20 @@ export interface SettlementUploadOptions {
 }
 
 /** Validates the upload's parameters; a message naming the parameter when one is wrong. */
-export function uploadOptionsProblem(options: SettlementUploadOptions): string | undefined {
+export function uploadOptionsProblem(
+  options: SettlementUploadOptions,
+  limits: { now?: Date; inputLimits?: InputLimits | undefined } = {},
+): string | undefined {
   if (!acquirerIdSchema.safeParse(options.acquirer).success) {
     return "acquirer: required, 1-32 characters: lower-case letters, digits or '-'";
   }
   if (options.format && options.format !== "auto" && !KNOWN_FORMATS.has(options.format)) {
     return `format: unknown "${options.format}"; one of auto, ${[...KNOWN_FORMATS].join(", ")}`;
   }
-  if (options.fileDay && !/^\d{4}-\d{2}-\d{2}$/.test(options.fileDay)) return "fileDay: expected YYYY-MM-DD";
+  if (options.fileDay !== undefined) {
+    const day = checkDate(options.fileDay, { now: limits.now ?? new Date(), limits: limits.inputLimits });
+    if (!day.ok) return `fileDay: ${day.message}`;
+  }
   return undefined;
 }
 
@@ -97,7 +104,7 @@ export async function handleSettlementUpload(
     fileName: url.searchParams.get("fileName") ?? undefined,
     fileDay: url.searchParams.get("fileDay") ?? undefined,
   };
-  const problem = uploadOptionsProblem(options);
+  const problem = uploadOptionsProblem(options, { now: deps.clock.now(), inputLimits: deps.inputLimits });
   if (problem) {
     incoming.resume();
     return json(400, { error: problem });

@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { UnreadableFileError } from "../functions/domain/settlement-files/settlement-record.js";
+import { checkAsOf } from "../functions/domain/validation/input-limits.js";
 import { ValidationError } from "../functions/use-cases/errors.js";
 import type { ConfirmationOutcome } from "../functions/use-cases/ingest-confirmations.js";
 import { storeConfirmations } from "../functions/use-cases/ingest-confirmations.js";
@@ -64,9 +65,10 @@ export class SimulationInputError extends Error {
 export async function simulate(input: SimulationInput, config: LocalConfig): Promise<SimulationOutput> {
   if (input.asOf.length === 0) throw new SimulationInputError("--as-of is required (an RFC 3339 instant)");
   const instants = input.asOf.map((value) => {
-    const at = Date.parse(value);
-    if (Number.isNaN(at)) throw new SimulationInputError(`--as-of ${value}: not an RFC 3339 instant`);
-    return new Date(at);
+    // A simulation may look ahead as far as it likes (its table is thrown away), not before 2000.
+    const at = checkAsOf(value, { now: new Date(), limits: config.inputLimits, anyFuture: true });
+    if (!at.ok) throw new SimulationInputError(`--as-of ${value}: ${at.message}`);
+    return at.value;
   });
   const merchants = await readMerchants(input.merchantsFile);
   const confirmations = await readJsonLines(input.confirmationsFile);
@@ -243,11 +245,10 @@ function parseSettlementSpec(spec: string): SettlementSpec {
   const file = match?.[2];
   if (!match || !file)
     throw new SimulationInputError(`--settlement ${spec}: expected [ACQUIRER=]FILE[@INSTANT]`);
-  const at = match[3] ? new Date(match[3]) : undefined;
-  if (at && Number.isNaN(at.getTime())) {
-    throw new SimulationInputError(`--settlement ${spec}: ${match[3]} is not an RFC 3339 instant`);
-  }
-  return { acquirer: match[1], file, at };
+  if (match[3] === undefined) return { acquirer: match[1], file, at: undefined };
+  const at = checkAsOf(match[3], { now: new Date(), anyFuture: true });
+  if (!at.ok) throw new SimulationInputError(`--settlement ${spec}: ${match[3]} ${at.message}`);
+  return { acquirer: match[1], file, at: at.value };
 }
 
 /**

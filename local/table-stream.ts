@@ -15,8 +15,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynamodb-local.js";
  */
 export class LocalTableStreamReader {
   private readonly streams: DynamoDBStreamsClient;
-  /** Next iterator per shard; null once a closed shard is read to its end. */
-  private readonly iterators = new Map<string, string | null>();
+  /** Per shard, the sequence number of the last record consumed; null once a closed shard is consumed to its end. */
+  private readonly positions = new Map<string, string | null>();
   private streamArn: string | undefined;
 
   constructor(
@@ -33,36 +33,60 @@ export class LocalTableStreamReader {
 
   /** Records written since the last call (all of them on the first call), in shard order. */
   async readNew(): Promise<_Record[]> {
+    return await this.consume(async (records) => records);
+  }
+
+  /**
+   * Hands the records written since the last successful call to `handle`, and moves past them only
+   * when it succeeds: a failing consumer gets the same records again next time (retried, never
+   * skipped), as Lambda's event source does with a failing batch.
+   */
+  async consume<T>(handle: (records: _Record[]) => Promise<T>): Promise<T> {
     this.streamArn ??= await this.latestStreamArn();
     const { StreamDescription } = await this.streams.send(
       new DescribeStreamCommand({ StreamArn: this.streamArn }),
     );
     const records: _Record[] = [];
+    const reached = new Map<string, string | null | undefined>();
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId;
-      if (!shardId) continue;
-      let iterator = this.iterators.get(shardId);
-      if (iterator === null) continue;
-      iterator ??= (
-        await this.streams.send(
-          new GetShardIteratorCommand({
-            StreamArn: this.streamArn,
-            ShardId: shardId,
-            ShardIteratorType: "TRIM_HORIZON",
-          }),
-        )
-      ).ShardIterator;
-      while (iterator) {
-        const page: GetRecordsCommandOutput = await this.streams.send(
-          new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-        );
-        records.push(...(page.Records ?? []));
-        iterator = page.NextShardIterator;
-        if (!page.Records?.length) break;
-      }
-      this.iterators.set(shardId, iterator ?? null);
+      const position = shardId ? this.positions.get(shardId) : null;
+      if (!shardId || position === null) continue;
+      const read = await this.readShard(shardId, position);
+      records.push(...read.records);
+      reached.set(shardId, read.closed ? null : (read.records.at(-1)?.dynamodb?.SequenceNumber ?? position));
     }
-    return records;
+    const result = await handle(records);
+    for (const [shardId, position] of reached)
+      if (position !== undefined) this.positions.set(shardId, position);
+    return result;
+  }
+
+  private async readShard(
+    shardId: string,
+    after: string | undefined,
+  ): Promise<{ records: _Record[]; closed: boolean }> {
+    let iterator = (
+      await this.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ...(after
+            ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: after }
+            : { ShardIteratorType: "TRIM_HORIZON" }),
+        }),
+      )
+    ).ShardIterator;
+    const records: _Record[] = [];
+    while (iterator) {
+      const page: GetRecordsCommandOutput = await this.streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+      );
+      records.push(...(page.Records ?? []));
+      iterator = page.NextShardIterator;
+      if (!page.Records?.length) break;
+    }
+    return { records, closed: !iterator };
   }
 
   close(): void {

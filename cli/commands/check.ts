@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { checkAsOf } from "../../functions/domain/validation/input-limits.js";
 import { loadLocalConfig } from "../../local/local-config.js";
 import { startLocalMonitor } from "../../local/monitor.js";
 import { CliError, callApi, findMonitor, mayOpenLocalData } from "../api-client.js";
@@ -11,9 +12,12 @@ export function registerCheckCommand(program: Command): void {
     .option("--url <url>", "monitor URL")
     .option("-c, --config <file>", "local config file (when no monitor is running)")
     .action(async (options: { asOf?: string; url?: string; config?: string }) => {
-      if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) {
-        throw new CliError(`--as-of ${options.asOf}: not an RFC 3339 instant`);
-      }
+      // The shape and the earliest date here; how far ahead is the monitor's config to say.
+      const asOf =
+        options.asOf === undefined
+          ? undefined
+          : checkAsOf(options.asOf, { now: new Date(), anyFuture: true });
+      if (asOf && !asOf.ok) throw new CliError(`--as-of ${options.asOf}: ${asOf.message}`);
       const body = JSON.stringify(options.asOf ? { asOf: options.asOf } : {});
       const target = findMonitor(options.url, options.config);
       try {
@@ -32,9 +36,13 @@ export function registerCheckCommand(program: Command): void {
       );
       const monitor = await startLocalMonitor(config, { print: (line) => console.error(line) });
       try {
-        const at = options.asOf ? new Date(options.asOf) : undefined;
+        const at =
+          options.asOf === undefined
+            ? undefined
+            : checkAsOf(options.asOf, { now: new Date(), limits: config.inputLimits });
+        if (at && !at.ok) throw new CliError(`--as-of ${options.asOf}: ${at.message}`);
         const result = await monitor.services.checkAndNotify(
-          at ? { now: () => new Date(at.getTime()) } : undefined,
+          at ? { now: () => new Date(at.value.getTime()) } : undefined,
         );
         console.log(JSON.stringify(result, null, 2));
       } finally {

@@ -7,7 +7,8 @@ import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-reposi
 import { DynamoDbPaymentRepository } from "../adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
-import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-profile.js";
+import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-terms.js";
+import { inputLimitsSchema } from "../domain/validation/input-limits.js";
 import type { OperatorApiEnv } from "../shared/env.js";
 import { metrics } from "../shared/observability.js";
 import { systemClock } from "../use-cases/ports.js";
@@ -16,7 +17,7 @@ import { systemClock } from "../use-cases/ports.js";
 export function awsDependencies(
   env: Pick<
     OperatorApiEnv,
-    "TABLE_NAME" | "DUE_SHARDS" | "CALENDAR_OVERRIDES_PARAMETER" | "DEFAULT_MERCHANT_TERMS"
+    "TABLE_NAME" | "DUE_SHARDS" | "CALENDAR_OVERRIDES_PARAMETER" | "DEFAULT_MERCHANT_TERMS" | "INPUT_LIMITS"
   >,
 ) {
   const db = documentClient(new DynamoDBClient({}));
@@ -30,5 +31,6 @@ export function awsDependencies(
     clock: systemClock,
     metrics: new EmfBusinessMetrics(metrics),
     defaultTerms: defaultMerchantTermsSchema.parse(JSON.parse(env.DEFAULT_MERCHANT_TERMS)),
+    inputLimits: inputLimitsSchema.parse(JSON.parse(env.INPUT_LIMITS)),
   };
 }

@@ -82,7 +82,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     const { bucket, object } = notification.s3;
     let where: ReturnType<typeof parseSettlementObjectKey>;
     try {
-      where = parseSettlementObjectKey(object.key);
+      where = parseSettlementObjectKey(object.key, { limits: deps.inputLimits });
     } catch (error) {
       // A key outside the layout (a console "folder" object, a typo) cannot succeed on a retry.
       if (!(error instanceof SettlementKeyError)) throw error;

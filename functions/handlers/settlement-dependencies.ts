@@ -8,6 +8,7 @@ import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.j
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
 import { SqsNoticeQueue } from "../adapters/sqs/sqs-notice-queue.js";
 import { parseAcquirerCsvMappings } from "../domain/settlement-files/acquirer/acquirer-csv-mapping.js";
+import { inputLimitsSchema } from "../domain/validation/input-limits.js";
 import type { DistributedIngestEnv, IngestSettlementFileEnv } from "../shared/env.js";
 import { metrics } from "../shared/observability.js";
 import type { IngestSettlementFileDeps } from "../use-cases/ingest-settlement-file.js";
@@ -16,7 +17,7 @@ import { scheduleArrivedNotices } from "../use-cases/run-overdue-check.js";
 
 type SettlementEnv = Pick<
   IngestSettlementFileEnv & DistributedIngestEnv,
-  "TABLE_NAME" | "DUE_SHARDS" | "ACQUIRER_CSV_MAPPINGS" | "NOTICE_QUEUE_URL"
+  "TABLE_NAME" | "DUE_SHARDS" | "ACQUIRER_CSV_MAPPINGS" | "NOTICE_QUEUE_URL" | "INPUT_LIMITS"
 >;
 
 /**
@@ -43,6 +44,7 @@ export function awsSettlementDependencies(env: SettlementEnv): IngestSettlementF
     fileDays: new DynamoDbFileDayLedger(db, env.TABLE_NAME),
     clock: systemClock,
     metrics: new EmfBusinessMetrics(metrics),
+    inputLimits: inputLimitsSchema.parse(JSON.parse(env.INPUT_LIMITS)),
     acquirerCsv: acquirerCsvJson.length > 0 ? parseAcquirerCsvMappings(acquirerCsvJson) : [],
     onSettledLate: (payments) => scheduleArrivedNotices(payments, noticeDeps),
   };

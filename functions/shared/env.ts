@@ -12,6 +12,8 @@ const commonEnv = {
   DUE_SHARDS: z.coerce.number().int().min(1).max(256).default(16),
   /** JSON: the deployment's default merchant terms for confirmations of unregistered merchants. */
   DEFAULT_MERCHANT_TERMS: z.string().min(2),
+  /** JSON: plausible dates and amount bounds (input-limits.ts); "{}" = the defaults. */
+  INPUT_LIMITS: z.string().min(2).default("{}"),
   /** Optional SSM parameter (name) holding calendar overrides as JSON; updatable without a deploy. */
   CALENDAR_OVERRIDES_PARAMETER: z.string().optional(),
   POWERTOOLS_SERVICE_NAME: z.string().default("settlewatch"),

@@ -1,6 +1,10 @@
 import pMap from "p-map";
 import { arrivalFieldsOf } from "../domain/arrival/calendar-hold.js";
-import { computeExpectedArrival } from "../domain/arrival/expected-arrival.js";
+import {
+  computeExpectedArrival,
+  ExpectedArrivalInputError,
+  parseConfirmedAt,
+} from "../domain/arrival/expected-arrival.js";
 import {
   acquirerIdSchema,
   type Confirmation,
@@ -22,6 +26,7 @@ import {
   type ExpectedArrivalFields,
   type Payment,
 } from "../domain/payment/payment.js";
+import type { InputLimits } from "../domain/validation/input-limits.js";
 import { InvalidJsonError, InvalidRequestError, PayloadTooLargeError, UnauthorizedError } from "./errors.js";
 import type {
   BusinessMetrics,
@@ -52,6 +57,8 @@ export interface IngestConfirmationsDeps {
   clock: Clock;
   metrics: BusinessMetrics;
   defaultTerms: DefaultMerchantTerms;
+  /** Plausible dates and amount bounds; absent = the defaults (2000-01-01, 10^12 minor units). */
+  inputLimits?: InputLimits | undefined;
 }
 
 export interface WebhookRequest {
@@ -135,6 +142,8 @@ export async function ingestConfirmations(
 /**
  * Validates and stores confirmations whose origin is already trusted (a verified webhook, or an
  * operator's simulation). Each item is accepted, a duplicate, a conflict or rejected on its own.
+ * Every item is validated and its payment built before the first write, so bad input can never
+ * stop a request half way through its writes.
  */
 export async function storeConfirmations(
   items: readonly unknown[],
@@ -152,13 +161,16 @@ export async function storeConfirmations(
     return profile;
   };
 
-  const results = await pMap(
+  const prepared = await pMap(
     items.entries(),
-    ([index, item]) => ingestOne(index, item, now, profileOf, deps),
+    ([index, item]) => prepareOne(index, item, now, profileOf, deps),
     {
       concurrency: WRITE_CONCURRENCY,
     },
   );
+  const results = await pMap(prepared, (item) => ("outcome" in item ? item.outcome : storeOne(item, deps)), {
+    concurrency: WRITE_CONCURRENCY,
+  });
   const metric = {
     accepted: "ConfirmationsAccepted",
     duplicate: "ConfirmationsDuplicate",
@@ -212,27 +224,49 @@ function signingAcquirer(items: unknown[]): string {
   return [...names][0] as string;
 }
 
-async function ingestOne(
+/** A valid item with its payment built, ready to write; or its final outcome (rejected). */
+type PreparedItem =
+  | { index: number; payment: Payment; profile: MerchantProfile | undefined }
+  | { outcome: ConfirmationOutcome };
+
+async function prepareOne(
   index: number,
   item: unknown,
   now: Date,
   profileOf: (merchantId: string) => Promise<MerchantProfile | undefined>,
   deps: Omit<IngestConfirmationsDeps, "secrets">,
-): Promise<ConfirmationOutcome> {
-  const validated = validateConfirmation(item, now);
-  if (!validated.ok) {
-    const loose = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
-    return {
-      status: "rejected",
-      index,
-      acquirer: typeof loose.acquirer === "string" ? loose.acquirer : null,
-      paymentId: typeof loose.paymentId === "string" ? loose.paymentId : null,
-      errors: validated.errors,
-    };
-  }
+): Promise<PreparedItem> {
+  const validated = validateConfirmation(item, now, deps.inputLimits);
+  if (!validated.ok) return { outcome: rejectedOutcome(index, item, validated.errors) };
   const confirmation = validated.value;
   const profile = await profileOf(confirmation.merchantId);
-  const payment = await buildPayment(confirmation, profile, now, deps);
+  try {
+    return { index, payment: await buildPayment(confirmation, profile, now, deps), profile };
+  } catch (error) {
+    // The domain names the input it could not use; anything else is a fault of ours (a 500).
+    if (!(error instanceof ExpectedArrivalInputError)) throw error;
+    const field = error.field.startsWith("terms.")
+      ? `merchant ${confirmation.merchantId} ${error.field}`
+      : error.field;
+    return { outcome: rejectedOutcome(index, item, [{ field, message: error.message }]) };
+  }
+}
+
+function rejectedOutcome(index: number, item: unknown, errors: FieldError[]): ConfirmationOutcome {
+  const loose = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+  return {
+    status: "rejected",
+    index,
+    acquirer: typeof loose.acquirer === "string" ? loose.acquirer : null,
+    paymentId: typeof loose.paymentId === "string" ? loose.paymentId : null,
+    errors,
+  };
+}
+
+async function storeOne(
+  { index, payment, profile }: { index: number; payment: Payment; profile: MerchantProfile | undefined },
+  deps: Omit<IngestConfirmationsDeps, "secrets">,
+): Promise<ConfirmationOutcome> {
   const claim = reversalClaimOf(payment);
   const stored = await deps.payments.insert(
     payment,
@@ -293,7 +327,7 @@ async function buildPayment(
   return {
     ...fields,
     kind,
-    confirmedAtUtc: new Date(confirmation.confirmedAt).toISOString(),
+    confirmedAtUtc: new Date(parseConfirmedAt(confirmation.confirmedAt)).toISOString(),
     status: kind === "payment" ? "PENDING" : "RECORDED",
     merchantRegistered: profile !== undefined,
     ...(arrival ? { arrival } : {}),

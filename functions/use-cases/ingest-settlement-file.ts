@@ -36,6 +36,9 @@ import type {
   SettlementFormat,
   SettlementLine,
 } from "../domain/settlement-files/settlement-record.js";
+import { checkDate, type InputLimits, settlementLineProblem } from "../domain/validation/input-limits.js";
+
+import { ValidationError } from "./errors.js";
 import type { BusinessMetrics, Clock, FileDayLedger, MerchantRepository } from "./ports.js";
 import type { FileCounts, HeldCredit, KeptLine, SettlementStore, StoredFile } from "./settlement-ports.js";
 
@@ -131,6 +134,8 @@ export interface IngestSettlementFileDeps {
   concurrency?: number | undefined;
   /** Days of trade dates the amount-window rung considers around a line's value date. */
   matchWindow?: { daysBefore: number; daysAfter: number } | undefined;
+  /** Amount bounds and plausible dates for the lines; absent = the defaults. */
+  inputLimits?: InputLimits | undefined;
   /** Stop (as if the run died) after this many records; tests use it to prove resume. */
   stopAfterRecords?: number | undefined;
   /** Epoch ms: stop at a window boundary after this; the next delivery resumes from the checkpoint. */
@@ -179,6 +184,10 @@ export async function ingestSettlementFile(
   input: IngestSettlementFileInput,
   deps: IngestSettlementFileDeps,
 ): Promise<SettlementFileResult> {
+  if (input.fileDay !== undefined) {
+    const day = checkDate(input.fileDay, { now: deps.clock.now(), limits: deps.inputLimits });
+    if (!day.ok) throw new ValidationError([{ field: "fileDay", message: day.message }]);
+  }
   const range = input.range;
   if (range) {
     // Merged already: its chunk record may be gone (the table's TTL), and must not be made again.
@@ -222,6 +231,9 @@ export async function ingestSettlementFile(
   };
 
   let ordinal = 0;
+  // Judged against when the file was first received, so a resumed run judges every line the same.
+  const limitsAt = new Date(Date.parse(start.receivedAt) || deps.clock.now().getTime());
+  let limitRejected = 0;
   let latestValueDate: string | undefined;
   let summary: ParseSummary | undefined;
   let window: Array<SettlementLine | RejectedRecord> = [];
@@ -261,7 +273,7 @@ export async function ingestSettlementFile(
   };
 
   try {
-    for await (const record of located(
+    for await (const parsed of located(
       readSettlementFile(bytes, {
         ...(input.format ? { format: input.format } : {}),
         ...(input.encoding ? { encoding: input.encoding } : {}),
@@ -270,9 +282,20 @@ export async function ingestSettlementFile(
         parsers,
       }),
     )) {
+      let record = parsed;
       if (record.type === "summary") {
         summary = record;
         break;
+      }
+      // A line beyond the input limits is kept as rejected, like an unreadable one (before the
+      // checkpoint skip, so a resumed run counts the same ones).
+      const problem =
+        record.type === "line"
+          ? settlementLineProblem(record, { now: limitsAt, limits: deps.inputLimits })
+          : undefined;
+      if (problem && record.type === "line") {
+        limitRejected += 1;
+        record = { type: "rejected", source: record.source, reason: `line ${record.source}: ${problem}` };
       }
       if (record.type === "line" && (!latestValueDate || record.valueDate > latestValueDate)) {
         latestValueDate = record.valueDate;
@@ -309,8 +332,8 @@ export async function ingestSettlementFile(
   }
   if (!summary) throw new Error("the settlement reader ended without a summary");
 
-  const linesCounted = counts.read - counts.rejected;
-  if (linesCounted !== summary.lines || counts.rejected !== summary.rejected) {
+  const linesCounted = counts.read - counts.rejected + limitRejected;
+  if (linesCounted !== summary.lines || counts.rejected - limitRejected !== summary.rejected) {
     throw new Error(
       `file ${input.fileId}: report counts ${linesCounted} lines / ${counts.rejected} rejected, the reader ${summary.lines} / ${summary.rejected}`,
     );

@@ -1,5 +1,5 @@
-import { toFieldErrors } from "../domain/confirmation/confirmation.js";
 import { type MerchantProfile, merchantProfileSchema } from "../domain/merchant/merchant-profile.js";
+import { toFieldErrors } from "../domain/validation/field-errors.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import type { CalendarProvider, EmailSubscriptions, MerchantRepository } from "./ports.js";
 

@@ -75,10 +75,13 @@ export async function countTableChanges(
   return { counted, alreadyCounted, ignored };
 }
 
+/** A counter as reports show it: the amount as exact decimal text (JSON numbers stop at 2^53). */
+export type OpenPaymentAmount = Omit<OpenPaymentTotal, "amountMinor"> & { amountMinor: string };
+
 /** The open-payment gauges of one moment: counts per acquirer, amounts per acquirer and currency. */
 export interface OpenPaymentsReport {
   acquirers: Array<{ acquirer: string; pending: number; overdue: number }>;
-  amounts: OpenPaymentTotal[];
+  amounts: OpenPaymentAmount[];
 }
 
 /**
@@ -99,9 +102,10 @@ export async function reportOpenPayments(
     if (total.state === "PENDING") entry.pending += total.count;
     else entry.overdue += total.count;
     perAcquirer.set(total.acquirer, entry);
+    // A metric value is a double in CloudWatch anyway; the exact figure is in the report.
     deps.gauges.level(
       total.state === "PENDING" ? "PendingAmountMinor" : "OverdueAmountMinor",
-      total.amountMinor,
+      Number(total.amountMinor),
       { acquirer: total.acquirer, currency: total.currency },
     );
   }
@@ -111,6 +115,6 @@ export async function reportOpenPayments(
   }
   return {
     acquirers: [...perAcquirer.values()].sort((a, b) => a.acquirer.localeCompare(b.acquirer)),
-    amounts: totals,
+    amounts: totals.map((total) => ({ ...total, amountMinor: total.amountMinor.toString() })),
   };
 }

@@ -13,6 +13,7 @@ import {
   type AcquirerCsvMappingInput,
   parseAcquirerCsvMappings,
 } from "../../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
+import { inputLimitsSchema } from "../../functions/domain/validation/input-limits.js";
 import { notifyEnvSchema } from "../../functions/shared/env.js";
 import { DEFAULT_DUE_SHARDS } from "../../functions/shared/table-schema.js";
 
@@ -260,6 +261,8 @@ export const deploymentSchema = z
     webhookSecretName: secretNameSchema,
     /** Terms used for confirmations of merchants that have no profile yet (DEFAULT_MERCHANT_TERMS). */
     defaultMerchantTerms: defaultMerchantTermsSchema,
+    /** Plausible dates and amount bounds for every input (INPUT_LIMITS); defaults: 2000-01-01, 24 h, 10^12. */
+    inputLimits: inputLimitsSchema,
     /** Shards of the sparse due index (DUE_SHARDS); changing it later needs a re-key of pending items. */
     dueShards: z.number().int().min(1).max(256).default(DEFAULT_DUE_SHARDS),
     /** SSM String parameter with calendar overrides (JSON). Owned by ops: the stacks only read it. */

@@ -177,6 +177,7 @@ function settlementFunctionEnvironment(deployment: Deployment) {
     DEPLOYMENT: deployment.name,
     DUE_SHARDS: String(deployment.dueShards),
     DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
+    INPUT_LIMITS: JSON.stringify(deployment.inputLimits),
     POWERTOOLS_SERVICE_NAME: "settlewatch",
     POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
     ...settlementFileEnvironment(deployment),

@@ -99,7 +99,7 @@ describe("local monitor over HTTP", () => {
         state: string;
         currency: string;
         count: number;
-        amountMinor: number;
+        amountMinor: string;
       }>;
     };
     const check = async (asOf: string) => {
@@ -114,7 +114,7 @@ describe("local monitor over HTTP", () => {
     const mine = before.acquirers.find((a) => a.acquirer === TEST_ACQUIRER);
     expect(mine?.overdue).toBe(0);
     expect(mine?.pending).toBeGreaterThanOrEqual(2);
-    expect(amount(before, "PENDING", "USD")).toMatchObject({ count: 1, amountMinor: 4200 });
+    expect(amount(before, "PENDING", "USD")).toMatchObject({ count: 1, amountMinor: "4200" });
     // Long after: the check marked them overdue, and the counters followed.
     const after = await check("2026-12-01T00:00:00Z");
     expect(after.acquirers.find((a) => a.acquirer === TEST_ACQUIRER)).toEqual({
@@ -122,8 +122,8 @@ describe("local monitor over HTTP", () => {
       pending: 0,
       overdue: mine?.pending,
     });
-    expect(amount(after, "OVERDUE", "USD")).toMatchObject({ count: 1, amountMinor: 4200 });
-    expect(amount(after, "PENDING", "USD")).toMatchObject({ count: 0, amountMinor: 0 });
+    expect(amount(after, "OVERDUE", "USD")).toMatchObject({ count: 1, amountMinor: "4200" });
+    expect(amount(after, "PENDING", "USD")).toMatchObject({ count: 0, amountMinor: "0" });
   });
 
   it("answers 404 with a JSON error for an unknown payment", async () => {

@@ -33,6 +33,7 @@ const plain = {
     calendar: "CN",
     settlement: { cycle: "T+1" },
   }),
+  INPUT_LIMITS: "{}",
   POWERTOOLS_SERVICE_NAME: "settlewatch",
   POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
 };

@@ -1,3 +1,4 @@
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbOpenPaymentStatsStore } from "../../functions/adapters/dynamodb/open-payment-stats-store.js";
@@ -71,8 +72,8 @@ describe("open-payment counters from the table stream (DynamoDB Local)", () => {
     let result = await countTableChanges(await newChanges(), { stats, metrics });
     expect(result.counted).toBe(3); // the refund is no open payment; the merchant profile is no payment
     expect(await stats.totals()).toEqual([
-      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 2, amountMinor: 13850 },
-      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "USD", count: 1, amountMinor: 999 },
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 2, amountMinor: 13850n },
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "USD", count: 1, amountMinor: 999n },
     ]);
 
     const clock = new TestClock(new Date(OVERDUE_AT));
@@ -82,10 +83,10 @@ describe("open-payment counters from the table stream (DynamoDB Local)", () => {
     expect(result.counted).toBe(3);
     expect(result.ignored).toBeGreaterThan(0); // notice bookkeeping on the payments changes no counter
     expect(await stats.totals()).toEqual([
-      { acquirer: TEST_ACQUIRER, state: "OVERDUE", currency: "CNY", count: 2, amountMinor: 13850 },
-      { acquirer: TEST_ACQUIRER, state: "OVERDUE", currency: "USD", count: 1, amountMinor: 999 },
-      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 0, amountMinor: 0 },
-      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "USD", count: 0, amountMinor: 0 },
+      { acquirer: TEST_ACQUIRER, state: "OVERDUE", currency: "CNY", count: 2, amountMinor: 13850n },
+      { acquirer: TEST_ACQUIRER, state: "OVERDUE", currency: "USD", count: 1, amountMinor: 999n },
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 0, amountMinor: 0n },
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "USD", count: 0, amountMinor: 0n },
     ]);
 
     // The acquirer's file settles p1 (late): it leaves the overdue counters, and the file's day is new.
@@ -130,7 +131,7 @@ describe("open-payment counters from the table stream (DynamoDB Local)", () => {
     expect([retry.counted, retry.alreadyCounted]).toEqual([10, 10]);
     expect([again.counted, again.alreadyCounted]).toEqual([0, 30]);
     expect(await stats.totals()).toEqual([
-      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 30, amountMinor: 30 * 12850 },
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 30, amountMinor: 30n * 12850n },
     ]);
   });
 
@@ -158,8 +159,78 @@ describe("open-payment counters from the table stream (DynamoDB Local)", () => {
     await Promise.all(batches.map((batch) => countTableChanges(batch, { stats: oneShard, metrics })));
     const evenSum = changes.filter((_, i) => i % 2 === 0).reduce((sum, _, k) => sum + 2 * k, 0);
     expect(await stats.totals()).toEqual([
-      { acquirer: "acme", state: "PENDING", currency: "CNY", count: 100, amountMinor: evenSum },
-      { acquirer: "beta", state: "PENDING", currency: "CNY", count: 100, amountMinor: evenSum + 100 },
+      { acquirer: "acme", state: "PENDING", currency: "CNY", count: 100, amountMinor: BigInt(evenSum) },
+      { acquirer: "beta", state: "PENDING", currency: "CNY", count: 100, amountMinor: BigInt(evenSum + 100) },
+    ]);
+  });
+
+  it("keeps sums beyond 2^53 exact, from the confirmation to the report", async () => {
+    // 4,000,000,000,000,001 fen is within a raised CNY bound; three of them pass 2^53 (9.007e15),
+    // where a JS number would round the odd last digit away.
+    const amount = 4_000_000_000_000_001;
+    const { deps } = ingestDeps(table, CONFIRMED_AT);
+    deps.inputLimits = {
+      earliestDate: "2000-01-01",
+      maxFutureHours: 24,
+      maxAmountMinor: { default: 1_000_000_000_000, CNY: 5_000_000_000_000_000 },
+    };
+    const rawBody = JSON.stringify({
+      confirmations: ["big-1", "big-2", "big-3"].map((paymentId) =>
+        confirmation({ paymentId, orderId: paymentId, amountMinor: amount }),
+      ),
+    });
+    const { results } = await ingestConfirmations(
+      { rawBody, signatureHeader: signed(rawBody, CONFIRMED_AT) },
+      deps,
+    );
+    expect(results.map((result) => result.status)).toEqual(["accepted", "accepted", "accepted"]);
+    await countTableChanges(await newChanges(), { stats, metrics: new RecordingMetrics() });
+    const exact = 3n * BigInt(amount);
+    expect(exact > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(await stats.totals()).toEqual([
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 3, amountMinor: exact },
+    ]);
+    const report = await reportOpenPayments({ stats, gauges: new RecordingGauges() });
+    expect(report.amounts).toEqual([
+      {
+        acquirer: TEST_ACQUIRER,
+        state: "PENDING",
+        currency: "CNY",
+        count: 3,
+        amountMinor: "12000000000000003",
+      },
+    ]);
+    // The counter item itself holds the exact figure (DynamoDB numbers keep 38 digits).
+    const raw = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": { S: "STATS#OPEN" } },
+      }),
+    );
+    const stored = (raw.Items ?? []).map((item) => BigInt(item.amountMinor?.N ?? "0"));
+    expect(stored.reduce((sum, value) => sum + value, 0n)).toBe(exact);
+  });
+
+  it("retries a counter update that failed: the consumer does not move past records it could not count", async () => {
+    await confirm([
+      confirmation({ paymentId: "r1", orderId: "R-1" }),
+      confirmation({ paymentId: "r2", orderId: "R-2" }),
+    ]);
+    // A store whose table does not exist: every write fails, as with lost permissions or throttling.
+    const broken = new DynamoDbOpenPaymentStatsStore(documentClient(table.client), `${table.tableName}-gone`);
+    const metrics = new RecordingMetrics();
+    const count =
+      (store: DynamoDbOpenPaymentStatsStore) => (records: Parameters<typeof changeOfStreamRecord>[0][]) =>
+        countTableChanges(records.map(changeOfStreamRecord), { stats: store, metrics });
+    await expect(stream.consume(count(broken))).rejects.toThrow(/resource|table/i);
+    expect(await stats.totals()).toEqual([]);
+    // The next run gets the same two payments again and counts them; a third run has nothing new.
+    const retried = await stream.consume(count(stats));
+    expect(retried.counted).toBe(2);
+    expect((await stream.consume(count(stats))).counted).toBe(0);
+    expect(await stats.totals()).toEqual([
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 2, amountMinor: 25700n },
     ]);
   });
 });

@@ -1,5 +1,9 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type AttributeValue,
+  QueryCommand as RawQueryCommand,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import {
   byAcquirerStateCurrency,
   OPEN_STATES,
@@ -61,6 +65,7 @@ export class DynamoDbOpenPaymentStatsStore implements OpenPaymentStatsStore {
         ExpressionAttributeNames: { "#count": "count", "#state": "state" },
         ExpressionAttributeValues: {
           ":count": delta.count,
+          // A bigint is written as its exact decimal text (DynamoDB numbers keep 38 digits).
           ":amount": delta.amountMinor,
           ":entity": "open-payment-counter",
           ":acquirer": delta.acquirer,
@@ -92,22 +97,25 @@ export class DynamoDbOpenPaymentStatsStore implements OpenPaymentStatsStore {
     const shards: OpenPaymentTotal[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
+      // The low-level Query: its numbers arrive as decimal text, read exactly (the document
+      // client would refuse, or round, a sum beyond 2^53).
       const page = await this.db.send(
-        new QueryCommand({
+        new RawQueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": OPEN_PAYMENT_COUNTERS_PARTITION },
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+          ExpressionAttributeValues: { ":pk": { S: OPEN_PAYMENT_COUNTERS_PARTITION } },
+          ...(cursor ? { ExclusiveStartKey: cursor as Record<string, AttributeValue> } : {}),
         }),
       );
       for (const item of page.Items ?? []) {
-        if (!(OPEN_STATES as readonly unknown[]).includes(item.state)) continue;
+        const state = item.state?.S;
+        if (!state || !(OPEN_STATES as readonly string[]).includes(state)) continue;
         shards.push({
-          acquirer: String(item.acquirer),
-          state: item.state as OpenState,
-          currency: String(item.currency),
-          count: Number(item.count ?? 0),
-          amountMinor: Number(item.amountMinor ?? 0),
+          acquirer: item.acquirer?.S ?? "",
+          state: state as OpenState,
+          currency: item.currency?.S ?? "",
+          count: Number(item.count?.N ?? 0),
+          amountMinor: BigInt(item.amountMinor?.N ?? 0),
         });
       }
       cursor = page.LastEvaluatedKey;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { checkDate, type InputLimits } from "../../domain/validation/input-limits.js";
 
 /** Where a dropped file says who sent it: `incoming/<acquirer>/[<YYYY-MM-DD>/]<file name>`. */
 export interface SettlementObjectKey {
@@ -13,7 +14,10 @@ export class SettlementKeyError extends Error {
 }
 
 /** Reads the acquirer (and optionally the file's day) from an S3 key; the message says the expected layout. */
-export function parseSettlementObjectKey(rawKey: string): SettlementObjectKey {
+export function parseSettlementObjectKey(
+  rawKey: string,
+  options: { now?: Date; limits?: InputLimits | undefined } = {},
+): SettlementObjectKey {
   // S3 event keys are URL-encoded with '+' for spaces.
   const key = decodeURIComponent(rawKey.replace(/\+/g, " "));
   const parts = key.split("/");
@@ -31,9 +35,13 @@ export function parseSettlementObjectKey(rawKey: string): SettlementObjectKey {
     );
   }
   const day = rest.length === 2 ? rest[0] : undefined;
-  if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+  const checked =
+    day === undefined
+      ? undefined
+      : checkDate(day, { now: options.now ?? new Date(), limits: options.limits });
+  if (checked && !checked.ok) {
     throw new SettlementKeyError(
-      `object key "${key}": the folder after the acquirer must be a day, YYYY-MM-DD`,
+      `object key "${key}": the folder after the acquirer must be a day, YYYY-MM-DD: ${checked.message}`,
     );
   }
   return { acquirer, fileDay: day, fileName };

@@ -1,13 +1,7 @@
 import type { BusinessCalendar } from "../calendar/business-calendar.js";
-import {
-  daysInMonth,
-  epochDayFromCivil,
-  isoDateOfEpochDay,
-  isWeekendEpochDay,
-  MS_PER_DAY,
-  yearOfIsoDate,
-} from "../calendar/civil-date.js";
+import { isoDateOfEpochDay, isWeekendEpochDay, MS_PER_DAY, yearOfIsoDate } from "../calendar/civil-date.js";
 import type { BusinessDayRule, SettlementTerms } from "../merchant/merchant-profile.js";
+import { parseRfc3339Ms } from "../time/rfc3339.js";
 import { explainArrival, type SkippedDay } from "./arrival-explanation.js";
 import { UnknownTimeZoneError, zoneOffsets } from "./zone-offsets.js";
 
@@ -133,81 +127,9 @@ function invalidInstant(value: string): ExpectedArrivalInputError {
  * @throws ExpectedArrivalInputError (field "confirmedAt") for anything else.
  */
 export function parseConfirmedAt(value: string): number {
-  // Hand-scanned rather than a regular expression: this runs once per payment. Grammar (RFC 3339
-  // section 5.6): YYYY-MM-DD, "T" / "t" / " ", hh:mm:ss, optional ".fraction", "Z" / "z" / +hh:mm / -hh:mm.
-  const length = value.length;
-  if (length < 20) throw invalidInstant(value);
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  const hour = digits(value, 11, 2);
-  const minute = digits(value, 14, 2);
-  const second = digits(value, 17, 2);
-  const separator = value.charCodeAt(10);
-  if (
-    year < 0 ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > daysInMonth(year, month) ||
-    hour < 0 ||
-    hour > 23 ||
-    minute < 0 ||
-    minute > 59 ||
-    second < 0 ||
-    second > 60 ||
-    value.charCodeAt(4) !== 45 || // -
-    value.charCodeAt(7) !== 45 ||
-    value.charCodeAt(13) !== 58 || // :
-    value.charCodeAt(16) !== 58 ||
-    (separator !== 84 && separator !== 116 && separator !== 32) // T t space
-  ) {
-    throw invalidInstant(value);
-  }
-  let index = 19;
-  let millis = 0;
-  if (value.charCodeAt(index) === 46) {
-    // "." then at least one digit; milliseconds are the first three, the rest is truncated.
-    index++;
-    const fractionStart = index;
-    while (index < length) {
-      const code = value.charCodeAt(index);
-      if (code < 48 || code > 57) break;
-      if (index - fractionStart < 3)
-        millis += (code - 48) * (index === fractionStart ? 100 : index === fractionStart + 1 ? 10 : 1);
-      index++;
-    }
-    if (index === fractionStart) throw invalidInstant(value);
-  }
-  let offsetMinutes: number;
-  const zone = value.charCodeAt(index);
-  if ((zone === 90 || zone === 122) && index + 1 === length) {
-    offsetMinutes = 0; // Z z
-  } else if ((zone === 43 || zone === 45) && index + 6 === length && value.charCodeAt(index + 3) === 58) {
-    const offsetHours = digits(value, index + 1, 2);
-    const offsetRest = digits(value, index + 4, 2);
-    if (offsetHours < 0 || offsetHours > 23 || offsetRest < 0 || offsetRest > 59) throw invalidInstant(value);
-    offsetMinutes = (zone === 45 ? -1 : 1) * (offsetHours * 60 + offsetRest);
-  } else {
-    throw invalidInstant(value);
-  }
-  // A leap second (:60) reads as the first millisecond after :59, as POSIX time does.
-  return (
-    epochDayFromCivil(year, month, day) * MS_PER_DAY +
-    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
-    millis
-  );
-}
-
-/** The number written with `count` ASCII digits at `at`, or -1 if any of them is not a digit. */
-function digits(text: string, at: number, count: number): number {
-  let result = 0;
-  for (let index = at; index < at + count; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 48 || code > 57) return -1;
-    result = result * 10 + (code - 48);
-  }
-  return result;
+  const ms = parseRfc3339Ms(value);
+  if (ms === undefined) throw invalidInstant(value);
+  return ms;
 }
 
 // Due instants repeat all day (same due date, same arrivalBy, same zone): format each once.

@@ -1,5 +1,13 @@
 import * as z from "zod";
 import { isSettlementCurrency } from "../money/currency.js";
+import { toFieldErrors, type ValidationResult } from "../validation/field-errors.js";
+import {
+  checkAmount,
+  checkInstant,
+  DEFAULT_INPUT_LIMITS,
+  type FieldCheck,
+  type InputLimits,
+} from "../validation/input-limits.js";
 
 /** The greatest clock skew accepted on `confirmedAt`: a confirmation cannot come from the future. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -16,14 +24,10 @@ export const paymentIdSchema = z
   .max(64, "must be at most 64 characters")
   .regex(/^[\x21-\x7e]*$/, "must be printable ASCII without spaces");
 
-const rfc3339Instant = z.string().superRefine((value, ctx) => {
-  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
-    ctx.addIssue({
-      code: "custom",
-      message: "expected an RFC 3339 date-time with offset, e.g. 2026-09-30T15:04:05+08:00",
-    });
-  }
-});
+/** Shape only here: whether the date is real and plausible is {@link checkInstant}'s job (it needs `now`). */
+const rfc3339Instant = z
+  .string()
+  .regex(RFC3339, "expected an RFC 3339 date-time with offset, e.g. 2026-09-30T15:04:05+08:00");
 
 export const confirmationSchema = z
   .strictObject({
@@ -76,60 +80,28 @@ export const confirmationSchema = z
 /** A validated payment confirmation, as the acquirer sent it (kind defaulted to "payment"). */
 export type Confirmation = z.infer<typeof confirmationSchema>;
 
-export interface FieldError {
-  /** Dotted path of the offending field, e.g. "amountMinor" or "confirmations[3].currency". */
-  field: string;
-  message: string;
-}
-
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
-
-/** Renders zod's issue paths the way an API user writes them ("contact.phone", "[2].currency"). */
-export function toFieldErrors(
-  issues: readonly z.core.$ZodIssue[],
-  input: unknown,
-  prefix = "",
-): FieldError[] {
-  return issues.map((issue) => {
-    let field = prefix;
-    for (const segment of issue.path) {
-      field +=
-        typeof segment === "number" ? `[${segment}]` : field === "" ? String(segment) : `.${String(segment)}`;
-    }
-    const message =
-      issue.code === "invalid_type" && valueAt(input, issue.path) === undefined
-        ? "is required"
-        : issue.code === "unrecognized_keys"
-          ? `unknown field(s): ${issue.keys.join(", ")}`
-          : issue.message;
-    return { field: field || "(body)", message };
-  });
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let current = input;
-  for (const segment of path) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[segment];
-  }
-  return current;
-}
+export { type FieldError, toFieldErrors, type ValidationResult } from "../validation/field-errors.js";
 
 /**
- * Validates one confirmation. `now` is the receiver's clock: a `confirmedAt` more than five minutes
- * ahead of it is refused, because the acquirer's clock or the payload is wrong.
+ * Validates one confirmation; never throws, whatever the input. `now` is the receiver's clock: a
+ * `confirmedAt` that is not a real date (30 February, 24:00), before `limits.earliestDate` or more
+ * than five minutes ahead of `now` is refused (the acquirer's clock or the payload is wrong), and so
+ * is an amount above the currency's bound.
  */
-export function validateConfirmation(input: unknown, now: Date): ValidationResult<Confirmation> {
+export function validateConfirmation(
+  input: unknown,
+  now: Date,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): ValidationResult<Confirmation> {
   const parsed = confirmationSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error.issues, input) };
-  const confirmedAtMs = Date.parse(parsed.data.confirmedAt);
-  if (confirmedAtMs - now.getTime() > MAX_FUTURE_SKEW_MS) {
-    return {
-      ok: false,
-      errors: [
-        { field: "confirmedAt", message: `is more than 5 minutes in the future (now ${now.toISOString()})` },
-      ],
-    };
-  }
-  return { ok: true, value: parsed.data };
+  const checks: FieldCheck[] = [
+    {
+      field: "confirmedAt",
+      check: checkInstant(parsed.data.confirmedAt, { now, limits, maxFutureMs: MAX_FUTURE_SKEW_MS }),
+    },
+    { field: "amountMinor", check: checkAmount(parsed.data.amountMinor, parsed.data.currency, limits) },
+  ];
+  const errors = checks.flatMap(({ field, check }) => (check.ok ? [] : [{ field, message: check.message }]));
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: parsed.data };
 }

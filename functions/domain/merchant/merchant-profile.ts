@@ -1,63 +1,42 @@
-import { isValidPhoneNumber } from "libphonenumber-js";
+import { type MetadataJson, parsePhoneNumberFromString } from "libphonenumber-js/core";
 import * as z from "zod";
 import { isKnownTimeZone } from "../time/time-zone.js";
+import phoneMetadata from "./data/phone-metadata.json" with { type: "json" };
+import { hhmm, merchantIdSchema, settlementTermsSchema } from "./merchant-terms.js";
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected "HH:MM" (24-hour, local time)');
-
-/** A settlement cycle: T+N business days or D+N calendar days. */
-export const settlementCycleSchema = z
-  .string()
-  .regex(/^[TD]\+\d{1,2}$/, 'expected "T+N" (business days) or "D+N" (calendar days), N from 0 to 99');
+export {
+  type BusinessDayRule,
+  businessDayRuleSchema,
+  type DefaultMerchantTerms,
+  defaultMerchantTermsSchema,
+  merchantIdSchema,
+  type SettlementTerms,
+  settlementCycleSchema,
+  settlementTermsSchema,
+} from "./merchant-terms.js";
 
 /**
- * How a T+N cycle counts its N business days (D cycles count calendar days and ignore it):
- * - "after-trade-date" (the default): the N-th business day strictly after the trade date, as
- *   acquirers pay (a Saturday trade is paid T+1 on Monday, or on a worked 调休 Sunday).
- * - "roll-trade-date-first": a trade date that is not a business day is first rolled to the next
- *   business day, then N business days are counted after that (some banks do this; a Saturday
- *   trade is then paid T+1 on Tuesday).
+ * Whether a number can receive an SMS: valid for its country by libphonenumber's full metadata
+ * (`max`, which knows each country's number ranges, not only lengths) and of type MOBILE or
+ * FIXED_LINE_OR_MOBILE (countries such as the US do not tell the two apart). The metadata is the
+ * `max` one without its formatting rules (`npm run phone-metadata:build`; a test proves the same
+ * verdicts), and only the functions that validate merchant profiles import this module.
  */
-export const businessDayRuleSchema = z.enum(["after-trade-date", "roll-trade-date-first"]);
-export type BusinessDayRule = z.infer<typeof businessDayRuleSchema>;
-
-export const settlementTermsSchema = z.strictObject({
-  cycle: settlementCycleSchema,
-  /** Absent means "after-trade-date" (optional rather than defaulted so existing terms literals stay valid). */
-  businessDayRule: businessDayRuleSchema.optional(),
-  cutoff: hhmm.default("23:59"),
-  arrivalBy: hhmm.default("18:00"),
-  graceMinutes: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 24 * 60)
-    .default(60),
-  feeRate: z
-    .string()
-    .regex(/^(0|1)(\.\d{1,6})?$/, 'expected a decimal string between 0 and 1, e.g. "0.006"')
-    .refine((value) => Number(value) <= 1, "a fee rate cannot exceed 1")
-    // Absent = not known: settlement matching then skips the fee check (and says so) instead of assuming 0.
-    .optional(),
-  /**
-   * When money counts as arrived: "acquirer-file" (the payment is in the acquirer's settlement
-   * file) or "bank-credit" (only once the bank credits the payout batch it is part of). Absent
-   * means "acquirer-file" (optional rather than defaulted so existing terms literals stay valid).
-   */
-  arrivalMode: z.enum(["acquirer-file", "bank-credit"]).optional(),
-  /**
-   * The bank account the acquirer pays this merchant's payouts into, as bank statements name it
-   * (IBAN / account number): lets a bank credit without a batch reference find its batch by
-   * account + amount + date. Absent: only the batch-reference rung can match.
-   */
-  payoutAccount: z.string().min(1).max(64).optional(),
-});
-export type SettlementTerms = z.infer<typeof settlementTermsSchema>;
+export function isTextableNumber(phone: string): boolean {
+  const parsed = parsePhoneNumberFromString(phone, phoneMetadata as unknown as MetadataJson);
+  if (!parsed?.isValid()) return false;
+  const type = parsed.getType();
+  return type === "MOBILE" || type === "FIXED_LINE_OR_MOBILE";
+}
 
 export const contactSchema = z.strictObject({
   phone: z
     .string()
     .regex(/^\+[1-9]\d{6,14}$/, { message: "expected an E.164 number, e.g. +8613800138000", abort: true })
-    .refine((phone) => isValidPhoneNumber(phone), "not a valid phone number for its country code")
+    .refine(
+      isTextableNumber,
+      "not a mobile number in use for its country code (the number ranges no carrier issues are refused)",
+    )
     .optional(),
   email: z.email().optional(),
   language: z.enum(["zh-CN", "en"]).default("en"),
@@ -65,10 +44,6 @@ export const contactSchema = z.strictObject({
   quietHours: z.strictObject({ start: hhmm, end: hhmm }).optional(),
 });
 export type MerchantContact = z.infer<typeof contactSchema>;
-
-export const merchantIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "expected 1-64 characters: letters, digits, '.', '_' or '-'");
 
 export const merchantProfileSchema = z
   .strictObject({
@@ -98,11 +73,3 @@ export const merchantProfileSchema = z
 export type MerchantProfile = z.infer<typeof merchantProfileSchema>;
 /** What a caller sends (defaults may be omitted). */
 export type MerchantProfileInput = z.input<typeof merchantProfileSchema>;
-
-/** The deployment's terms for confirmations whose merchant has no profile (they are kept, never dropped). */
-export const defaultMerchantTermsSchema = z.strictObject({
-  timeZone: z.string().refine(isKnownTimeZone, "not an IANA time zone, e.g. Asia/Shanghai"),
-  calendar: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'expected a region code such as "CN"'),
-  settlement: settlementTermsSchema,
-});
-export type DefaultMerchantTerms = z.infer<typeof defaultMerchantTermsSchema>;

@@ -9,13 +9,17 @@
 export const OPEN_STATES = ["PENDING", "OVERDUE"] as const;
 export type OpenState = (typeof OPEN_STATES)[number];
 
-/** One counter: how many open payments, and their amount, for one acquirer, state and currency. */
+/**
+ * One counter: how many open payments, and their amount, for one acquirer, state and currency.
+ * The amount is a bigint: a sum of many payments can pass 2^53, where JS numbers stop being exact
+ * (DynamoDB keeps 38 digits exactly).
+ */
 export interface OpenPaymentTotal {
   acquirer: string;
   state: OpenState;
   currency: string;
   count: number;
-  amountMinor: number;
+  amountMinor: bigint;
 }
 
 /** A stored item as the change stream shows it (attribute names of the table's payment items). */
@@ -50,9 +54,17 @@ export function openShareOf(image: ItemImage | undefined): OpenPaymentTotal | un
   if (image?.entity !== "payment" || image.kind !== "payment") return undefined;
   const { acquirer, currency, amountMinor, status } = image;
   if (!isOpenState(status) || typeof acquirer !== "string" || typeof currency !== "string") return undefined;
-  const amount = Number(amountMinor);
-  if (!Number.isSafeInteger(amount)) return undefined;
+  const amount = exactInteger(amountMinor);
+  if (amount === undefined) return undefined;
   return { acquirer, state: status, currency, count: 1, amountMinor: amount };
+}
+
+/** An integer amount as stored (a safe JS number, a bigint or its decimal text), exactly; else undefined. */
+export function exactInteger(value: unknown): bigint | undefined {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number") return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  if (typeof value === "string" && /^-?\d{1,38}$/.test(value)) return BigInt(value);
+  return undefined;
 }
 
 const counterKey = (total: Pick<OpenPaymentTotal, "acquirer" | "state" | "currency">) =>
@@ -75,7 +87,7 @@ export function sumTotals(
       sum.amountMinor += total.amountMinor;
     } else sums.set(key, { ...total });
   }
-  return [...sums.values()].filter((sum) => options.keepZero || sum.count !== 0 || sum.amountMinor !== 0);
+  return [...sums.values()].filter((sum) => options.keepZero || sum.count !== 0 || sum.amountMinor !== 0n);
 }
 
 /** Orders totals by acquirer, state, then currency (reports and gauges list them that way). */

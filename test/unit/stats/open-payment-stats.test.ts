@@ -26,7 +26,7 @@ describe("open payment counters from table changes", () => {
       state: "PENDING",
       currency: "CNY",
       count: 1,
-      amountMinor: 12850,
+      amountMinor: 12850n,
     });
     expect(openShareOf(payment({ status: "OVERDUE" }))?.state).toBe("OVERDUE");
     for (const status of ["SETTLED", "SETTLED_LATE", "MISMATCH", "REVERSED", "REFUNDED", "RECORDED"])
@@ -39,7 +39,7 @@ describe("open payment counters from table changes", () => {
 
   it("a new payment adds one pending; PENDING → OVERDUE moves it; OVERDUE → SETTLED_LATE removes it and is a flow", () => {
     expect(effectOf({ changeId: "c1", newImage: payment() }).deltas).toEqual([
-      { acquirer: "acme", state: "PENDING", currency: "CNY", count: 1, amountMinor: 12850 },
+      { acquirer: "acme", state: "PENDING", currency: "CNY", count: 1, amountMinor: 12850n },
     ]);
     const overdue = effectOf({
       changeId: "c2",
@@ -47,8 +47,8 @@ describe("open payment counters from table changes", () => {
       newImage: payment({ status: "OVERDUE" }),
     });
     expect(overdue.deltas).toEqual([
-      { acquirer: "acme", state: "PENDING", currency: "CNY", count: -1, amountMinor: -12850 },
-      { acquirer: "acme", state: "OVERDUE", currency: "CNY", count: 1, amountMinor: 12850 },
+      { acquirer: "acme", state: "PENDING", currency: "CNY", count: -1, amountMinor: -12850n },
+      { acquirer: "acme", state: "OVERDUE", currency: "CNY", count: 1, amountMinor: 12850n },
     ]);
     expect(overdue.settledLate).toBeUndefined();
     const late = effectOf({
@@ -57,7 +57,7 @@ describe("open payment counters from table changes", () => {
       newImage: payment({ status: "SETTLED_LATE" }),
     });
     expect(late.deltas).toEqual([
-      { acquirer: "acme", state: "OVERDUE", currency: "CNY", count: -1, amountMinor: -12850 },
+      { acquirer: "acme", state: "OVERDUE", currency: "CNY", count: -1, amountMinor: -12850n },
     ]);
     expect(late.settledLate).toBe("acme");
   });
@@ -87,18 +87,18 @@ describe("open payment counters from table changes", () => {
   it("a deleted open payment leaves the counters", () => {
     expect(
       effectOf({ changeId: "c8", oldImage: payment({ status: "OVERDUE", amountMinor: 5 }) }).deltas,
-    ).toEqual([{ acquirer: "acme", state: "OVERDUE", currency: "CNY", count: -1, amountMinor: -5 }]);
+    ).toEqual([{ acquirer: "acme", state: "OVERDUE", currency: "CNY", count: -1, amountMinor: -5n }]);
   });
 
   it("sums by acquirer, state and currency and drops totals that cancel out", () => {
     const base = { acquirer: "acme", state: "PENDING" as const, currency: "CNY" };
     expect(
       sumTotals([
-        { ...base, count: 1, amountMinor: 100 },
-        { ...base, count: -1, amountMinor: -100 },
-        { ...base, currency: "USD", count: 1, amountMinor: 7 },
-        { ...base, currency: "USD", count: 2, amountMinor: 3 },
+        { ...base, count: 1, amountMinor: 100n },
+        { ...base, count: -1, amountMinor: -100n },
+        { ...base, currency: "USD", count: 1, amountMinor: 7n },
+        { ...base, currency: "USD", count: 2, amountMinor: 3n },
       ]),
-    ).toEqual([{ ...base, currency: "USD", count: 3, amountMinor: 10 }]);
+    ).toEqual([{ ...base, currency: "USD", count: 3, amountMinor: 10n }]);
   });
 });
