@@ -303,7 +303,7 @@ describe("reversals on the open-payment counters (the table's stream, DynamoDB L
     ]);
     await count();
     expect(await stats.totals()).toEqual([
-      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 2, amountMinor: 30000 },
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 2, amountMinor: 30000n },
     ]);
 
     await post([
@@ -314,7 +314,7 @@ describe("reversals on the open-payment counters (the table's stream, DynamoDB L
     const result = await count();
     // c-1 voided, c-2 lowered to 185.00, c-3 stored already REVERSED: never open.
     expect(await stats.totals()).toEqual([
-      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 1, amountMinor: 18500 },
+      { acquirer: TEST_ACQUIRER, state: "PENDING", currency: "CNY", count: 1, amountMinor: 18500n },
     ]);
     expect(metrics.get("PaymentsReversed")).toBe(2);
 
