@@ -406,7 +406,7 @@ async function settleEarlyLines(
     terms: {
       feeRate: profile?.settlement.feeRate ?? null,
       // A line that waited for its confirmation settles it as an acquirer-file line even for a
-      // bank-credit merchant: tying it to its payout batch here is not done yet (see README, leg 2).
+      // bank-credit merchant: tying it to its payout batch here is not done yet (see docs/settlement-files.md, leg 2).
       arrivalMode: "acquirer-file",
     },
   });

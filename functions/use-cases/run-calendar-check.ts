@@ -102,7 +102,7 @@ async function checkHorizon(
     for (const year of missingYears) {
       missingCount += 1;
       deps.metrics.yearMissing(region, year);
-      const text = `The ${region} business calendar has no holiday data for ${year}, which is within the next ${horizonDays} days. Due dates in ${year} would be weekends-only guesses: payments depending on them are held (no merchant alerts). Load the official ${year} schedule as a calendar override (README: "Yearly calendar routine").`;
+      const text = `The ${region} business calendar has no holiday data for ${year}, which is within the next ${horizonDays} days. Due dates in ${year} would be weekends-only guesses: payments depending on them are held (no merchant alerts). Load the official ${year} schedule as a calendar override (docs/deploy.md, "Yearly calendar routine").`;
       if (await opsNotice(deps, { region, year, level: 0, nowIso, text })) report.opsNotices += 1;
     }
   }

@@ -61,7 +61,7 @@ export const acquirerSchema = z.strictObject({
     .optional(),
 });
 
-/** The notifier's SMS settings. Account-wide SNS settings (spend limit, sandbox) are not here: see the README. */
+/** The notifier's SMS settings. Account-wide SNS settings (spend limit, sandbox) are not here: see docs/deploy.md. */
 const smsSchema = z.strictObject({
   /**
    * Alphanumeric sender ID (AWS.SNS.SMS.SenderID), only where the destination country supports one:

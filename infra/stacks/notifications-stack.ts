@@ -292,7 +292,7 @@ export class NotificationsStack extends Stack {
     });
     this.calendarHorizonAlarm = alarm("CalendarHorizonAlarm", {
       alarmName: `settlewatch-${deployment.name}-calendar-horizon`,
-      alarmDescription: `settlewatch ${deployment.name}: a calendar merchants use has no holiday data for a year within the next ${deployment.calendarCheck.horizonDays} days. Due dates in that year would be weekends-only guesses: payments depending on them are held (no merchant alerts) until it is loaded. The ops notice and the CalendarYearMissing metric (dimensions calendar, year) name it; load the official schedule as a calendar override (README: "Yearly calendar routine").`,
+      alarmDescription: `settlewatch ${deployment.name}: a calendar merchants use has no holiday data for a year within the next ${deployment.calendarCheck.horizonDays} days. Due dates in that year would be weekends-only guesses: payments depending on them are held (no merchant alerts) until it is loaded. The ops notice and the CalendarYearMissing metric (dimensions calendar, year) name it; load the official schedule as a calendar override (docs/deploy.md, "Yearly calendar routine").`,
       metric: new cloudwatch.Metric({
         namespace: "Settlewatch",
         metricName: CALENDAR_HORIZON_METRIC,

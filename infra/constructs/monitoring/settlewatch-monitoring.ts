@@ -145,7 +145,7 @@ export class SettlewatchMonitoring extends Construct {
     ];
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
-        markdown: `# settlewatch ${deployment.name}\nBusiness counters per acquirer (namespace Settlewatch, sum per 5 min); Lambda, DynamoDB and SQS below. Runbook: README, "Operations".`,
+        markdown: `# settlewatch ${deployment.name}\nBusiness counters per acquirer (namespace Settlewatch, sum per 5 min); Lambda, DynamoDB and SQS below. Runbook: docs/operations.md.`,
         width: 24,
         height: 2,
       }),
