@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import type { MerchantChannel } from "../functions/domain/notification/channels.js";
 import { UnreadableFileError } from "../functions/domain/settlement-files/settlement-record.js";
 import { ValidationError } from "../functions/use-cases/errors.js";
 import type { ConfirmationOutcome } from "../functions/use-cases/ingest-confirmations.js";
@@ -32,7 +33,7 @@ export interface SimulationOutput {
   }>;
   notifications: Array<{
     merchantId: string;
-    channel: "sms" | "email";
+    channel: MerchantChannel;
     to: string;
     language: string;
     text: string;

@@ -11,6 +11,7 @@ import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-reposi
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
 import { SnsNoticeSender } from "../adapters/sns/sns-notice-sender.js";
+import { NOTICE_CHANNELS } from "../domain/notification/channels.js";
 import { notifyEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
 import { deliverNotice } from "../use-cases/deliver-notice.js";
@@ -35,7 +36,7 @@ const deps = {
 
 const messageSchema = z.strictObject({
   noticeId: z.string().regex(/^[0-9a-f]{64}$/),
-  channel: z.enum(["sms", "email", "ops"]),
+  channel: z.enum(NOTICE_CHANNELS),
 });
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -1,6 +1,9 @@
 import type { BusinessCalendar } from "../domain/calendar/business-calendar.js";
 import type { StoredLine } from "../domain/matching/pending-lines.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
+import type { NoticeChannel } from "../domain/notification/channels.js";
+import type { SmsProviderId } from "../domain/notification/sms-providers.js";
+import type { TemplatedSms } from "../domain/notification/sms-templates.js";
 import type { Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
 
 /** What the use cases need from storage and the outside world. Adapters implement these. */
@@ -118,7 +121,7 @@ export type NoticeStatus = "SCHEDULED" | "QUEUED" | "SENT";
 /** A notice decided by the check: the text is fixed when it is decided, so a retry sends the same words. */
 export interface NoticeRecord {
   noticeId: string;
-  channel: "sms" | "email" | "ops";
+  channel: NoticeChannel;
   /** A merchant id, or "ops#<acquirer>". The address is looked up when sending, never stored here. */
   recipientId: string;
   kind: "overdue" | "escalation" | "arrived" | "file-late";
@@ -126,6 +129,9 @@ export interface NoticeRecord {
   language: "zh-CN" | "en";
   subject?: string | undefined;
   text: string;
+  /** SMS only: the template and variables every provider's request is built from, and the provider. */
+  sms?: TemplatedSms | undefined;
+  provider?: SmsProviderId | undefined;
   payments: PaymentRef[];
   /** Not before this instant (quiet hours). */
   sendAfter: string;

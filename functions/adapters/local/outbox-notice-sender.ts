@@ -1,11 +1,12 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { NoticeChannel } from "../../domain/notification/channels.js";
 import { maskEmail, maskPhone } from "../../domain/notification/mask.js";
 import type { NoticeSender } from "../../use-cases/ports.js";
 
 export interface SentNotice {
   at: string;
-  channel: "sms" | "email" | "ops";
+  channel: NoticeChannel;
   /** Masked address: the outbox is read by people and may be shared. */
   to: string;
   subject?: string;
