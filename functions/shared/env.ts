@@ -54,6 +54,10 @@ export const checkOverdueEnvSchema = z.object({
   SETTLEMENT_FILE_EXPECTATIONS: jsonText.default("{}"),
   /** JSON {"<acquirer>": {"names": {"en": "...", "zh-CN": "..."}, "hotline": "95017"}} for notice texts. */
   ACQUIRER_CONTACTS: jsonText.default("{}"),
+  /** JSON {"default": "sns", "byCallingCode": {"86": "aliyun"}}: which provider texts which numbers. */
+  SMS_ROUTING: jsonText.optional(),
+  /** JSON provider id → non-secret settings (sign name, template codes, secret id): see shared/sms-config.ts. */
+  SMS_PROVIDERS: jsonText.optional(),
 });
 export type CheckOverdueEnv = z.infer<typeof checkOverdueEnvSchema>;
 
@@ -75,6 +79,8 @@ export const notifyEnvSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?$/)
     .optional(),
+  /** JSON provider id → non-secret settings (sign name, template codes, secret id): see shared/sms-config.ts. */
+  SMS_PROVIDERS: jsonText.optional(),
 });
 export type NotifyEnv = z.infer<typeof notifyEnvSchema>;
 

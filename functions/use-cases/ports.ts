@@ -57,6 +57,8 @@ export type BusinessMetricName =
   | "NoticesScheduled"
   | "NoticesSent"
   | "NoticesFailed"
+  | "SmsCredentialsFailed"
+  | "SmsThrottled"
   | "SettlementFilesLate"
   | "SettlementFilesReceived"
   | "SettlementLinesMatched"
@@ -168,9 +170,25 @@ export interface NoticeQueue {
   enqueue(messages: ReadonlyArray<{ noticeId: string; channel: string }>): Promise<void>;
 }
 
+/** One text for one provider: the rendered text (SNS) and the template it came from (mainland providers). */
+export interface SmsToSend {
+  phone: string;
+  text: string;
+  /** The idempotency key: Alibaba Cloud OutId, Tencent SessionContext. */
+  noticeId: string;
+  /** Absent only on notices recorded before templates were stored: such a notice is sent as text (SNS). */
+  sms?: TemplatedSms | undefined;
+}
+
+/** An SMS provider (functions/adapters/sms). Throws SmsProviderError when the text was not taken. */
+export interface SmsProvider {
+  readonly id: SmsProviderId;
+  send(input: SmsToSend): Promise<void>;
+}
+
 /** Delivers a rendered notice (SNS in AWS; console and outbox file locally). */
 export interface NoticeSender {
-  sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void>;
+  sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<void>;
   sendEmail(input: {
     merchantId: string;
     email: string;
