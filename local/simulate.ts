@@ -38,6 +38,8 @@ export interface SimulationOutput {
     language: string;
     text: string;
     paymentIds: string[];
+    /** SMS: the provider that would send it. */
+    provider?: string;
     at?: string;
   }>;
   opsAlerts: Array<{ subject: string; text: string; at: string }>;
@@ -151,6 +153,7 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
           language: notice?.language ?? "",
           text: sent.subject ? `${sent.subject}\n\n${sent.text}` : sent.text,
           paymentIds: (notice?.payments ?? []).map((payment) => payment.paymentId),
+          ...(sent.provider ? { provider: sent.provider } : {}),
           ...(multiple ? { at: sent.at } : {}),
         });
       }

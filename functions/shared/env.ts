@@ -33,7 +33,12 @@ const emailTopicsEnv = {
   EMAIL_TOPIC_KMS_KEY: z.string().optional(),
 };
 
-export const operatorApiEnvSchema = z.object({ ...commonEnv, ...emailTopicsEnv });
+export const operatorApiEnvSchema = z.object({
+  ...commonEnv,
+  ...emailTopicsEnv,
+  /** JSON SMS routing (see SMS_ROUTING of the check): registration refuses numbers no provider covers. */
+  SMS_ROUTING: z.string().min(2).optional(),
+});
 export type OperatorApiEnv = z.infer<typeof operatorApiEnvSchema>;
 
 const jsonText = z.string().refine((text) => {

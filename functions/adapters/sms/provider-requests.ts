@@ -127,3 +127,34 @@ export function snsPublishSmsRequest(input: SmsToSend, settings: ProviderSetting
     },
   };
 }
+
+/**
+ * The request `provider` would get, for display (local outbox, simulate): unregistered template
+ * codes and missing settings show as "<…>" placeholders instead of failing.
+ */
+export function previewProviderRequest(
+  provider: SmsProviderId,
+  input: SmsToSend,
+  settings: ProviderSettings = {},
+  variableOrder: readonly string[] = [],
+): ProviderRequest {
+  const sms = input.sms;
+  const code = sms ? `<${provider} code of ${sms.language}/${sms.template}>` : "<no template>";
+  const withPlaceholders: ProviderSettings = {
+    ...settings,
+    signName: settings.signName ?? "<signName>",
+    smsSdkAppId: settings.smsSdkAppId ?? "<smsSdkAppId>",
+    templateCodes:
+      sms && !settings.templateCodes?.[sms.language]?.[sms.template]
+        ? {
+            ...settings.templateCodes,
+            [sms.language]: { ...settings.templateCodes?.[sms.language], [sms.template]: code },
+          }
+        : settings.templateCodes,
+  };
+  if (provider === "aliyun") return { provider, request: aliyunSendSmsRequest(input, withPlaceholders) };
+  if (provider === "tencent") {
+    return { provider, request: tencentSendSmsRequest(input, withPlaceholders, variableOrder) };
+  }
+  return { provider, request: snsPublishSmsRequest(input, settings) };
+}
