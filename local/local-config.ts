@@ -10,6 +10,7 @@ import { escalationScheduleSchema } from "../functions/domain/notification/escal
 import { settlementFileExpectationSchema } from "../functions/domain/overdue/settlement-file-expectation.js";
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { acquirerContactsSchema } from "../functions/shared/check-config.js";
+import { smsProvidersSettingsSchema, smsRoutingSchema } from "../functions/shared/sms-config.js";
 
 /** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
 export const DEMO_WEBHOOK_SECRETS = { "demo-acquirer": ["whsec_local_demo_do_not_use_in_aws"] };
@@ -35,6 +36,13 @@ export const localConfigSchema = z.strictObject({
   /** Per acquirer: when its settlement file for a day is expected (payments wait for it, not merchants). */
   settlementFiles: z.record(z.string(), settlementFileExpectationSchema).default({}),
   acquirerContacts: acquirerContactsSchema.default({}),
+  /** SMS routing and provider settings, as in a deployment: the outbox then shows each provider's request. */
+  sms: z
+    .strictObject({
+      routing: smsRoutingSchema.default({ default: "sns" }),
+      providers: smsProvidersSettingsSchema.default({}),
+    })
+    .default({ routing: { default: "sns" }, providers: {} }),
   /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
   acquirerCsv: z
     .array(z.unknown())

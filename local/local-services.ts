@@ -13,6 +13,7 @@ import { DynamoDbPaymentRepository } from "../functions/adapters/dynamodb/paymen
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
 import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-records.js";
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
+import { smsDeliveryFrom } from "../functions/shared/sms-config.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
 import type { OperatorDeps } from "../functions/http/routes.js";
@@ -85,6 +86,7 @@ export function localServices(
     options.outboxFile === null ? undefined : (options.outboxFile ?? join(config.dataDir, "outbox.jsonl")),
     options.print,
     () => sendingClock.now(),
+    config.sms.providers,
   );
   const settlementStore = new DynamoDbSettlementStore(db, config.tableName);
   const openPaymentStats = new DynamoDbOpenPaymentStatsStore(db, config.tableName, () => clock.now());
@@ -117,7 +119,10 @@ export function localServices(
       dueShards: config.dueShards,
       escalationHours: config.escalationHours,
       fileExpectations: config.settlementFiles,
-      noticeText: { acquirers: config.acquirerContacts },
+      noticeText: {
+        acquirers: config.acquirerContacts,
+        smsDelivery: smsDeliveryFrom(config.sms.routing, config.sms.providers),
+      },
     },
   };
   const deliver: DeliverNoticeDeps = { notices, merchants, sender: outbox, clock, metrics };
