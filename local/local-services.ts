@@ -13,10 +13,10 @@ import { DynamoDbPaymentRepository } from "../functions/adapters/dynamodb/paymen
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
 import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-records.js";
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
-import { smsDeliveryFrom } from "../functions/shared/sms-config.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
 import type { OperatorDeps } from "../functions/http/routes.js";
+import { smsDeliveryFrom } from "../functions/shared/sms-config.js";
 import {
   type DeliverNoticeDeps,
   type DeliveryOutcome,

@@ -1,4 +1,4 @@
-import { SMS_LIMITS } from "./sms-segments.js";
+import { countSmsSegments, SMS_LIMITS } from "./sms-segments.js";
 import {
   DEFAULT_TEMPLATES,
   LANGUAGES,
@@ -135,4 +135,61 @@ export function missingTemplateCodes(
   return listSmsTemplates(registry)
     .filter((entry) => codes[entry.language]?.[entry.key] === undefined)
     .map((entry) => `${entry.language}/${entry.key}`);
+}
+
+/**
+ * The longest values each variable plausibly takes: a 4-digit count, two currencies' totals, a
+ * date range across a year end, the earliest of several due times, a hotline next step. {items}
+ * is the list the fitting drops first, so the template must fit without it.
+ */
+export const LONGEST_PLAUSIBLE_VARIABLES: Readonly<Record<Language, Readonly<Record<string, string>>>> = {
+  "zh-CN": {
+    count: "9999",
+    total: "¥9,999,999.99、HK$99,999.99",
+    confirmed: "2026年12月28日至1月2日",
+    due: "最早应到账时间2026年12月31日 18:00",
+    items: "",
+    nextStep: "请致电微信支付客服95017并提供单号。",
+    reference: "4200001234202609300001",
+  },
+  en: {
+    count: "9999",
+    total: "¥9,999,999.99 + HK$99,999.99",
+    confirmed: "between 28 Dec 2026 and 2 Jan",
+    due: "from 31 Dec 2026 18:00",
+    items: "",
+    nextStep: "Call WeChat Pay on 95017 and quote the ref.",
+    reference: "4200001234202609300001",
+  },
+};
+
+export interface SmsTemplateReportEntry extends SmsTemplateEntry {
+  /** The registered code (Alibaba Cloud) or id (Tencent) from the config; absent for SNS or when missing. */
+  code?: string | undefined;
+  /** The longest plausible rendering, signature included, and the parts it is billed as. */
+  longest: { text: string; characters: number; segments: number };
+}
+
+/** Every template with its code and its longest rendering for one provider's signature and limit. */
+export function smsTemplateReport(options: {
+  signature: string;
+  maxVariableLength: number | undefined;
+  codes?: TemplateCodes | undefined;
+  registry?: TemplateRegistry;
+}): SmsTemplateReportEntry[] {
+  return listSmsTemplates(options.registry ?? DEFAULT_TEMPLATES).map((entry) => {
+    const variables = Object.fromEntries(
+      entry.variables.map((name) => [
+        name,
+        shortenVariable(LONGEST_PLAUSIBLE_VARIABLES[entry.language][name] ?? "", options.maxVariableLength),
+      ]),
+    );
+    const text = options.signature + renderTemplate(entry.text, variables).trim();
+    const count = countSmsSegments(text);
+    return {
+      ...entry,
+      code: options.codes?.[entry.language]?.[entry.key],
+      longest: { text, characters: count.characters, segments: count.segments },
+    };
+  });
 }

@@ -4,37 +4,13 @@ import { SMS_PROVIDERS, smsLimitsFor } from "../../../functions/domain/notificat
 import { countSmsSegments } from "../../../functions/domain/notification/sms-segments.js";
 import {
   containsUrl,
+  LONGEST_PLAUSIBLE_VARIABLES,
   listSmsTemplates,
   missingTemplateCodes,
   shortenVariable,
   variableLength,
 } from "../../../functions/domain/notification/sms-templates.js";
 import { DEFAULT_TEMPLATES, renderTemplate } from "../../../functions/domain/notification/templates.js";
-
-// The longest values each variable plausibly takes: a 4-digit count, two currencies' totals, a
-// date range across a year end, the earliest of several due times, a hotline next step with the
-// longest configured acquirer name. {items} is the list the fitting shortens first: it may end up
-// empty, so the template must fit without it.
-const LONGEST: Record<"zh-CN" | "en", Record<string, string>> = {
-  "zh-CN": {
-    count: "9999",
-    total: "¥9,999,999.99、HK$99,999.99",
-    confirmed: "2026年12月28日至1月2日",
-    due: "最早应到账时间2026年12月31日 18:00",
-    items: "",
-    nextStep: "请致电微信支付客服95017并提供单号。",
-    reference: "4200001234202609300001",
-  },
-  en: {
-    count: "9999",
-    total: "¥9,999,999.99 + HK$99,999.99",
-    confirmed: "between 28 Dec 2026 and 2 Jan",
-    due: "from 31 Dec 2026 18:00",
-    items: "",
-    nextStep: "Call WeChat Pay on 95017 and quote the ref.",
-    reference: "4200001234202609300001",
-  },
-};
 
 // The longest signature a deployment may register (the config refuses longer ones).
 const LONGEST_SIGN_NAME = "结算提醒服务";
@@ -68,7 +44,10 @@ describe("every SMS template, in every language, for every provider", () => {
         const variables = Object.fromEntries(
           entry.variables.map((name) => [
             name,
-            shortenVariable(LONGEST[entry.language][name] ?? "", limits.maxVariableLength),
+            shortenVariable(
+              LONGEST_PLAUSIBLE_VARIABLES[entry.language][name] ?? "",
+              limits.maxVariableLength,
+            ),
           ]),
         );
         const text = renderTemplate(entry.text, variables).trim();
