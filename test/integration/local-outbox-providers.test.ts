@@ -36,7 +36,9 @@ describe("local outbox with a mainland provider configured", () => {
       TemplateCode: "SMS_101",
       OutId: sms?.noticeId,
     });
-    const params = JSON.parse((sms?.request as { TemplateParam?: string } | undefined)?.TemplateParam ?? "{}");
+    const params = JSON.parse(
+      (sms?.request as { TemplateParam?: string } | undefined)?.TemplateParam ?? "{}",
+    );
     expect(Object.keys(params).sort()).toEqual(["confirmed", "count", "due", "items", "nextStep", "total"]);
     expect(params.total).toBe("¥128.50");
   });
