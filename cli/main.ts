@@ -9,6 +9,7 @@ import { registerParseCommand } from "./commands/parse.js";
 import { registerPaymentCommands } from "./commands/payments.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
+import { registerSmsTemplatesCommand } from "./commands/sms-templates.js";
 
 const program = new Command("settlewatch")
   .description("settlewatch operator CLI: run the local monitor, register merchants, send and read payments")
@@ -23,6 +24,7 @@ registerCheckCommand(program);
 registerSimulateCommand(program);
 registerParseCommand(program);
 registerIngestCommand(program);
+registerSmsTemplatesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

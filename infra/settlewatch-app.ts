@@ -1,5 +1,6 @@
-import { type App, Tags, Validations } from "aws-cdk-lib";
+import { Annotations, type App, Tags, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { chinaRegionNotes } from "./config/china-regions.js";
 import type { Deployment } from "./config/deployment-schema.js";
 import { ApiStack } from "./stacks/api-stack.js";
 import { DataStack } from "./stacks/data-stack.js";
@@ -56,6 +57,8 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
       description: `settlewatch ${deployment.name}: HTTP API and functions`,
       terminationProtection: deployment.stage === "prod",
     });
+    // China-region differences that are not errors (ICP pending, aws-cn partition): said at synth.
+    for (const note of chinaRegionNotes(deployment)) Annotations.of(api).addInfo(note);
     const notifications = new NotificationsStack(app, names.notifications, {
       env,
       deployment,

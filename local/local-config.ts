@@ -11,6 +11,7 @@ import { settlementFileExpectationSchema } from "../functions/domain/overdue/set
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { inputLimitsSchema } from "../functions/domain/validation/input-limits.js";
 import { acquirerContactsSchema } from "../functions/shared/check-config.js";
+import { smsProvidersSettingsSchema, smsRoutingSchema } from "../functions/shared/sms-config.js";
 
 /** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
 export const DEMO_WEBHOOK_SECRETS = { "demo-acquirer": ["whsec_local_demo_do_not_use_in_aws"] };
@@ -38,6 +39,13 @@ export const localConfigSchema = z.strictObject({
   acquirerContacts: acquirerContactsSchema.default({}),
   /** Plausible dates (from 2000-01-01, at most 24 h ahead) and amount bounds per currency (10^12). */
   inputLimits: inputLimitsSchema,
+  /** SMS routing and provider settings, as in a deployment: the outbox then shows each provider's request. */
+  sms: z
+    .strictObject({
+      routing: smsRoutingSchema.default({ default: "sns" }),
+      providers: smsProvidersSettingsSchema.default({}),
+    })
+    .default({ routing: { default: "sns" }, providers: {} }),
   /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
   acquirerCsv: z
     .array(z.unknown())

@@ -18,6 +18,7 @@ import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-se
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
 import { DEFAULT_CALENDAR_HORIZON_DAYS } from "../functions/domain/calendar/calendar-horizon.js";
 import type { OperatorDeps } from "../functions/http/routes.js";
+import { smsDeliveryFrom } from "../functions/shared/sms-config.js";
 import {
   type DeliverNoticeDeps,
   type DeliveryOutcome,
@@ -96,6 +97,7 @@ export function localServices(
     options.outboxFile === null ? undefined : (options.outboxFile ?? join(config.dataDir, "outbox.jsonl")),
     options.print,
     () => sendingClock.now(),
+    config.sms.providers,
   );
   const settlementStore = new DynamoDbSettlementStore(db, config.tableName);
   const openPaymentStats = new DynamoDbOpenPaymentStatsStore(db, config.tableName, () => clock.now());
@@ -131,7 +133,10 @@ export function localServices(
       dueShards: config.dueShards,
       escalationHours: config.escalationHours,
       fileExpectations: config.settlementFiles,
-      noticeText: { acquirers: config.acquirerContacts },
+      noticeText: {
+        acquirers: config.acquirerContacts,
+        smsDelivery: smsDeliveryFrom(config.sms.routing, config.sms.providers),
+      },
     },
   };
   const calendarCheck: CalendarCheckDeps = {

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import type { MerchantChannel } from "../functions/domain/notification/channels.js";
 import { UnreadableFileError } from "../functions/domain/settlement-files/settlement-record.js";
 import { checkAsOf } from "../functions/domain/validation/input-limits.js";
 import { ValidationError } from "../functions/use-cases/errors.js";
@@ -38,11 +39,13 @@ export interface SimulationOutput {
   }>;
   notifications: Array<{
     merchantId: string;
-    channel: "sms" | "email";
+    channel: MerchantChannel;
     to: string;
     language: string;
     text: string;
     paymentIds: string[];
+    /** SMS: the provider that would send it. */
+    provider?: string;
     at?: string;
   }>;
   opsAlerts: Array<{ subject: string; text: string; at: string }>;
@@ -162,6 +165,7 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
           language: notice?.language ?? "",
           text: sent.subject ? `${sent.subject}\n\n${sent.text}` : sent.text,
           paymentIds: (notice?.payments ?? []).map((payment) => payment.paymentId),
+          ...(sent.provider ? { provider: sent.provider } : {}),
           ...(multiple ? { at: sent.at } : {}),
         });
       }

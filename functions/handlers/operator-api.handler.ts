@@ -9,6 +9,7 @@ import { handleHttp } from "../http/handle-http.js";
 import { routeOperatorRequest } from "../http/routes.js";
 import { operatorApiEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
+import { smsRoutingSchema } from "../shared/sms-config.js";
 import { awsDependencies } from "./aws-dependencies.js";
 
 const env = operatorApiEnvSchema.parse(process.env);
@@ -19,6 +20,7 @@ const deps = {
     env.EMAIL_TOPIC_PREFIX,
     env.EMAIL_TOPIC_KMS_KEY,
   ),
+  smsRouting: smsRoutingSchema.parse(JSON.parse(env.SMS_ROUTING ?? '{"default":"sns"}')),
 };
 
 /** Merchants and payment reads — IAM-authorized routes of the HTTP API. */

@@ -4,6 +4,7 @@ import type { AcquirerContact } from "../domain/notification/notice-text.js";
 import { settlementFileExpectationSchema } from "../domain/overdue/settlement-file-expectation.js";
 import type { OverdueCheckConfig } from "../use-cases/run-overdue-check.js";
 import type { CheckOverdueEnv } from "./env.js";
+import { smsDeliveryFrom, smsProvidersSettingsSchema, smsRoutingSchema } from "./sms-config.js";
 
 /** Per acquirer: display names and hotline for the "what to do next" line of notices. */
 export const acquirerContactsSchema = z
@@ -25,6 +26,12 @@ export function checkConfigFromEnv(env: CheckOverdueEnv): OverdueCheckConfig {
     fileExpectations: z
       .record(z.string(), settlementFileExpectationSchema)
       .parse(JSON.parse(env.SETTLEMENT_FILE_EXPECTATIONS)),
-    noticeText: { acquirers: acquirerContactsSchema.parse(JSON.parse(env.ACQUIRER_CONTACTS)) },
+    noticeText: {
+      acquirers: acquirerContactsSchema.parse(JSON.parse(env.ACQUIRER_CONTACTS)),
+      smsDelivery: smsDeliveryFrom(
+        smsRoutingSchema.parse(JSON.parse(env.SMS_ROUTING ?? '{"default":"sns"}')),
+        smsProvidersSettingsSchema.parse(JSON.parse(env.SMS_PROVIDERS ?? "{}")),
+      ),
+    },
   };
 }

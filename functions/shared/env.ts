@@ -35,7 +35,12 @@ const emailTopicsEnv = {
   EMAIL_TOPIC_KMS_KEY: z.string().optional(),
 };
 
-export const operatorApiEnvSchema = z.object({ ...commonEnv, ...emailTopicsEnv });
+export const operatorApiEnvSchema = z.object({
+  ...commonEnv,
+  ...emailTopicsEnv,
+  /** JSON SMS routing (see SMS_ROUTING of the check): registration refuses numbers no provider covers. */
+  SMS_ROUTING: z.string().min(2).optional(),
+});
 export type OperatorApiEnv = z.infer<typeof operatorApiEnvSchema>;
 
 const jsonText = z.string().refine((text) => {
@@ -56,6 +61,10 @@ export const checkOverdueEnvSchema = z.object({
   SETTLEMENT_FILE_EXPECTATIONS: jsonText.default("{}"),
   /** JSON {"<acquirer>": {"names": {"en": "...", "zh-CN": "..."}, "hotline": "95017"}} for notice texts. */
   ACQUIRER_CONTACTS: jsonText.default("{}"),
+  /** JSON {"default": "sns", "byCallingCode": {"86": "aliyun"}}: which provider texts which numbers. */
+  SMS_ROUTING: jsonText.optional(),
+  /** JSON provider id → non-secret settings (sign name, template codes, secret id): see shared/sms-config.ts. */
+  SMS_PROVIDERS: jsonText.optional(),
 });
 export type CheckOverdueEnv = z.infer<typeof checkOverdueEnvSchema>;
 
@@ -77,6 +86,8 @@ export const notifyEnvSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?$/)
     .optional(),
+  /** JSON provider id → non-secret settings (sign name, template codes, secret id): see shared/sms-config.ts. */
+  SMS_PROVIDERS: jsonText.optional(),
 });
 export type NotifyEnv = z.infer<typeof notifyEnvSchema>;
 

@@ -1,5 +1,6 @@
 import { type MerchantProfile, merchantProfileSchema } from "../domain/merchant/merchant-profile.js";
 import { toFieldErrors } from "../domain/validation/field-errors.js";
+import { type SmsRouting, smsCoverageProblem } from "../domain/notification/sms-providers.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import type { CalendarProvider, EmailSubscriptions, MerchantRepository } from "./ports.js";
 
@@ -8,6 +9,8 @@ export interface MerchantDeps {
   calendars: CalendarProvider;
   /** Absent locally: emails are written to the outbox, no subscription needed. */
   emailSubscriptions?: EmailSubscriptions | undefined;
+  /** Which SMS provider covers which numbers. Absent: SNS everywhere. */
+  smsRouting?: SmsRouting | undefined;
 }
 
 /**
@@ -36,6 +39,13 @@ export async function registerMerchant(
       { field: "calendar", message: `no holiday calendar for region "${profile.calendar}"` },
     ]);
   }
+  // A number no configured provider texts would never get an SMS: say so now, not at the first alert.
+  const { phone } = profile.contact;
+  const uncovered =
+    phone && profile.contact.channels.includes("sms") && deps.smsRouting
+      ? smsCoverageProblem(phone, deps.smsRouting)
+      : undefined;
+  if (uncovered) throw new ValidationError([{ field: "contact.phone", message: uncovered }]);
   const { created } = await deps.merchants.put(profile);
   const { email, channels } = profile.contact;
   if (email && channels.includes("email"))

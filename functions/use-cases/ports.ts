@@ -2,6 +2,9 @@ import type { BusinessCalendar } from "../domain/calendar/business-calendar.js";
 import type { StoredLine } from "../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../domain/matching/reversal-confirmations.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
+import type { NoticeChannel } from "../domain/notification/channels.js";
+import type { SmsProviderId } from "../domain/notification/sms-providers.js";
+import type { TemplatedSms } from "../domain/notification/sms-templates.js";
 import type { Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
 
 /** What the use cases need from storage and the outside world. Adapters implement these. */
@@ -77,6 +80,8 @@ export type BusinessMetricName =
   | "NoticesScheduled"
   | "NoticesSent"
   | "NoticesFailed"
+  | "SmsCredentialsFailed"
+  | "SmsThrottled"
   | "SettlementFilesLate"
   | "SettlementFilesReceived"
   | "SettlementLinesMatched"
@@ -141,7 +146,7 @@ export type NoticeStatus = "SCHEDULED" | "QUEUED" | "SENT";
 /** A notice decided by the check: the text is fixed when it is decided, so a retry sends the same words. */
 export interface NoticeRecord {
   noticeId: string;
-  channel: "sms" | "email" | "ops";
+  channel: NoticeChannel;
   /** A merchant id, or "ops#<acquirer>". The address is looked up when sending, never stored here. */
   recipientId: string;
   kind: "overdue" | "escalation" | "arrived" | "file-late" | "calendar";
@@ -149,6 +154,9 @@ export interface NoticeRecord {
   language: "zh-CN" | "en";
   subject?: string | undefined;
   text: string;
+  /** SMS only: the template and variables every provider's request is built from, and the provider. */
+  sms?: TemplatedSms | undefined;
+  provider?: SmsProviderId | undefined;
   payments: PaymentRef[];
   /** Not before this instant (quiet hours). */
   sendAfter: string;
@@ -185,9 +193,25 @@ export interface NoticeQueue {
   enqueue(messages: ReadonlyArray<{ noticeId: string; channel: string }>): Promise<void>;
 }
 
+/** One text for one provider: the rendered text (SNS) and the template it came from (mainland providers). */
+export interface SmsToSend {
+  phone: string;
+  text: string;
+  /** The idempotency key: Alibaba Cloud OutId, Tencent SessionContext. */
+  noticeId: string;
+  /** Absent only on notices recorded before templates were stored: such a notice is sent as text (SNS). */
+  sms?: TemplatedSms | undefined;
+}
+
+/** An SMS provider (functions/adapters/sms). Throws SmsProviderError when the text was not taken. */
+export interface SmsProvider {
+  readonly id: SmsProviderId;
+  send(input: SmsToSend): Promise<void>;
+}
+
 /** Delivers a rendered notice (SNS in AWS; console and outbox file locally). */
 export interface NoticeSender {
-  sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void>;
+  sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<void>;
   sendEmail(input: {
     merchantId: string;
     email: string;

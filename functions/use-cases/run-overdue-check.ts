@@ -286,6 +286,7 @@ async function scheduleNotice(
       language,
       subject: message.channel === "email" ? message.subject : undefined,
       text: message.channel === "email" ? message.body : message.text,
+      ...(message.channel === "sms" ? { sms: message.sms, provider: message.provider } : {}),
       payments: plan.payments,
       sendAfter,
       status: "SCHEDULED",

@@ -16,6 +16,8 @@ import {
 import { inputLimitsSchema } from "../../functions/domain/validation/input-limits.js";
 import { notifyEnvSchema } from "../../functions/shared/env.js";
 import { DEFAULT_DUE_SHARDS } from "../../functions/shared/table-schema.js";
+import { chinaRegionProblems } from "./china-regions.js";
+import { smsConfigProblems, smsProviderConfigShape } from "./sms-deployment.js";
 
 // One deployment = one region (and the acquirers served there) = one pair of stacks. Deployments are
 // described in code (deployments.ts) and validated here at synth, so a typo fails `cdk synth`, not a
@@ -79,6 +81,7 @@ const smsSchema = z.strictObject({
    * stack does not set it (an account-wide setting); it alarms at 80% of it to the ops topic.
    */
   monthlySpendLimitUsd: z.number().int().positive().max(1_000_000).optional(),
+  ...smsProviderConfigShape,
 });
 
 /** Most days a lifecycle rule takes here (100 years); S3 itself has no smaller limit. */
@@ -302,6 +305,17 @@ export const deploymentSchema = z
     /** Hours after the first overdue notice at which a payment is notified again; [0] = once. */
     escalationHours: escalationScheduleSchema.default([...DEFAULT_ESCALATION_HOURS]),
     sms: smsSchema.default({}),
+    /**
+     * China regions only: the account's ICP recordal (ICP 备案), without which API Gateway answers
+     * unauthenticated routes (the acquirers' webhook) with 403. `{ "licence": "京ICP备…号" }` once
+     * filed, or `{ "pending": true }` to deploy knowing the webhook is refused until then.
+     */
+    icpRecordal: z
+      .union([
+        z.strictObject({ licence: z.string().regex(/ICP/, 'an ICP number such as "京ICP备12345678号"') }),
+        z.strictObject({ pending: z.literal(true) }),
+      ])
+      .optional(),
     notifier: z
       .strictObject({
         /**
@@ -339,6 +353,12 @@ export const deploymentSchema = z
       seen.add(acquirer.id);
     });
     checkCsvMappings(deployment.acquirers, ctx);
+    for (const [path, message] of [
+      ...smsConfigProblems(deployment.region, deployment.sms),
+      ...chinaRegionProblems(deployment),
+    ]) {
+      ctx.addIssue({ code: "custom", path, message });
+    }
     for (const id of Object.keys(deployment.monitoring.overdueSpike.perAcquirer ?? {})) {
       if (!seen.has(id)) {
         ctx.addIssue({

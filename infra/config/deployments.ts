@@ -41,8 +41,36 @@ export const deployments: readonly DeploymentInput[] = [
     api: { throttle: { rateLimit: 50, burstLimit: 100 } },
     checkSchedule: { rateMinutes: 5 },
     escalationHours: [0, 24, 72],
-    // No sender ID: mainland China does not take alphanumeric sender IDs.
-    sms: { maxPriceUsd: "0.05", monthlySpendLimitUsd: 100 },
+    // Amazon SNS has no SMS in the China regions: texts go through Alibaba Cloud SMS, with the
+    // signature and templates registered there (README, "Choosing an SMS provider"). The codes below
+    // are placeholders: replace them with the codes Alibaba Cloud gives the approved templates
+    // (`npx settlewatch sms-templates --provider aliyun` prints what to register).
+    sms: {
+      provider: "aliyun",
+      aliyun: {
+        signName: "结算提醒",
+        secretName: "settlewatch/cn-example/aliyun-sms",
+        templateCodes: {
+          "zh-CN": {
+            overdue: "SMS_000000001",
+            escalation: "SMS_000000002",
+            "arrived.one": "SMS_000000003",
+            "arrived.other": "SMS_000000004",
+          },
+          en: {
+            "overdue.one": "SMS_000000011",
+            "overdue.other": "SMS_000000012",
+            "escalation.one": "SMS_000000013",
+            "escalation.other": "SMS_000000014",
+            "arrived.one": "SMS_000000015",
+            "arrived.other": "SMS_000000016",
+          },
+        },
+      },
+    },
+    // The acquirers' webhook has no AWS authentication: in the China regions API Gateway refuses it
+    // (403) until the account's ICP recordal is done. Replace with { licence: "京ICP备…号" } once filed.
+    icpRecordal: { pending: true },
     notifier: { maxConcurrency: 2, maxReceiveCount: 5 },
     // Files dropped under s3://<bucket>/incoming/<acquirer id>/[<YYYY-MM-DD>/]<file name>. WeChat Pay
     // and Alipay bills are read by built-in parsers: no CSV mapping needed.

@@ -473,6 +473,17 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     return this;
   }
 
+  /**
+   * Read one secret that ops create (not the stacks), by name: its ARN ends in "-" and six random
+   * characters, so the grant is the name followed by "-??????" (exactly that secret, no other).
+   */
+  allowSecretByName(secretName: string): this {
+    const stack = Stack.of(this);
+    const arn = `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:${secretName}-??????`;
+    this.allow(["secretsmanager:GetSecretValue"], [arn]);
+    return this;
+  }
+
   private allow(actions: string[], resources: string[]): void {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
   }

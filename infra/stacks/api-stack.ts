@@ -8,6 +8,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { ingestConfirmationsEnvSchema, operatorApiEnvSchema } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
+import { smsEnvironment, usedSmsProviders } from "../config/sms-deployment.js";
 import {
   type BindableSecret,
   type BindableTable,
@@ -61,7 +62,13 @@ export class ApiStack extends Stack {
       entry: "functions/handlers/operator-api.handler.ts",
       description: `settlewatch ${deployment.name}: operator routes (merchants, payments, settlement files)`,
       envSchema: operatorApiEnvSchema,
-      environment: common,
+      // With a mainland provider, registration refuses numbers no configured provider covers.
+      environment: {
+        ...common,
+        ...(usedSmsProviders(deployment.region, deployment.sms).some((id) => id !== "sns")
+          ? { SMS_ROUTING: smsEnvironment(deployment).SMS_ROUTING }
+          : {}),
+      },
       logRetention,
       tracing: true,
     })

@@ -18,6 +18,7 @@ import {
   notifyEnvSchema,
 } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
+import { smsEnvironment, smsSecretNames, usedSmsProviders } from "../config/sms-deployment.js";
 import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
 import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
@@ -93,6 +94,7 @@ export class NotificationsStack extends Stack {
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly checkFailingAlarm: cloudwatch.Alarm;
   readonly smsSpendAlarm: cloudwatch.Alarm | undefined;
+  readonly smsCredentialsAlarm: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: NotificationsStackProps) {
     super(scope, id, props);
@@ -150,6 +152,8 @@ export class NotificationsStack extends Stack {
 
     // CALENDAR_OVERRIDES_PARAMETER (optional in the schema) is left out: the check reads expected
     // arrival from the payments, never a calendar, so it gets no SSM grant either.
+    // SNS alone needs no SMS settings (the defaults); a mainland provider needs its routing and codes.
+    const mainland = usedSmsProviders(deployment.region, deployment.sms).filter((id) => id !== "sns");
     this.checkOverdue = new SettlewatchFunction(this, "CheckOverdue", {
       entry: "functions/handlers/check-overdue.handler.ts",
       description: `settlewatch ${deployment.name}: overdue check (every ${deployment.checkSchedule.rateMinutes} min)`,
@@ -160,6 +164,7 @@ export class NotificationsStack extends Stack {
         DEFAULT_MERCHANT_TERMS: JSON.stringify(deployment.defaultMerchantTerms),
         INPUT_LIMITS: JSON.stringify(deployment.inputLimits),
         ...checkEnvironment(deployment),
+        ...(mainland.length > 0 ? smsEnvironment(deployment) : {}),
       },
       logRetention,
       timeout: CHECK_TIMEOUT,
@@ -187,6 +192,7 @@ export class NotificationsStack extends Stack {
         ...observability,
         ...(deployment.sms.senderId ? { SMS_SENDER_ID: deployment.sms.senderId } : {}),
         ...(deployment.sms.maxPriceUsd ? { SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd } : {}),
+        ...(mainland.length > 0 ? { SMS_PROVIDERS: smsEnvironment(deployment).SMS_PROVIDERS } : {}),
       },
       logRetention,
       timeout: NOTIFIER_TIMEOUT,
@@ -194,11 +200,14 @@ export class NotificationsStack extends Stack {
       .bindTable(props.table, "RW")
       .bindTopicPublisher("OPS_TOPIC_ARN", this.opsTopic)
       .bindMerchantEmailTopics({ prefix: merchantEmailTopicPrefix(deployment), key }, "publish")
-      .allowSmsToPhoneNumbers()
       .consumeQueue(this.noticeQueue, {
         batchSize: NOTIFIER_BATCH_SIZE,
         maxConcurrency: deployment.notifier.maxConcurrency,
       });
+    // SNS SMS only where SNS sends the texts; a mainland provider's credentials secret, read only.
+    if (usedSmsProviders(deployment.region, deployment.sms).includes("sns"))
+      this.notify.allowSmsToPhoneNumbers();
+    for (const name of smsSecretNames(deployment)) this.notify.allowSecretByName(name);
 
     this.tableStreamFailureQueue = new sqs.Queue(this, "TableStreamFailureQueue", {
       encryption: sqs.QueueEncryption.KMS,
@@ -318,6 +327,24 @@ export class NotificationsStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    // A mainland provider refusing (or missing) its credentials: every text waits until ops fix the secret.
+    this.smsCredentialsAlarm =
+      mainland.length === 0
+        ? undefined
+        : alarm("SmsCredentialsAlarm", {
+            alarmDescription: `settlewatch ${deployment.name}: an SMS provider refused or could not read its credentials (Secrets Manager); texts stay queued and retry, then wait in the dead-letter queue. Check the provider secret named in the deployment config (sms.<provider>.secretName) and the notify function's logs.`,
+            metric: new cloudwatch.Metric({
+              namespace: "Settlewatch",
+              metricName: "SmsCredentialsFailed",
+              dimensionsMap: { service: "settlewatch", deployment: deployment.name, acquirer: "none" },
+              statistic: cloudwatch.Stats.SUM,
+              period: Duration.minutes(5),
+            }),
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            threshold: 1,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          });
     const spendLimit = deployment.sms.monthlySpendLimitUsd;
     this.smsSpendAlarm =
       spendLimit === undefined

@@ -132,6 +132,9 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
     ]);
     expect(output.notifications[0].text).toContain("¥1,284.50");
     expect(output.notifications[0].paymentIds).toEqual(["wx-1", "wx-2"]);
+    // No SMS config: SNS sends the texts; emails carry no provider.
+    expect(output.notifications[0].provider).toBe("sns");
+    expect(output.notifications[1].provider).toBeUndefined();
     expect(stdout).not.toContain("13800138000");
     expect(stdout).not.toContain("owner@example.com");
   });

@@ -4,7 +4,7 @@ import { deployments, loadDeployments, selectDeployments } from "../../infra/con
 
 const valid: DeploymentInput = {
   name: "test-one",
-  region: "cn-northwest-1",
+  region: "ap-east-1",
   stage: "dev",
   acquirers: [{ id: "wechatpay", name: "WeChat Pay" }],
   webhookSecretName: "settlewatch/test-one/webhook-secrets",
@@ -312,11 +312,11 @@ describe("deployment configuration", () => {
     expect(problems([valid, { ...valid, name: "test-two", calendarOverridesParameter: "/other" }])).toContain(
       "secret settlewatch/test-one/webhook-secrets is already used",
     );
-    expect(problems([valid, { ...valid, name: "test-two", region: "cn-north-1" }])).toBe("");
+    expect(problems([valid, { ...valid, name: "test-two", region: "ap-southeast-1" }])).toBe("");
   });
 
   it("selects one deployment by name, all without a name, and names the known ones otherwise", () => {
-    const all = loadDeployments([valid, { ...valid, name: "test-two", region: "cn-north-1" }]);
+    const all = loadDeployments([valid, { ...valid, name: "test-two", region: "ap-southeast-1" }]);
     expect(selectDeployments(all, undefined).map((d) => d.name)).toEqual(["test-one", "test-two"]);
     expect(selectDeployments(all, "test-two").map((d) => d.name)).toEqual(["test-two"]);
     expect(() => selectDeployments(all, "test-three")).toThrow(

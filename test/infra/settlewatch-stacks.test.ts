@@ -475,7 +475,11 @@ describe("functions", () => {
       [...without(envKeys.checkOverdue, "CALENDAR_OVERRIDES_PARAMETER"), "NODE_OPTIONS"].sort(),
     );
     expect(Object.keys(variables(fns().notify)).sort()).toEqual(
-      [...without(envKeys.notify, "SMS_SENDER_ID"), "NODE_OPTIONS"].sort(),
+      // cn-example sends SMS through Alibaba Cloud: no SNS SMS variables, its settings in SMS_PROVIDERS.
+      [
+        ...envKeys.notify.filter((key) => !["SMS_SENDER_ID", "SMS_MAX_PRICE_USD"].includes(key)),
+        "NODE_OPTIONS",
+      ].sort(),
     );
     // The settlement-file handler reads no calendar either (no SSM grant).
     expect(Object.keys(variables(fns().ingestFile)).sort()).toEqual(
@@ -665,7 +669,7 @@ describe("least privilege", () => {
     );
   });
 
-  it("notifier: consume the queue, publish to merchant topics, the ops topic and (SMS) phone numbers in its region", () => {
+  it("notifier: consume the queue, publish to merchant topics and the ops topic, read only its SMS provider's secret", () => {
     expect(grants(synth.notifications.notify)).toEqual(
       [
         ...logs,
@@ -675,7 +679,8 @@ describe("least privilege", () => {
         "sqs:GetQueueAttributes notice-queue",
         "sns:Publish merchant-email-topics",
         "sns:Publish ops-topic",
-        `sns:Publish * if ${JSON.stringify({ StringEquals: { "aws:RequestedRegion": "cn-north-1" } })}`,
+        // No SNS SMS in cn-north-1: the Alibaba Cloud credentials secret, by name, read only.
+        `secretsmanager:GetSecretValue ${JSON.stringify({ "Fn::Join": ["", ["arn:aws-cn:secretsmanager:cn-north-1:", { Ref: "AWS::AccountId" }, ":secret:settlewatch/cn-example/aliyun-sms-??????"]] })}`,
         // Decrypt serves both: receiving from the encrypted queue and publishing to encrypted topics.
         ...notificationsKeyProducer,
       ].sort(),
@@ -891,15 +896,22 @@ describe("notifications stack", () => {
       EvaluationPeriods: 2,
       AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
     });
-    const spend = synth.notifications.smsSpendAlarm;
-    if (!spend)
-      throw new Error("cn-example configures sms.monthlySpendLimitUsd: the spend alarm should exist");
-    expect(resources(notifications)[notificationsId(spend)]?.Properties).toMatchObject({
-      Namespace: "AWS/SNS",
-      MetricName: "SMSMonthToDateSpentUSD",
-      Statistic: "Maximum",
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      Threshold: (deployment.sms.monthlySpendLimitUsd ?? Number.NaN) * 0.8,
+    // cn-example sends no SNS SMS (no spend alarm; notifications-config.test.ts covers it): its
+    // Alibaba Cloud credentials failing is what silences the texts.
+    expect(synth.notifications.smsSpendAlarm).toBeUndefined();
+    const credentials = synth.notifications.smsCredentialsAlarm;
+    if (!credentials)
+      throw new Error("cn-example uses a mainland provider: the credentials alarm should exist");
+    expect(resources(notifications)[notificationsId(credentials)]?.Properties).toMatchObject({
+      Namespace: "Settlewatch",
+      MetricName: "SmsCredentialsFailed",
+      Dimensions: [
+        { Name: "acquirer", Value: "none" },
+        { Name: "deployment", Value: deployment.name },
+        { Name: "service", Value: "settlewatch" },
+      ],
+      Statistic: "Sum",
+      Threshold: 1,
       AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
     });
     // and the table-stream failure alarm, the calendar horizon and calendar-check-failing alarms
@@ -1014,7 +1026,6 @@ describe("notifications stack", () => {
     expect(env).toMatchObject({
       EMAIL_TOPIC_PREFIX: merchantEmailTopicPrefix(deployment),
       OPS_TOPIC_ARN: { Ref: PINNED_LOGICAL_IDS.opsTopic },
-      SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd,
     });
     const parsed = notifyEnvSchema.parse({
       ...env,
@@ -1229,7 +1240,6 @@ describe("cdk-nag AwsSolutions", () => {
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/IngestConfirmations/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
-        "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/CountTableChanges/Role/DefaultPolicy/Resource",
         "AwsSolutions-SQS3 Settlewatch-cn-example-Notifications/TableStreamFailureQueue/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Notifications/Notify/Role/DefaultPolicy/Resource",

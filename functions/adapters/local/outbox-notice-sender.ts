@@ -1,16 +1,28 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { NoticeChannel } from "../../domain/notification/channels.js";
 import { maskEmail, maskPhone } from "../../domain/notification/mask.js";
-import type { NoticeSender } from "../../use-cases/ports.js";
+import type { SmsProviderId } from "../../domain/notification/sms-providers.js";
+import { smsTemplateText } from "../../domain/notification/sms-templates.js";
+import { DEFAULT_TEMPLATES, templateVariables } from "../../domain/notification/templates.js";
+import type { NoticeSender, SmsToSend } from "../../use-cases/ports.js";
+import {
+  type ProviderRequest,
+  type ProviderSettings,
+  previewProviderRequest,
+} from "../sms/provider-requests.js";
 
 export interface SentNotice {
   at: string;
-  channel: "sms" | "email" | "ops";
+  channel: NoticeChannel;
   /** Masked address: the outbox is read by people and may be shared. */
   to: string;
   subject?: string;
   text: string;
   noticeId: string;
+  /** SMS: the provider, and exactly the request it would get (phone masked). */
+  provider?: SmsProviderId;
+  request?: ProviderRequest["request"];
 }
 
 /** Local stand-in for SNS: prints each notice and appends it to an outbox file (JSON Lines). */
@@ -21,14 +33,26 @@ export class OutboxNoticeSender implements NoticeSender {
     private readonly outboxFile: string | undefined,
     private readonly print: (line: string) => void = () => undefined,
     private readonly clock: () => Date = () => new Date(),
+    /** Local provider settings (sign names, template codes), to show the requests as configured. */
+    private readonly smsSettings: Readonly<Partial<Record<SmsProviderId, ProviderSettings>>> = {},
   ) {}
 
-  async sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void> {
+  async sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<void> {
+    const order = input.sms ? templateVariables(smsTemplateText(input.sms, DEFAULT_TEMPLATES)) : [];
+    const masked = { ...input, phone: maskPhone(input.phone) };
+    const { request } = previewProviderRequest(
+      input.provider,
+      masked,
+      this.smsSettings[input.provider],
+      order,
+    );
     await this.record({
       channel: "sms",
       to: maskPhone(input.phone),
       text: input.text,
       noticeId: input.noticeId,
+      provider: input.provider,
+      request,
     });
   }
 

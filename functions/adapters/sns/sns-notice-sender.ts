@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import type { NoticeSender } from "../../use-cases/ports.js";
+import type { NoticeSender, SmsToSend } from "../../use-cases/ports.js";
+import { snsPublishSmsRequest } from "../sms/provider-requests.js";
 import { merchantEmailTopicName } from "./merchant-email-topics.js";
 
 export interface SnsNoticeSenderOptions {
@@ -20,21 +21,14 @@ export class SnsNoticeSender implements NoticeSender {
     private readonly options: SnsNoticeSenderOptions,
   ) {}
 
-  async sendSms(input: { phone: string; text: string; noticeId: string }): Promise<void> {
+  async sendSms(input: SmsToSend): Promise<void> {
     await this.sns.send(
-      new PublishCommand({
-        PhoneNumber: input.phone,
-        Message: input.text,
-        MessageAttributes: {
-          "AWS.SNS.SMS.SMSType": { DataType: "String", StringValue: "Transactional" },
-          ...(this.options.smsSenderId
-            ? { "AWS.SNS.SMS.SenderID": { DataType: "String", StringValue: this.options.smsSenderId } }
-            : {}),
-          ...(this.options.maxPriceUsd
-            ? { "AWS.SNS.SMS.MaxPrice": { DataType: "Number", StringValue: this.options.maxPriceUsd } }
-            : {}),
-        },
-      }),
+      new PublishCommand(
+        snsPublishSmsRequest(input, {
+          senderId: this.options.smsSenderId,
+          maxPriceUsd: this.options.maxPriceUsd,
+        }),
+      ),
     );
   }
 

@@ -1,5 +1,6 @@
 import { type MetadataJson, parsePhoneNumberFromString } from "libphonenumber-js/core";
 import * as z from "zod";
+import { CHANNEL_ADDRESS_FIELD, channelAddress, MERCHANT_CHANNELS } from "../notification/channels.js";
 import { isKnownTimeZone } from "../time/time-zone.js";
 import phoneMetadata from "./data/phone-metadata.json" with { type: "json" };
 import { hhmm, merchantIdSchema, settlementTermsSchema } from "./merchant-terms.js";
@@ -40,7 +41,7 @@ export const contactSchema = z.strictObject({
     .optional(),
   email: z.email().optional(),
   language: z.enum(["zh-CN", "en"]).default("en"),
-  channels: z.array(z.enum(["sms", "email"])).default([]),
+  channels: z.array(z.enum(MERCHANT_CHANNELS)).default([]),
   quietHours: z.strictObject({ start: hhmm, end: hhmm }).optional(),
 });
 export type MerchantContact = z.infer<typeof contactSchema>;
@@ -58,12 +59,12 @@ export const merchantProfileSchema = z
   })
   .superRefine((profile, ctx) => {
     for (const channel of profile.contact.channels) {
-      const address = channel === "sms" ? profile.contact.phone : profile.contact.email;
-      if (!address) {
+      const field = CHANNEL_ADDRESS_FIELD[channel];
+      if (!channelAddress(channel, profile.contact)) {
         ctx.addIssue({
           code: "custom",
-          path: ["contact", channel === "sms" ? "phone" : "email"],
-          message: `channel "${channel}" is listed but no ${channel === "sms" ? "phone" : "email"} is given`,
+          path: ["contact", field],
+          message: `channel "${channel}" is listed but no ${field} is given`,
         });
       }
     }

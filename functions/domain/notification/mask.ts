@@ -1,3 +1,4 @@
+import type { MerchantChannel } from "./channels.js";
 import callingCodesData from "./data/calling-codes.json" with { type: "json" };
 
 /** Country calling codes (generated data): prefix-free, so at most one starts a number. */
@@ -43,7 +44,7 @@ export function maskEmail(email: string): string {
 }
 
 /** Masks an address for its channel. */
-export function maskAddress(channel: "sms" | "email", address: string): string {
+export function maskAddress(channel: MerchantChannel, address: string): string {
   return channel === "sms" ? maskPhone(address) : maskEmail(address);
 }
 

@@ -5,7 +5,9 @@ import { maskEmail, maskPhone } from "./mask.js";
 import { type NoticeKind, noticeId, opsRecipient, type PaymentRef } from "./notice-id.js";
 import { type NoticeTextOptions, renderNotice } from "./notice-text.js";
 import { nextSendTime } from "./quiet-hours.js";
+import { type SmsProviderId, SNS_ONLY, smsLimitsFor, smsProviderFor } from "./sms-providers.js";
 import type { SmsEncoding } from "./sms-segments.js";
+import type { TemplatedSms } from "./sms-templates.js";
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateRegistry } from "./templates.js";
 
 // From a digest to what the notifier publishes: one message per channel the merchant chose, in
@@ -20,6 +22,10 @@ export type OutgoingMessage =
       /** Not before this instant (quiet hours). */
       sendAt: Date;
       text: string;
+      /** The provider that sends it (chosen by the number's calling code). */
+      provider: SmsProviderId;
+      /** The template and its variables, as every provider's request is built from them. */
+      sms: TemplatedSms;
       encoding: SmsEncoding;
       segments: number;
       /** False when the text needs more parts than allowed even with no payment listed. */
@@ -68,16 +74,27 @@ export function planMerchantNotice(
   const text = renderNotice(digest, now, options);
   const messages: OutgoingMessage[] = [];
   const { phone, email, channels, quietHours } = merchant.contact;
-  if (channels.includes("sms") && phone !== undefined) {
+  const delivery = options.smsDelivery ?? SNS_ONLY;
+  const provider = phone === undefined ? undefined : smsProviderFor(phone, delivery.routing);
+  // A number no provider covers was refused at registration; if the config changed since, no SMS.
+  if (channels.includes("sms") && phone !== undefined && provider !== undefined) {
+    const limits = smsLimitsFor(provider, delivery);
+    const sms = renderNotice(digest, now, {
+      ...options,
+      providerSignature: limits.signature,
+      smsMaxVariableLength: limits.maxVariableLength,
+    }).sms;
     messages.push({
       channel: "sms",
       to: phone,
       toMasked: maskPhone(phone),
       sendAt: nextSendTime(now, merchant.timeZone, quietHours),
-      text: text.sms.text,
-      encoding: text.sms.encoding,
-      segments: text.sms.segments,
-      fits: text.sms.fits,
+      text: sms.text,
+      provider,
+      sms: sms.template,
+      encoding: sms.encoding,
+      segments: sms.segments,
+      fits: sms.fits,
     });
   }
   if (channels.includes("email") && email !== undefined) {

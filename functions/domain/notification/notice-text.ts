@@ -1,6 +1,8 @@
 import type { Digest, DigestLine } from "./digest.js";
 import { formatMoney } from "./money-text.js";
+import type { SmsDelivery } from "./sms-providers.js";
 import { type FittedSms, fitSmsDigest } from "./sms-segments.js";
+import { shortenVariable, smsTemplateFor, type TemplatedSms, variableLength } from "./sms-templates.js";
 import {
   DEFAULT_TEMPLATES,
   type Fragments,
@@ -8,6 +10,7 @@ import {
   renderTemplate,
   selectPlural,
   type TemplateRegistry,
+  templateVariables,
 } from "./templates.js";
 import { type LocalDate, type LocalDateTime, localDateTime } from "./wall-clock.js";
 
@@ -32,10 +35,14 @@ export interface NoticeTextOptions {
   emailMaxLines?: number;
   /** Text the SMS provider adds and bills (a registered signature). Default "". */
   providerSignature?: string;
+  /** Longest value an SMS template variable may have (the provider's limit); longer ones are shortened. */
+  smsMaxVariableLength?: number | undefined;
+  /** Which provider texts which numbers, and their signatures and limits. Default: SNS, no signature. */
+  smsDelivery?: SmsDelivery | undefined;
 }
 
 export interface NoticeText {
-  sms: FittedSms;
+  sms: FittedSms & { template: TemplatedSms };
   email: { subject: string; body: string };
 }
 
@@ -71,24 +78,42 @@ export function renderNotice(digest: Digest, now: Date, options: NoticeTextOptio
     nextStep: nextStep(digest, options.acquirers ?? {}, f),
   };
 
-  const smsTemplate = selectPlural(messages.sms, digest.count);
-  const smsItems = Math.min(digest.count, options.smsMaxItems ?? 10);
-  const sms = fitSmsDigest(
-    (shown) => {
-      const list = digest.lines
-        .slice(0, shown)
-        .map((line) => renderTemplate(f.smsItem, { reference: line.reference, amount: amount(line) }))
-        .join(f.listSeparator);
-      const more = digest.count > shown ? renderTemplate(f.smsMore, { n: digest.count - shown }) : "";
-      const items = shown > 0 ? renderTemplate(f.smsItems, { list, more }) : "";
-      return renderTemplate(smsTemplate, { ...base, items }).trim();
-    },
-    smsItems,
-    {
-      maxSegments: options.smsMaxSegments?.[digest.language] ?? 2,
-      providerSignature: options.providerSignature ?? "",
-    },
+  const smsForm = smsTemplateFor(messages.sms, digest.kind, digest.count);
+  const limit = options.smsMaxVariableLength;
+  const smsBase = Object.fromEntries(
+    Object.entries(base).map(([name, value]) => [name, shortenVariable(String(value), limit)]),
   );
+  const itemsText = (shown: number) => {
+    if (shown === 0) return "";
+    const list = digest.lines
+      .slice(0, shown)
+      .map((line) => renderTemplate(f.smsItem, { reference: line.reference, amount: amount(line) }))
+      .join(f.listSeparator);
+    const more = digest.count > shown ? renderTemplate(f.smsMore, { n: digest.count - shown }) : "";
+    return renderTemplate(f.smsItems, { list, more });
+  };
+  // Items are whole or absent: with a variable limit, list only as many as fit in it.
+  let smsItems = Math.min(digest.count, options.smsMaxItems ?? 10);
+  while (limit !== undefined && smsItems > 0 && variableLength(itemsText(smsItems)) > limit) smsItems -= 1;
+  const used = templateVariables(smsForm.text);
+  const smsVariables = (shown: number): Record<string, string> => {
+    const all: Record<string, string> = { ...smsBase, items: itemsText(shown) };
+    return Object.fromEntries(
+      used.filter((name) => Object.hasOwn(all, name)).map((name) => [name, all[name] ?? ""]),
+    );
+  };
+  const fitted = fitSmsDigest((shown) => renderTemplate(smsForm.text, smsVariables(shown)).trim(), smsItems, {
+    maxSegments: options.smsMaxSegments?.[digest.language] ?? 2,
+    providerSignature: options.providerSignature ?? "",
+  });
+  const sms = {
+    ...fitted,
+    template: {
+      template: smsForm.key,
+      language: digest.language,
+      variables: smsVariables(fitted.itemsShown),
+    },
+  };
 
   const emailLines = options.emailMaxLines ?? 20;
   const lines = digest.lines.slice(0, emailLines).map((line) =>

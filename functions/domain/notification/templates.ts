@@ -115,12 +115,14 @@ export const TEMPLATE_VARIABLES = {
   ops: { fileLateSubject: OPS, fileLateBody: OPS },
 } as const;
 
+// The English SMS texts leave the confirmation date to the email: sent through a mainland
+// provider (UCS-2 once the 【signature】 is added) they must fit 2 parts of 67 characters with the
+// longest variables (test/unit/notification/sms-templates.test.ts).
 const EN: TemplateSet = {
   overdue: {
     sms: {
-      one: "1 payment of {total} confirmed {confirmed} has not arrived; it was due {due}. {items}{nextStep}",
-      other:
-        "{count} payments totalling {total} confirmed {confirmed} have not arrived; they were due {due}. {items}{nextStep}",
+      one: "Overdue: 1 payment of {total}, due {due}. {items}{nextStep}",
+      other: "Overdue: {count} payments, {total}, due {due}. {items}{nextStep}",
     },
     emailSubject: {
       one: "Overdue: 1 payment of {total} has not arrived",
@@ -134,9 +136,8 @@ const EN: TemplateSet = {
   },
   escalation: {
     sms: {
-      one: "Reminder: 1 payment of {total} confirmed {confirmed} is still missing; it was due {due}. {items}{nextStep}",
-      other:
-        "Reminder: {count} payments totalling {total} confirmed {confirmed} are still missing; they were due {due}. {items}{nextStep}",
+      one: "Still missing: 1 payment of {total}, due {due}. {items}{nextStep}",
+      other: "Still missing: {count} payments, {total}, due {due}. {items}{nextStep}",
     },
     emailSubject: {
       one: "Reminder: 1 payment of {total} is still missing",

@@ -84,9 +84,9 @@ describe("overdue digest, en", () => {
 
   it("SMS: exact text in GSM-7, all 3 payments fit in 2 parts", () => {
     expect(text.sms.text).toBe(
-      "3 payments totalling ¥1,284.50 confirmed on 30 Sep have not arrived; they were due 8 Oct 18:00. Ref: 4200001234202609300001 (¥128.50), 4200001234202609300002 (¥1,000.00), 4200001234202609300003 (¥156.00). Call WeChat Pay on 95017 and quote the ref.",
+      "Overdue: 3 payments, ¥1,284.50, due 8 Oct 18:00. Ref: 4200001234202609300001 (¥128.50), 4200001234202609300002 (¥1,000.00), 4200001234202609300003 (¥156.00). Call WeChat Pay on 95017 and quote the ref.",
     );
-    expect(text.sms).toMatchObject({ encoding: "GSM-7", characters: 248, segments: 2, itemsShown: 3 });
+    expect(text.sms).toMatchObject({ encoding: "GSM-7", characters: 201, segments: 2, itemsShown: 3 });
   });
 
   it("email: exact subject and body", () => {
@@ -112,9 +112,9 @@ describe("overdue digest, en", () => {
   it("one payment: the singular forms", () => {
     const one = renderNotice(buildOverdueDigest(en, three.slice(0, 1)), now, options);
     expect(one.sms.text).toBe(
-      "1 payment of ¥128.50 confirmed on 30 Sep has not arrived; it was due 8 Oct 18:00. Ref: 4200001234202609300001 (¥128.50). Call WeChat Pay on 95017 and quote the ref.",
+      "Overdue: 1 payment of ¥128.50, due 8 Oct 18:00. Ref: 4200001234202609300001 (¥128.50). Call WeChat Pay on 95017 and quote the ref.",
     );
-    expect(one.sms.segments).toBe(2);
+    expect(one.sms.segments).toBe(1);
     expect(one.email.subject).toBe("Overdue: 1 payment of ¥128.50 has not arrived");
   });
 });
@@ -134,7 +134,7 @@ describe("escalation digest", () => {
   it("en", () => {
     const text = renderNotice(buildOverdueDigest(en, reminders), now, options);
     expect(text.sms.text).toBe(
-      "Reminder: 3 payments totalling ¥1,284.50 confirmed on 30 Sep are still missing; they were due 8 Oct 18:00. Ref: 4200001234202609300001 (¥128.50), 4200001234202609300002 (¥1,000.00), 4200001234202609300003 (¥156.00). Call WeChat Pay on 95017 and quote the ref.",
+      "Still missing: 3 payments, ¥1,284.50, due 8 Oct 18:00. Ref: 4200001234202609300001 (¥128.50), 4200001234202609300002 (¥1,000.00), 4200001234202609300003 (¥156.00). Call WeChat Pay on 95017 and quote the ref.",
     );
     expect(text.email.subject).toBe("Reminder: 3 payments totalling ¥1,284.50 are still missing");
   });
@@ -199,22 +199,22 @@ describe("long digests fit in 2 parts", () => {
   it("en: same, within the default 2 parts", () => {
     const text = renderNotice(buildOverdueDigest(en, many), now, options);
     expect(text.sms.text).toBe(
-      "12 payments totalling ¥1,100.55 + HK$100.11 confirmed between 28 Sep and 30 Sep have not arrived; they were due from 8 Oct 18:00. Ref: 4200001234202609300010 (¥100.00), 4200001234202609300013 (¥100.03), 4200001234202609300011 (¥100.01) and 9 more. Call WeChat Pay on 95017 and quote the ref.",
+      "Overdue: 12 payments, ¥1,100.55 + HK$100.11, due from 8 Oct 18:00. Ref: 4200001234202609300010 (¥100.00), 4200001234202609300013 (¥100.03), 4200001234202609300011 (¥100.01), 4200001234202609300014 (¥100.04), 4200001234202609300012 (¥100.02) and 7 more. Call WeChat Pay on 95017 and quote the ref.",
     );
     // Oldest first: due 8 Oct before 9 Oct, then confirmed 28 Sep (…10, …13) before 29 Sep (…11).
-    // A fourth payment would make 325 septets: 3 parts.
-    expect(text.sms).toMatchObject({ encoding: "GSM-7", characters: 291, segments: 2, itemsShown: 3 });
+    // A sixth payment would make 3 parts.
+    expect(text.sms).toMatchObject({ encoding: "GSM-7", segments: 2, itemsShown: 5 });
   });
 
   it("the en budget is configurable", () => {
     const three = renderNotice(buildOverdueDigest(en, many), now, { ...options, smsMaxSegments: { en: 3 } });
-    expect(three.sms).toMatchObject({ characters: 427, segments: 3, itemsShown: 7, fits: true });
-    expect(three.sms.text).toContain("4200001234202609300016 (¥100.06) and 5 more. Call");
-    // 1 part cannot hold even the summary: the shortest text is returned and flagged.
+    expect(three.sms).toMatchObject({ characters: 432, segments: 3, itemsShown: 9, fits: true });
+    expect(three.sms.text).toContain(" and 3 more. Call");
+    // 1 part holds the summary and no payment: the list goes first.
     const one = renderNotice(buildOverdueDigest(en, many), now, { ...options, smsMaxSegments: { en: 1 } });
-    expect(one.sms).toMatchObject({ characters: 173, segments: 2, itemsShown: 0, fits: false });
+    expect(one.sms).toMatchObject({ characters: 110, segments: 1, itemsShown: 0, fits: true });
     expect(one.sms.text).toBe(
-      "12 payments totalling ¥1,100.55 + HK$100.11 confirmed between 28 Sep and 30 Sep have not arrived; they were due from 8 Oct 18:00. Call WeChat Pay on 95017 and quote the ref.",
+      "Overdue: 12 payments, ¥1,100.55 + HK$100.11, due from 8 Oct 18:00. Call WeChat Pay on 95017 and quote the ref.",
     );
   });
 

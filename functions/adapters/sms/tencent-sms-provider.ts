@@ -1,0 +1,87 @@
+import { smsTemplateText } from "../../domain/notification/sms-templates.js";
+import { DEFAULT_TEMPLATES, templateVariables } from "../../domain/notification/templates.js";
+import type { SmsProvider, SmsToSend } from "../../use-cases/ports.js";
+import { SmsProviderError } from "../../use-cases/sms-errors.js";
+import { callProvider, type FetchLike } from "./http-call.js";
+import type { CachedSecretCredentials } from "./provider-credentials.js";
+import { type ProviderSettings, tencentSendSmsRequest } from "./provider-requests.js";
+import { type RetryOptions, retryThrottled } from "./retry.js";
+import { signTc3 } from "./signing.js";
+
+const HOST = "sms.tencentcloudapi.com";
+const CONTENT_TYPE = "application/json; charset=utf-8";
+
+const THROTTLED = /^(LimitExceeded\.PhoneNumber|RequestLimitExceeded)/;
+const CREDENTIALS = /^(AuthFailure|UnauthorizedOperation\.SmsSdkAppIdVerifyFail)/;
+
+export interface TencentSmsProviderOptions {
+  settings: ProviderSettings & { region?: string | undefined };
+  credentials: CachedSecretCredentials<{ secretId: string; secretKey: string }>;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  now?: () => Date;
+}
+
+/** Tencent Cloud SMS SendSms (2021-01-11) over API 3.0, signed with TC3-HMAC-SHA256 (no SDK). */
+export class TencentSmsProvider implements SmsProvider {
+  readonly id = "tencent" as const;
+
+  constructor(private readonly options: TencentSmsProviderOptions) {}
+
+  async send(input: SmsToSend): Promise<void> {
+    const order = input.sms ? templateVariables(smsTemplateText(input.sms, DEFAULT_TEMPLATES)) : [];
+    const payload = JSON.stringify(tencentSendSmsRequest(input, this.options.settings, order));
+    await retryThrottled(() => this.call(payload), this.options.retry);
+  }
+
+  private async call(payload: string): Promise<void> {
+    const credentials = await this.options.credentials.get();
+    const timestamp = Math.floor((this.options.now ?? (() => new Date()))().getTime() / 1000);
+    const authorization = signTc3(
+      {
+        host: HOST,
+        service: "sms",
+        timestamp,
+        payload,
+        contentType: CONTENT_TYPE,
+        extraSignedHeaders: { "x-tc-action": "sendsms" },
+      },
+      credentials,
+    );
+    const { status, json } = await callProvider(
+      "tencent",
+      this.options.fetch ?? (fetch as FetchLike),
+      `https://${HOST}/`,
+      {
+        method: "POST",
+        headers: {
+          Authorization: authorization,
+          "Content-Type": CONTENT_TYPE,
+          Host: HOST,
+          "X-TC-Action": "SendSms",
+          "X-TC-Timestamp": String(timestamp),
+          "X-TC-Version": "2021-01-11",
+          "X-TC-Region": this.options.settings.region ?? "ap-guangzhou",
+        },
+        body: payload,
+      },
+      this.options.timeoutMs ?? 5000,
+    );
+    const response = (json.Response ?? {}) as {
+      Error?: { Code?: string; Message?: string };
+      SendStatusSet?: Array<{ Code?: string; Message?: string }>;
+    };
+    // A request-level error, else the one number's status.
+    const failure = response.Error ?? response.SendStatusSet?.find((entry) => entry.Code !== "Ok");
+    if (status === 200 && !failure && response.SendStatusSet?.length) return;
+    const code = failure?.Code ?? `HTTP${status}`;
+    const message = failure?.Message ?? "";
+    if (THROTTLED.test(code)) throw new SmsProviderError("tencent", "throttled", code, message);
+    if (CREDENTIALS.test(code)) {
+      this.options.credentials.invalidate();
+      throw new SmsProviderError("tencent", "credentials", code, message);
+    }
+    throw new SmsProviderError("tencent", status >= 500 ? "failed" : "rejected", code, message);
+  }
+}

@@ -1,0 +1,148 @@
+import * as z from "zod";
+import {
+  SMS_PROVIDER_TRAITS,
+  SMS_PROVIDERS,
+  type SmsProviderId,
+} from "../../functions/domain/notification/sms-providers.js";
+import { missingTemplateCodes } from "../../functions/domain/notification/sms-templates.js";
+import { providerSettingsSchema, templateCodesSchema } from "../../functions/shared/sms-config.js";
+
+// Which SMS provider a deployment uses, and what it registered there. Checked at synth: a region
+// without SNS SMS cannot use SNS, and a mainland provider needs its signature, every template's
+// registered code and a credentials secret.
+
+/** AWS regions where Amazon SNS sends no SMS at all (the AWS China regions). */
+export const REGIONS_WITHOUT_SNS_SMS: readonly string[] = ["cn-north-1", "cn-northwest-1"];
+
+export function isChinaRegion(region: string): boolean {
+  return region.startsWith("cn-");
+}
+
+const secretName = z
+  .string()
+  .regex(/^[A-Za-z0-9/_+=.@-]{1,256}$/, "expected 1-256 characters: letters, digits and /_+=.@-");
+
+const mainlandProvider = z.strictObject({
+  signName: providerSettingsSchema.shape.signName.unwrap(),
+  templateCodes: templateCodesSchema,
+  /** Secrets Manager secret (created by ops, never by the stacks) with the provider's credentials. */
+  secretName,
+  maxVariableLength: providerSettingsSchema.shape.maxVariableLength,
+});
+
+/** The provider fields of a deployment's `sms` block. */
+export const smsProviderConfigShape = {
+  /** Default provider: "sns" where the region has SNS SMS (the default there), else a mainland one. */
+  provider: z.enum(SMS_PROVIDERS).optional(),
+  /** Per destination calling code (without +), e.g. { "86": "aliyun" }: those numbers go there. */
+  byCallingCode: z
+    .record(z.string().regex(/^[1-9]\d{0,3}$/, "a calling code without +, e.g. 86"), z.enum(SMS_PROVIDERS))
+    .optional(),
+  /** Alibaba Cloud SMS: { signName, templateCodes: { "zh-CN": { overdue: "SMS_…" } }, secretName } */
+  aliyun: mainlandProvider.optional(),
+  /** Tencent Cloud SMS: as aliyun, plus the SmsSdkAppId and the API region. */
+  tencent: mainlandProvider
+    .extend({
+      smsSdkAppId: providerSettingsSchema.shape.smsSdkAppId.unwrap(),
+      region: providerSettingsSchema.shape.region,
+    })
+    .optional(),
+};
+
+type TencentRegion = NonNullable<z.output<typeof providerSettingsSchema>["region"]>;
+
+interface SmsProviderConfig {
+  readonly provider?: SmsProviderId | undefined;
+  readonly byCallingCode?: Readonly<Record<string, SmsProviderId>> | undefined;
+  readonly aliyun?: z.output<typeof mainlandProvider> | undefined;
+  readonly tencent?:
+    | (z.output<typeof mainlandProvider> & { smsSdkAppId: string; region?: TencentRegion | undefined })
+    | undefined;
+  readonly senderId?: string | undefined;
+  readonly maxPriceUsd?: string | undefined;
+}
+
+/** The default provider: the configured one, else SNS where the region has SNS SMS, else none. */
+export function defaultSmsProvider(region: string, sms: SmsProviderConfig): SmsProviderId | undefined {
+  return sms.provider ?? (REGIONS_WITHOUT_SNS_SMS.includes(region) ? undefined : "sns");
+}
+
+/** Every provider the deployment sends through. */
+export function usedSmsProviders(region: string, sms: SmsProviderConfig): SmsProviderId[] {
+  const all = [defaultSmsProvider(region, sms), ...Object.values(sms.byCallingCode ?? {})];
+  return [...new Set(all.filter((id): id is SmsProviderId => id !== undefined))];
+}
+
+/** Problems with the SMS setup of a deployment in `region`, as [path, message] pairs. */
+export function smsConfigProblems(region: string, sms: SmsProviderConfig): Array<[string[], string]> {
+  const problems: Array<[string[], string]> = [];
+  const noSns = REGIONS_WITHOUT_SNS_SMS.includes(region);
+  if (noSns && sms.provider === undefined) {
+    problems.push([
+      ["sms", "provider"],
+      `${region} has no SNS SMS: set sms.provider to "aliyun" (Alibaba Cloud SMS) or "tencent" (Tencent Cloud SMS)`,
+    ]);
+  }
+  for (const id of usedSmsProviders(region, sms)) {
+    if (id === "sns" && noSns) {
+      problems.push([
+        ["sms"],
+        `${region} cannot send SMS through Amazon SNS (the AWS China regions have no SNS SMS); use "aliyun" (Alibaba Cloud SMS) or "tencent" (Tencent Cloud SMS) for these numbers`,
+      ]);
+    }
+    if (id === "sns") continue;
+    const settings = sms[id];
+    if (!settings) {
+      problems.push([
+        ["sms", id],
+        `${id} is used but not configured: give its signName, templateCodes and secretName`,
+      ]);
+      continue;
+    }
+    for (const missing of missingTemplateCodes(settings.templateCodes)) {
+      problems.push([["sms", id, "templateCodes"], `no registered ${id} template code for ${missing}`]);
+    }
+  }
+  return problems;
+}
+
+/** The notifier's and the check's SMS environment: routing and non-secret provider settings. */
+export function smsEnvironment(deployment: { readonly region: string; readonly sms: SmsProviderConfig }): {
+  SMS_ROUTING: string;
+  SMS_PROVIDERS: string;
+} {
+  const { sms, region } = deployment;
+  const providers: Record<string, z.input<typeof providerSettingsSchema>> = {};
+  for (const id of usedSmsProviders(region, sms)) {
+    if (id === "sns") {
+      providers.sns = {};
+      continue;
+    }
+    const settings = sms[id];
+    if (!settings) continue;
+    providers[id] = {
+      signName: settings.signName,
+      templateCodes: settings.templateCodes,
+      // The secret's name: GetSecretValue takes a name; the grant covers its ARN.
+      secretId: settings.secretName,
+      ...(settings.maxVariableLength ? { maxVariableLength: settings.maxVariableLength } : {}),
+      ...("smsSdkAppId" in settings ? { smsSdkAppId: settings.smsSdkAppId } : {}),
+      ...("region" in settings && settings.region ? { region: settings.region } : {}),
+    };
+  }
+  const routing = { default: defaultSmsProvider(region, sms), byCallingCode: sms.byCallingCode };
+  return { SMS_ROUTING: JSON.stringify(routing), SMS_PROVIDERS: JSON.stringify(providers) };
+}
+
+/** The Secrets Manager secret names the notifier may read: one per mainland provider it uses. */
+export function smsSecretNames(deployment: {
+  readonly region: string;
+  readonly sms: SmsProviderConfig;
+}): string[] {
+  return usedSmsProviders(deployment.region, deployment.sms)
+    .filter((id) => SMS_PROVIDER_TRAITS[id].registeredTemplates)
+    .flatMap((id) => {
+      const settings = id === "sns" ? undefined : deployment.sms[id];
+      return settings ? [settings.secretName] : [];
+    });
+}

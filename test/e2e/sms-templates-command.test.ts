@@ -1,0 +1,39 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+describe("settlewatch sms-templates", () => {
+  it("prints every template per language with its variables, registered code and longest rendering's parts", async () => {
+    const { stdout } = await run("node", [
+      "bin/settlewatch.js",
+      "sms-templates",
+      "--provider",
+      "aliyun",
+      "--json",
+    ]);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ provider: "aliyun", deployment: "cn-example", signature: "【结算提醒】" });
+    expect(report.templates).toHaveLength(10);
+    expect(report.templates[0]).toMatchObject({
+      language: "zh-CN",
+      key: "overdue",
+      code: "SMS_000000001",
+      variables: ["count", "total", "confirmed", "due", "items", "nextStep"],
+    });
+    for (const template of report.templates) {
+      expect(template.longest.text.startsWith("【结算提醒】")).toBe(true);
+      expect(template.longest.segments).toBeLessThanOrEqual(2);
+    }
+  }, 60_000);
+
+  it("refuses an unknown provider", async () => {
+    await expect(
+      run("node", ["bin/settlewatch.js", "sms-templates", "--provider", "twilio"]),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("expected one of sns, aliyun, tencent"),
+    });
+  }, 60_000);
+});

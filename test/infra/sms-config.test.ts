@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import type { DeploymentInput } from "../../infra/config/deployment-schema.js";
+import { loadDeployments } from "../../infra/config/deployments.js";
+import { smsEnvironment } from "../../infra/config/sms-deployment.js";
+
+const base: DeploymentInput = {
+  name: "cn-test",
+  region: "cn-north-1",
+  stage: "dev",
+  acquirers: [{ id: "wechatpay", name: "WeChat Pay" }],
+  webhookSecretName: "settlewatch/cn-test/webhook-secrets",
+  defaultMerchantTerms: { timeZone: "Asia/Shanghai", calendar: "CN", settlement: { cycle: "T+1" } },
+  calendarOverridesParameter: "/settlewatch/cn-test/calendar-overrides",
+  icpRecordal: { pending: true },
+};
+
+const ALIYUN = {
+  signName: "结算提醒",
+  secretName: "settlewatch/cn-test/aliyun-sms",
+  templateCodes: {
+    "zh-CN": { overdue: "SMS_1", escalation: "SMS_2", "arrived.one": "SMS_3", "arrived.other": "SMS_4" },
+    en: {
+      "overdue.one": "SMS_11",
+      "overdue.other": "SMS_12",
+      "escalation.one": "SMS_13",
+      "escalation.other": "SMS_14",
+      "arrived.one": "SMS_15",
+      "arrived.other": "SMS_16",
+    },
+  },
+};
+
+const problems = (input: DeploymentInput): string => {
+  try {
+    loadDeployments([input]);
+    return "";
+  } catch (error) {
+    return String(error);
+  }
+};
+
+describe("SMS provider and China-region checks at synth", () => {
+  it.each(["cn-north-1", "cn-northwest-1"])(
+    "refuses SNS SMS in %s, naming the region and the alternatives",
+    (region) => {
+      const message = problems({ ...base, region, sms: { provider: "sns" } });
+      expect(message).toContain(`${region} cannot send SMS through Amazon SNS`);
+      expect(message).toContain('"aliyun" (Alibaba Cloud SMS) or "tencent" (Tencent Cloud SMS)');
+      expect(problems({ ...base, region })).toContain(`${region} has no SNS SMS: set sms.provider`);
+    },
+  );
+
+  it("refuses SNS for one calling code in a China region too", () => {
+    expect(
+      problems({ ...base, sms: { provider: "aliyun", aliyun: ALIYUN, byCallingCode: { "852": "sns" } } }),
+    ).toContain("cannot send SMS through Amazon SNS");
+  });
+
+  it("refuses a mainland provider without its settings or with a template left unregistered", () => {
+    expect(problems({ ...base, sms: { provider: "aliyun" } })).toContain("aliyun is used but not configured");
+    const { "arrived.other": _left, ...zh } = ALIYUN.templateCodes["zh-CN"];
+    const partial = { ...ALIYUN, templateCodes: { ...ALIYUN.templateCodes, "zh-CN": zh } };
+    expect(problems({ ...base, sms: { provider: "aliyun", aliyun: partial } })).toContain(
+      "no registered aliyun template code for zh-CN/arrived.other",
+    );
+    expect(
+      problems({ ...base, sms: { provider: "aliyun", aliyun: { ...ALIYUN, signName: "【结算】" } } }),
+    ).toContain("without 【】");
+  });
+
+  it("refuses a China-region deployment without an ICP acknowledgement, saying what to file and why", () => {
+    const { icpRecordal: _none, ...withoutIcp } = base;
+    const message = problems({ ...withoutIcp, sms: { provider: "aliyun", aliyun: ALIYUN } });
+    expect(message).toContain("ICP recordal (ICP 备案");
+    expect(message).toContain("403");
+    expect(message).toContain("POST /v1/confirmations");
+    expect(
+      problems({
+        ...base,
+        icpRecordal: { licence: "京ICP备12345678号" },
+        sms: { provider: "aliyun", aliyun: ALIYUN },
+      }),
+    ).toBe("");
+  });
+
+  it("routes +86 through Alibaba Cloud and the rest through SNS where SNS SMS exists", () => {
+    const [deployment] = loadDeployments([
+      {
+        ...base,
+        name: "hk-test",
+        region: "ap-east-1",
+        icpRecordal: undefined,
+        sms: { byCallingCode: { "86": "aliyun" }, aliyun: ALIYUN },
+      },
+    ]);
+    if (!deployment) throw new Error("expected a deployment");
+    const env = smsEnvironment(deployment);
+    expect(JSON.parse(env.SMS_ROUTING)).toEqual({ default: "sns", byCallingCode: { "86": "aliyun" } });
+    expect(JSON.parse(env.SMS_PROVIDERS)).toEqual({
+      sns: {},
+      aliyun: {
+        signName: "结算提醒",
+        templateCodes: ALIYUN.templateCodes,
+        secretId: "settlewatch/cn-test/aliyun-sms",
+      },
+    });
+  });
+
+  it("cn-example sends through a mainland provider out of the box", () => {
+    const cn = loadDeployments().find((d) => d.name === "cn-example");
+    expect(cn?.sms.provider).toBe("aliyun");
+    expect(JSON.parse(smsEnvironment(cn as NonNullable<typeof cn>).SMS_ROUTING).default).toBe("aliyun");
+  });
+});
