@@ -1,6 +1,6 @@
 import { type MerchantProfile, merchantProfileSchema } from "../domain/merchant/merchant-profile.js";
-import { toFieldErrors } from "../domain/validation/field-errors.js";
 import { type SmsRouting, smsCoverageProblem } from "../domain/notification/sms-providers.js";
+import { toFieldErrors } from "../domain/validation/field-errors.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import type { CalendarProvider, EmailSubscriptions, MerchantRepository } from "./ports.js";
 
