@@ -4,6 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import middy from "@middy/core";
 import { OverridableCalendarProvider } from "../adapters/calendars/calendar-provider.js";
 import { ssmCalendarOverrides } from "../adapters/calendars/ssm-calendar-overrides.js";
+import { systemClock } from "../adapters/clock/system-clock.js";
 import { DynamoDbCalendarHoldStore } from "../adapters/dynamodb/calendar-hold-store.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
@@ -12,7 +13,6 @@ import { EmfCalendarMetrics } from "../adapters/metrics/emf-calendar-metrics.js"
 import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-profile.js";
 import { checkCalendarsEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
-import { systemClock } from "../use-cases/ports.js";
 import { runCalendarCheck } from "../use-cases/run-calendar-check.js";
 
 const env = checkCalendarsEnvSchema.parse(process.env);

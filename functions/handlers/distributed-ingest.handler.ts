@@ -3,6 +3,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { S3Client } from "@aws-sdk/client-s3";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { lambdaRunBudget } from "../adapters/clock/lambda-run-budget.js";
 import { openObject, openObjectRange } from "../adapters/s3/s3-settlement-files.js";
 import { isRecordRange } from "../domain/settlement-files/decoding/record-ranges.js";
 import type { SettlementFormat } from "../domain/settlement-files/settlement-record.js";
@@ -83,10 +84,9 @@ const distributedIngest = async (event: DistributedIngestEvent, context: Context
             `file ${event.file.fileId}: ${JSON.stringify(event.range)} is not a record range of this version's plan; start the file's execution again`,
           );
         }
-        const deadline = Date.now() + context.getRemainingTimeInMillis() - 30_000;
         const result = await ingestSettlementFile(
           { ...inputOf(event.file), range: event.range },
-          { ...deps, deadline },
+          { ...deps, budget: lambdaRunBudget(context, 30_000) },
         );
         return { index: event.range.index, duplicate: result.duplicate, counts: result.file.counts };
       }

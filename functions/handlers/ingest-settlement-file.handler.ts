@@ -5,6 +5,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import middy from "@middy/core";
 import type { Context, S3Event, SQSEvent, SQSRecord } from "aws-lambda";
+import { lambdaRunBudget } from "../adapters/clock/lambda-run-budget.js";
 import {
   openObject,
   parseSettlementObjectKey,
@@ -15,6 +16,7 @@ import { UnreadableFileError } from "../domain/settlement-files/settlement-recor
 import { ingestSettlementFileEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
 import { ingestSettlementFile, planSettlementFile } from "../use-cases/ingest-settlement-file.js";
+import { type RunBudget, unlimitedRun } from "../use-cases/ports.js";
 import type { DistributedFile } from "./distributed-ingest.handler.js";
 import { awsSettlementDependencies } from "./settlement-dependencies.js";
 
@@ -72,7 +74,7 @@ async function handedToStateMachine(
 }
 
 const processor = new BatchProcessor(EventType.SQS);
-let deadline = 0;
+let budget: RunBudget = unlimitedRun;
 
 /** One S3 "object created" notification, delivered through SQS (retries, DLQ, resume on redelivery). */
 async function recordHandler(record: SQSRecord): Promise<void> {
@@ -114,7 +116,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     try {
       const result = await ingestSettlementFile(
         { fileId, acquirer: where.acquirer, fileName: where.fileName, fileDay: where.fileDay, open },
-        { ...deps, deadline },
+        { ...deps, budget },
       );
       logger.info("settlement file done", {
         fileId,
@@ -143,7 +145,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 
 const ingestSettlementFiles = async (event: SQSEvent, context: Context) => {
   // Stop 30 s before the timeout; the message comes back after its visibility timeout and resumes.
-  deadline = Date.now() + context.getRemainingTimeInMillis() - 30_000;
+  budget = lambdaRunBudget(context, 30_000);
   try {
     return await processPartialResponse(event, recordHandler, processor, {
       context,

@@ -39,7 +39,7 @@ import type {
 import { checkDate, type InputLimits, settlementLineProblem } from "../domain/validation/input-limits.js";
 
 import { ValidationError } from "./errors.js";
-import type { BusinessMetrics, Clock, FileDayLedger, MerchantRepository } from "./ports.js";
+import type { BusinessMetrics, Clock, FileDayLedger, MerchantRepository, RunBudget } from "./ports.js";
 import type { FileCounts, HeldCredit, KeptLine, SettlementStore, StoredFile } from "./settlement-ports.js";
 
 /** Chunk records are kept this long after the merge (for a look at how the file was split), then the table's TTL deletes them. */
@@ -138,8 +138,8 @@ export interface IngestSettlementFileDeps {
   inputLimits?: InputLimits | undefined;
   /** Stop (as if the run died) after this many records; tests use it to prove resume. */
   stopAfterRecords?: number | undefined;
-  /** Epoch ms: stop at a window boundary after this; the next delivery resumes from the checkpoint. */
-  deadline?: number | undefined;
+  /** Time left in this run: past it, stop at a window boundary; the next delivery resumes from the checkpoint. */
+  budget?: RunBudget | undefined;
 }
 
 export interface SettlementFileResult {
@@ -314,7 +314,7 @@ export async function ingestSettlementFile(
       }
       if (window.length >= windowSize) {
         await flush();
-        if (deps.deadline !== undefined && Date.now() > deps.deadline) {
+        if (deps.budget?.pastDeadline()) {
           throw new IngestInterruptedError(`out of time after ${ordinal} records; the next delivery resumes`);
         }
       }
