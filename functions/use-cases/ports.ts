@@ -69,6 +69,12 @@ export interface RunBudget {
 /** Local runs, the CLI and tests: no deadline. */
 export const unlimitedRun: RunBudget = { pastDeadline: () => false };
 
+/** Structured operational logs (Powertools Logger in AWS). Never phone numbers, emails or card numbers. */
+export interface OperationLog {
+  info(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
 /** @deprecated import from functions/adapters/clock/system-clock.ts (kept while notify.handler still imports it here). */
 export { systemClock } from "../adapters/clock/system-clock.js";
 
