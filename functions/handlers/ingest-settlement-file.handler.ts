@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
@@ -10,6 +9,7 @@ import { logger } from "../shared/observability.js";
 import { receiveSettlementObject } from "../use-cases/settlement-file/receive-settlement-object.js";
 import { settlewatchHandler } from "./middy-stack.js";
 import { awsSettlementDependencies } from "./settlement-dependencies.js";
+import { sqsPartialBatch } from "./sqs-partial-batch.js";
 
 const env = ingestSettlementFileEnvSchema.parse(process.env);
 const s3 = new S3Client({});
@@ -22,7 +22,6 @@ const distributed =
         thresholdBytes: env.DISTRIBUTED_THRESHOLD_BYTES,
       }
     : undefined;
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * S3 "object created" notifications delivered through SQS (retries, DLQ, resume on redelivery);
@@ -36,10 +35,7 @@ const ingestSettlementFiles = async (event: SQSEvent, context: Context) => {
       await receiveSettlementObject(received, run);
     }
   };
-  return await processPartialResponse(event, recordHandler, processor, {
-    context,
-    throwOnFullBatchFailure: false,
-  });
+  return await sqsPartialBatch(event, recordHandler);
 };
 
 export const handler = settlewatchHandler(ingestSettlementFiles, { businessMetrics: deps.metrics });
