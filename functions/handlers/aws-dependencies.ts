@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CachedMerchantRepository } from "../adapters/cache/cached-merchant-repository.js";
 import { OverridableCalendarProvider } from "../adapters/calendars/calendar-provider.js";
 import { ssmCalendarOverrides } from "../adapters/calendars/ssm-calendar-overrides.js";
+import { systemClock } from "../adapters/clock/system-clock.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
 import { DynamoDbPaymentRepository } from "../adapters/dynamodb/payment-repository.js";
@@ -11,7 +12,6 @@ import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-terms.js
 import { inputLimitsSchema } from "../domain/validation/input-limits.js";
 import type { OperatorApiEnv } from "../shared/env.js";
 import { metrics } from "../shared/observability.js";
-import { systemClock } from "../use-cases/ports.js";
 
 /** Wires the use cases' ports to AWS: created once per Lambda container, at init. */
 export function awsDependencies(

@@ -1,9 +1,7 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import middy from "@middy/core";
 import { OverridableCalendarProvider } from "../adapters/calendars/calendar-provider.js";
 import { ssmCalendarOverrides } from "../adapters/calendars/ssm-calendar-overrides.js";
+import { systemClock } from "../adapters/clock/system-clock.js";
 import { DynamoDbCalendarHoldStore } from "../adapters/dynamodb/calendar-hold-store.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
@@ -12,8 +10,8 @@ import { EmfCalendarMetrics } from "../adapters/metrics/emf-calendar-metrics.js"
 import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-profile.js";
 import { checkCalendarsEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
-import { systemClock } from "../use-cases/ports.js";
 import { runCalendarCheck } from "../use-cases/run-calendar-check.js";
+import { settlewatchHandler } from "./middy-stack.js";
 
 const env = checkCalendarsEnvSchema.parse(process.env);
 const db = documentClient(new DynamoDBClient({}));
@@ -39,4 +37,4 @@ const checkCalendars = async () => {
   return report;
 };
 
-export const handler = middy(checkCalendars).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = settlewatchHandler(checkCalendars);

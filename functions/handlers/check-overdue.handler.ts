@@ -1,9 +1,8 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { lambdaRunBudget } from "../adapters/clock/lambda-run-budget.js";
+import { systemClock } from "../adapters/clock/system-clock.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
@@ -16,8 +15,8 @@ import { checkConfigFromEnv } from "../shared/check-config.js";
 import { checkOverdueEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
 import { reportOpenPayments } from "../use-cases/open-payment-stats.js";
-import { systemClock } from "../use-cases/ports.js";
 import { runOverdueCheck } from "../use-cases/run-overdue-check.js";
+import { settlewatchHandler } from "./middy-stack.js";
 
 const env = checkOverdueEnvSchema.parse(process.env);
 const db = documentClient(new DynamoDBClient({}));
@@ -39,16 +38,10 @@ const openPaymentStats = new DynamoDbOpenPaymentStatsStore(db, env.TABLE_NAME);
  * dashboard). Stops 20 s before the Lambda timeout; the next run resumes.
  */
 const checkOverdue = async (_event: unknown, context: Context) => {
-  try {
-    const report = await runOverdueCheck(deps, {
-      deadline: Date.now() + context.getRemainingTimeInMillis() - 20_000,
-    });
-    const openPayments = await reportOpenPayments({ stats: openPaymentStats, gauges: businessMetrics });
-    logger.info("overdue check done", { report, openPayments: openPayments.acquirers });
-    return { ...report, openPayments };
-  } finally {
-    businessMetrics.flush();
-  }
+  const report = await runOverdueCheck(deps, { budget: lambdaRunBudget(context, 20_000) });
+  const openPayments = await reportOpenPayments({ stats: openPaymentStats, gauges: businessMetrics });
+  logger.info("overdue check done", { report, openPayments: openPayments.acquirers });
+  return { ...report, openPayments };
 };
 
-export const handler = middy(checkOverdue).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = settlewatchHandler(checkOverdue, { businessMetrics });

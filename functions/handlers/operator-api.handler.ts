@@ -1,16 +1,14 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { SNSClient } from "@aws-sdk/client-sns";
-import middy from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { SnsMerchantEmailSubscriptions } from "../adapters/sns/merchant-email-topics.js";
 import { fromApiGatewayEvent, toApiGatewayResult } from "../http/api-gateway.js";
 import { handleHttp } from "../http/handle-http.js";
 import { routeOperatorRequest } from "../http/routes.js";
 import { operatorApiEnvSchema } from "../shared/env.js";
-import { logger, metrics } from "../shared/observability.js";
+import { logger } from "../shared/observability.js";
 import { smsRoutingSchema } from "../shared/sms-config.js";
 import { awsDependencies } from "./aws-dependencies.js";
+import { settlewatchHandler } from "./middy-stack.js";
 
 const env = operatorApiEnvSchema.parse(process.env);
 const deps = {
@@ -29,4 +27,4 @@ const operatorApi = async (event: APIGatewayProxyEventV2) =>
     await handleHttp(fromApiGatewayEvent(event), (request) => routeOperatorRequest(request, deps), logger),
   );
 
-export const handler = middy(operatorApi).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = settlewatchHandler(operatorApi);

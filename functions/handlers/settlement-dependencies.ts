@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { systemClock } from "../adapters/clock/system-clock.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
@@ -12,7 +13,6 @@ import { inputLimitsSchema } from "../domain/validation/input-limits.js";
 import type { DistributedIngestEnv, IngestSettlementFileEnv } from "../shared/env.js";
 import { metrics } from "../shared/observability.js";
 import type { IngestSettlementFileDeps } from "../use-cases/ingest-settlement-file.js";
-import { systemClock } from "../use-cases/ports.js";
 import { scheduleArrivedNotices } from "../use-cases/run-overdue-check.js";
 
 type SettlementEnv = Pick<

@@ -39,7 +39,7 @@ import type {
 import { checkDate, type InputLimits, settlementLineProblem } from "../domain/validation/input-limits.js";
 
 import { ValidationError } from "./errors.js";
-import type { BusinessMetrics, Clock, FileDayLedger, MerchantRepository } from "./ports.js";
+import type { BusinessMetrics, Clock, FileDayLedger, MerchantRepository, RunBudget } from "./ports.js";
 import type { FileCounts, HeldCredit, KeptLine, SettlementStore, StoredFile } from "./settlement-ports.js";
 
 /** Chunk records are kept this long after the merge (for a look at how the file was split), then the table's TTL deletes them. */
@@ -138,8 +138,8 @@ export interface IngestSettlementFileDeps {
   inputLimits?: InputLimits | undefined;
   /** Stop (as if the run died) after this many records; tests use it to prove resume. */
   stopAfterRecords?: number | undefined;
-  /** Epoch ms: stop at a window boundary after this; the next delivery resumes from the checkpoint. */
-  deadline?: number | undefined;
+  /** Time left in this run: past it, stop at a window boundary; the next delivery resumes from the checkpoint. */
+  budget?: RunBudget | undefined;
 }
 
 export interface SettlementFileResult {
@@ -173,6 +173,31 @@ interface RunContext {
   profileOf: (merchantId: string) => Promise<MerchantProfile | undefined>;
 }
 
+/** One run over a file or a chunk: what it has read, decided and counted so far. */
+interface IngestRun {
+  input: IngestSettlementFileInput;
+  deps: IngestSettlementFileDeps;
+  context: RunContext;
+  /** The progress record as this run found it (counts and checkpoint of earlier runs). */
+  start: StoredFile;
+  /** Where this run checkpoints: the file's record, or its chunk's. */
+  recordId: string;
+  report: SettlementFileReport;
+  /** Leg 2: an acquirer file's payout batches, totalled over every line (also those before a resume checkpoint). */
+  batches: BatchAggregate;
+  /** Set by the reader when it picks a parser, before the first record. */
+  format: SettlementFormat | undefined;
+  /** Judged against when the file was first received, so a resumed run judges every line the same. */
+  limitsAt: Date;
+  ordinal: number;
+  window: Array<SettlementLine | RejectedRecord>;
+  counts: FileCounts;
+  reasons: ReasonCount[];
+  settledLate: Payment[];
+  latestValueDate: string | undefined;
+  limitRejected: number;
+}
+
 /**
  * Reads a settlement file as a stream, matches every line and accounts for every record: each ends
  * as exactly one of matched, mismatched, unmatched (kept) or rejected (kept). Idempotent per file
@@ -188,182 +213,216 @@ export async function ingestSettlementFile(
     const day = checkDate(input.fileDay, { now: deps.clock.now(), limits: deps.inputLimits });
     if (!day.ok) throw new ValidationError([{ field: "fileDay", message: day.message }]);
   }
-  const range = input.range;
-  if (range) {
+  if (input.range) {
     // Merged already: its chunk record may be gone (the table's TTL), and must not be made again.
     const file = await deps.store.getFile(input.fileId);
     if (file?.status === "DONE") return { file, duplicate: true, resumed: false };
   }
-  /** Where this run checkpoints: the file's record, or its chunk's. */
-  const recordId = range ? chunkRecordId(input.fileId, range.index) : input.fileId;
+  const recordId = input.range ? chunkRecordId(input.fileId, input.range.index) : input.fileId;
   const begun = await beginRecord(recordId, input, deps);
   if (begun.done) return begun.done;
-  const start = begun.record;
-  const resumed = !begun.created && start.checkpoint > 0;
+  const resumed = !begun.created && begun.record.checkpoint > 0;
+  const run = newRun({ input, deps, start: begun.record, recordId });
+  const summary = await readAndDecide(run);
+  checkReportAgainstReader(run, summary);
+  const file = input.range ? await finishChunk(run, summary) : await finishFile(run, summary);
+  if (run.settledLate.length > 0) await deps.onSettledLate?.(run.settledLate, deps.clock);
+  return { file, duplicate: false, resumed };
+}
 
-  const windowSize = deps.windowSize ?? DEFAULT_WINDOW;
-  const report = new SettlementFileReport();
-  const context = runContext(input, deps);
+function newRun(options: Pick<IngestRun, "input" | "deps" | "start" | "recordId">): IngestRun {
+  const { input, deps, start } = options;
+  return {
+    ...options,
+    context: runContext(input, deps),
+    report: new SettlementFileReport(),
+    batches: new BatchAggregate(input.acquirer),
+    format: undefined,
+    limitsAt: new Date(Date.parse(start.receivedAt) || deps.clock.now().getTime()),
+    ordinal: 0,
+    window: [],
+    counts: start.counts,
+    reasons: start.topReasons,
+    settledLate: [],
+    latestValueDate: undefined,
+    limitRejected: 0,
+  };
+}
+
+function isBankRun(run: IngestRun): boolean {
+  return run.format !== undefined && BANK_FORMATS.has(run.format);
+}
+
+/** The file's records (a chunk's: its prefix and range, with lines shifted back to the file's). */
+async function* recordsOf(run: IngestRun): AsyncGenerator<ParsedRecord> {
+  const { input, deps } = run;
   // The reader picks the parser; wrapping them tells us which one before the first record.
-  let format: SettlementFormat | undefined;
   const parsers: SettlementFormatParser[] = settlementFormatParsers.map((parser) => ({
     format: parser.format,
     sniff: (head, options) => parser.sniff(head, options),
     parse: (text, options) => {
-      format = parser.format;
+      run.format = parser.format;
       return parser.parse(text, options);
     },
   }));
-  const isBank = () => format !== undefined && BANK_FORMATS.has(format);
-  // Leg 2: an acquirer file's payout batches, totalled over every line (also those before a
-  // resume checkpoint), one small aggregate per batch - never the lines themselves.
-  const batches = new BatchAggregate(input.acquirer);
-
+  const range = input.range;
   const bytes = range ? readRecordRange(rangeReader(input), range) : input.open();
-  /** A chunk's records carry lines of the chunk's text (prefix first): shifted back to the file's. */
   const offset = range?.lineOffset ?? 0;
-  const located = async function* (records: AsyncIterable<ParsedRecord>): AsyncGenerator<ParsedRecord> {
-    for await (const record of records) {
-      yield offset === 0 || record.type === "summary"
-        ? record
-        : { ...record, source: record.source + offset };
-    }
-  };
+  const records = readSettlementFile(bytes, {
+    ...(input.format ? { format: input.format } : {}),
+    ...(input.encoding ? { encoding: input.encoding } : {}),
+    ...(input.fileName ? { fileName: input.fileName } : {}),
+    ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
+    parsers,
+  });
+  for await (const record of records) {
+    yield offset === 0 || record.type === "summary" ? record : { ...record, source: record.source + offset };
+  }
+}
 
-  let ordinal = 0;
-  // Judged against when the file was first received, so a resumed run judges every line the same.
-  const limitsAt = new Date(Date.parse(start.receivedAt) || deps.clock.now().getTime());
-  let limitRejected = 0;
-  let latestValueDate: string | undefined;
+/** Reads every record, deciding them a window at a time; a failure leaves the record FAILED with its reason. */
+async function readAndDecide(run: IngestRun): Promise<ParseSummary> {
   let summary: ParseSummary | undefined;
-  let window: Array<SettlementLine | RejectedRecord> = [];
-  const settledLate: Payment[] = [];
-  let counts = start.counts;
-  let reasons = start.topReasons;
-
-  const flush = async () => {
-    if (window.length === 0) return;
-    const decided = await decideWindow(window, context, isBank());
-    for (const entry of decided) {
-      if (entry.kind === "rejected") {
-        report.addRejected(entry.record);
-        await deps.store.keepLine(input.fileId, {
-          source: entry.record.source,
-          outcome: "rejected",
-          reasonCode: "unreadable",
-          reason: entry.record.reason,
-        });
-        continue;
-      }
-      report.addLine(entry.line);
-      report.addDecision(entry.decision);
-      settledLate.push(...entry.settledLate);
-    }
-    ordinal += window.length;
-    window = [];
-    const merged = mergeCounts(start.counts, report.summary(50));
-    counts = merged.counts;
-    reasons = mergeReasons(start.topReasons, report.topReasons(50));
-    await deps.store.saveProgress(recordId, {
-      checkpoint: ordinal,
-      counts,
-      topReasons: reasons.slice(0, 10),
-      updatedAt: deps.clock.now().toISOString(),
-    });
-  };
-
   try {
-    for await (const parsed of located(
-      readSettlementFile(bytes, {
-        ...(input.format ? { format: input.format } : {}),
-        ...(input.encoding ? { encoding: input.encoding } : {}),
-        ...(input.fileName ? { fileName: input.fileName } : {}),
-        ...(deps.acquirerCsv ? { acquirerCsv: deps.acquirerCsv } : {}),
-        parsers,
-      }),
-    )) {
-      let record = parsed;
-      if (record.type === "summary") {
-        summary = record;
+    for await (const parsed of recordsOf(run)) {
+      if (parsed.type === "summary") {
+        summary = parsed;
         break;
       }
-      // A line beyond the input limits is kept as rejected, like an unreadable one (before the
-      // checkpoint skip, so a resumed run counts the same ones).
-      const problem =
-        record.type === "line"
-          ? settlementLineProblem(record, { now: limitsAt, limits: deps.inputLimits })
-          : undefined;
-      if (problem && record.type === "line") {
-        limitRejected += 1;
-        record = { type: "rejected", source: record.source, reason: `line ${record.source}: ${problem}` };
-      }
-      if (record.type === "line" && (!latestValueDate || record.valueDate > latestValueDate)) {
-        latestValueDate = record.valueDate;
-      }
-      if (record.type === "line" && !isBank()) batches.add(record);
-      // Records up to the checkpoint were decided and counted by an earlier run.
-      if (ordinal + window.length < start.checkpoint) {
-        ordinal += 1;
-        continue;
-      }
-      window.push(record);
-      if (deps.stopAfterRecords !== undefined && ordinal + window.length > deps.stopAfterRecords) {
-        window.pop();
-        await flush();
-        throw new IngestInterruptedError(`stopped after ${ordinal} records`);
-      }
-      if (window.length >= windowSize) {
-        await flush();
-        if (deps.deadline !== undefined && Date.now() > deps.deadline) {
-          throw new IngestInterruptedError(`out of time after ${ordinal} records; the next delivery resumes`);
-        }
-      }
+      await takeRecord(run, admitted(run, parsed));
     }
-    await flush();
+    await decideWindowOf(run);
   } catch (error) {
     if (!(error instanceof IngestInterruptedError)) {
-      await deps.store.saveProgress(recordId, {
+      await run.deps.store.saveProgress(run.recordId, {
         status: "FAILED",
         error: (error as Error).message,
-        updatedAt: deps.clock.now().toISOString(),
+        updatedAt: run.deps.clock.now().toISOString(),
       });
     }
     throw error;
   }
   if (!summary) throw new Error("the settlement reader ended without a summary");
+  return summary;
+}
 
+/**
+ * A line beyond the input limits is kept as rejected, like an unreadable one (before the
+ * checkpoint skip, so a resumed run counts the same ones). Lines also feed the file's latest value
+ * date and (acquirer files) its payout batches.
+ */
+function admitted(run: IngestRun, parsed: SettlementLine | RejectedRecord): SettlementLine | RejectedRecord {
+  let record = parsed;
+  const problem =
+    record.type === "line"
+      ? settlementLineProblem(record, { now: run.limitsAt, limits: run.deps.inputLimits })
+      : undefined;
+  if (problem && record.type === "line") {
+    run.limitRejected += 1;
+    record = { type: "rejected", source: record.source, reason: `line ${record.source}: ${problem}` };
+  }
+  if (record.type === "line" && (!run.latestValueDate || record.valueDate > run.latestValueDate)) {
+    run.latestValueDate = record.valueDate;
+  }
+  if (record.type === "line" && !isBankRun(run)) run.batches.add(record);
+  return record;
+}
+
+/** Skips what an earlier run decided, windows the rest, and stops at a checkpoint when told to. */
+async function takeRecord(run: IngestRun, record: SettlementLine | RejectedRecord): Promise<void> {
+  const { deps } = run;
+  // Records up to the checkpoint were decided and counted by an earlier run.
+  if (run.ordinal + run.window.length < run.start.checkpoint) {
+    run.ordinal += 1;
+    return;
+  }
+  run.window.push(record);
+  if (deps.stopAfterRecords !== undefined && run.ordinal + run.window.length > deps.stopAfterRecords) {
+    run.window.pop();
+    await decideWindowOf(run);
+    throw new IngestInterruptedError(`stopped after ${run.ordinal} records`);
+  }
+  if (run.window.length >= (deps.windowSize ?? DEFAULT_WINDOW)) {
+    await decideWindowOf(run);
+    if (deps.budget?.pastDeadline()) {
+      throw new IngestInterruptedError(`out of time after ${run.ordinal} records; the next delivery resumes`);
+    }
+  }
+}
+
+/** Decides and writes the window's records, then checkpoints the run's progress. */
+async function decideWindowOf(run: IngestRun): Promise<void> {
+  if (run.window.length === 0) return;
+  const { deps, input, report } = run;
+  const decided = await decideWindow(run.window, run.context, isBankRun(run));
+  for (const entry of decided) {
+    if (entry.kind === "rejected") {
+      report.addRejected(entry.record);
+      await deps.store.keepLine(input.fileId, {
+        source: entry.record.source,
+        outcome: "rejected",
+        reasonCode: "unreadable",
+        reason: entry.record.reason,
+      });
+      continue;
+    }
+    report.addLine(entry.line);
+    report.addDecision(entry.decision);
+    run.settledLate.push(...entry.settledLate);
+  }
+  run.ordinal += run.window.length;
+  run.window = [];
+  run.counts = mergeCounts(run.start.counts, report.summary(50)).counts;
+  run.reasons = mergeReasons(run.start.topReasons, report.topReasons(50));
+  await deps.store.saveProgress(run.recordId, {
+    checkpoint: run.ordinal,
+    counts: run.counts,
+    topReasons: run.reasons.slice(0, 10),
+    updatedAt: deps.clock.now().toISOString(),
+  });
+}
+
+/** Every line the reader saw is accounted for exactly once, or the run fails loudly. */
+function checkReportAgainstReader(run: IngestRun, summary: ParseSummary): void {
+  const { counts, limitRejected } = run;
   const linesCounted = counts.read - counts.rejected + limitRejected;
   if (linesCounted !== summary.lines || counts.rejected - limitRejected !== summary.rejected) {
     throw new Error(
-      `file ${input.fileId}: report counts ${linesCounted} lines / ${counts.rejected} rejected, the reader ${summary.lines} / ${summary.rejected}`,
+      `file ${run.input.fileId}: report counts ${linesCounted} lines / ${counts.rejected} rejected, the reader ${summary.lines} / ${summary.rejected}`,
     );
   }
-  if (range) {
-    if (BANK_FORMATS.has(summary.format)) throw new Error(`${summary.format} files are not read in chunks`);
-    const chunk: ChunkResult = {
-      totals: summary.totals,
-      latestValueDate: latestValueDate ?? null,
-      batches: batches.parts(),
-    };
-    const chunkDone: Partial<StoredFile> & { chunk: ChunkResult } = {
-      status: "DONE",
-      format: summary.format,
-      checkpoint: ordinal,
-      counts,
-      topReasons: reasons.slice(0, 10),
-      updatedAt: deps.clock.now().toISOString(),
-      chunk,
-    };
-    await deps.store.saveProgress(recordId, chunkDone);
-    emitLineMetrics(deps, input.acquirer, counts, start.counts);
-    if (settledLate.length > 0) await deps.onSettledLate?.(settledLate, deps.clock);
-    return { file: { ...start, ...chunkDone } as StoredFile, duplicate: false, resumed };
-  }
-  if (!BANK_FORMATS.has(summary.format)) {
-    // Written before the file is DONE: a run that dies here is resumed and writes them again.
-    settledLate.push(...(await storeBatches(batches.batches(), context)));
-  }
-  const fileDay = input.fileDay ?? latestValueDate;
+}
+
+/** A chunk worker's end: its totals and batch parts go to the chunk record, for the merge. */
+async function finishChunk(run: IngestRun, summary: ParseSummary): Promise<StoredFile> {
+  const { deps, input } = run;
+  if (BANK_FORMATS.has(summary.format)) throw new Error(`${summary.format} files are not read in chunks`);
+  const chunk: ChunkResult = {
+    totals: summary.totals,
+    latestValueDate: run.latestValueDate ?? null,
+    batches: run.batches.parts(),
+  };
+  const chunkDone: Partial<StoredFile> & { chunk: ChunkResult } = {
+    status: "DONE",
+    format: summary.format,
+    checkpoint: run.ordinal,
+    counts: run.counts,
+    topReasons: run.reasons.slice(0, 10),
+    updatedAt: deps.clock.now().toISOString(),
+    chunk,
+  };
+  await deps.store.saveProgress(run.recordId, chunkDone);
+  emitLineMetrics(deps, input.acquirer, run.counts, run.start.counts);
+  return { ...run.start, ...chunkDone } as StoredFile;
+}
+
+/** A whole file's end: its payout batches settled, the file DONE with its report, its day recorded. */
+async function finishFile(run: IngestRun, summary: ParseSummary): Promise<StoredFile> {
+  const { deps, input } = run;
+  const bank = BANK_FORMATS.has(summary.format);
+  // Written before the file is DONE: a run that dies here is resumed and writes them again.
+  if (!bank) run.settledLate.push(...(await storeBatches(run.batches.batches(), run.context)));
+  const fileDay = input.fileDay ?? run.latestValueDate;
   const done: Partial<StoredFile> = {
     status: "DONE",
     format: summary.format,
@@ -371,18 +430,16 @@ export async function ingestSettlementFile(
     controlDetail: summary.controlDetail,
     totals: summary.totals,
     fileDay,
-    checkpoint: ordinal,
-    counts,
-    topReasons: reasons.slice(0, 10),
+    checkpoint: run.ordinal,
+    counts: run.counts,
+    topReasons: run.reasons.slice(0, 10),
     updatedAt: deps.clock.now().toISOString(),
   };
   await deps.store.saveProgress(input.fileId, done);
-  if (fileDay && !BANK_FORMATS.has(summary.format))
-    await deps.fileDays.recordFileDay(input.acquirer, fileDay);
-  emitLineMetrics(deps, input.acquirer, counts, start.counts);
+  if (fileDay && !bank) await deps.fileDays.recordFileDay(input.acquirer, fileDay);
+  emitLineMetrics(deps, input.acquirer, run.counts, run.start.counts);
   if (summary.control === "mismatch") deps.metrics.count("SettlementFileControlMismatch", 1, input.acquirer);
-  if (settledLate.length > 0) await deps.onSettledLate?.(settledLate, deps.clock);
-  return { file: { ...start, ...done } as StoredFile, duplicate: false, resumed };
+  return { ...run.start, ...done } as StoredFile;
 }
 
 function rangeReader(

@@ -61,7 +61,25 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/**
+ * Wall time left in this run (a Lambda's remaining time), apart from the business clock: `--as-of`
+ * fixes the clock, never how long a run may take. Long use cases stop at a checkpoint when past it.
+ */
+export interface RunBudget {
+  pastDeadline(): boolean;
+}
+
+/** Local runs, the CLI and tests: no deadline. */
+export const unlimitedRun: RunBudget = { pastDeadline: () => false };
+
+/** Structured operational logs (Powertools Logger in AWS). Never phone numbers, emails or card numbers. */
+export interface OperationLog {
+  info(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+/** @deprecated import from functions/adapters/clock/system-clock.ts (kept while notify.handler still imports it here). */
+export { systemClock } from "../adapters/clock/system-clock.js";
 
 /** Business metrics (EMF in AWS). Dimensions are kept few: acquirer only, never merchant or payment. */
 export type BusinessMetricName =

@@ -19,15 +19,17 @@ import {
 } from "../domain/overdue/settlement-file-expectation.js";
 import { dueShardOf, type Payment } from "../domain/payment/payment.js";
 import { keys } from "../shared/table-schema.js";
-import type {
-  BusinessMetrics,
-  Clock,
-  FileDayLedger,
-  MerchantRepository,
-  NoticeQueue,
-  NoticeRecord,
-  NoticeStore,
-  OverdueStore,
+import {
+  type BusinessMetrics,
+  type Clock,
+  type FileDayLedger,
+  type MerchantRepository,
+  type NoticeQueue,
+  type NoticeRecord,
+  type NoticeStore,
+  type OverdueStore,
+  type RunBudget,
+  unlimitedRun,
 } from "./ports.js";
 
 export interface OverdueCheckConfig {
@@ -78,7 +80,7 @@ const SHARD_CONCURRENCY = 4;
  */
 export async function runOverdueCheck(
   deps: OverdueCheckDeps,
-  options: { deadline?: number } = {},
+  options: { budget?: RunBudget } = {},
 ): Promise<OverdueCheckReport> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
@@ -96,7 +98,8 @@ export async function runOverdueCheck(
     lateFiles: [],
     complete: true,
   };
-  const pastDeadline = () => options.deadline !== undefined && Date.now() > options.deadline;
+  const budget = options.budget ?? unlimitedRun;
+  const pastDeadline = () => budget.pastDeadline();
 
   const files = await acquirerFiles(deps);
   const candidates = new Map<string, Payment>();

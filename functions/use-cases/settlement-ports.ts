@@ -3,7 +3,11 @@ import type { PaymentLookup } from "../domain/matching/payment-lookup.js";
 import type { MatchablePayment, PaymentIdentity, PaymentUpdate } from "../domain/matching/payment-state.js";
 import type { BatchUpdate, PayoutBatch } from "../domain/matching/payout-batches.js";
 import type { StoredLine } from "../domain/matching/pending-lines.js";
-import type { CurrencyTotals, SettlementLine } from "../domain/settlement-files/settlement-record.js";
+import type {
+  CurrencyTotals,
+  SettlementFormat,
+  SettlementLine,
+} from "../domain/settlement-files/settlement-record.js";
 
 export interface FileCounts {
   read: number;
@@ -102,4 +106,34 @@ export interface SettlementStore {
   /** Held credits in `currency` with value dates within [from, to]. */
   heldCredits(currency: string, from: string, to: string): Promise<HeldCredit[]>;
   releaseCredit(held: HeldCredit): Promise<void>;
+}
+
+/**
+ * A settlement file as it arrived in the bucket: where it is and who it is, what the
+ * distributed-ingest state machine starts with and hands to every chunk worker.
+ */
+export interface DistributedFile {
+  bucket: string;
+  key: string;
+  versionId?: string | undefined;
+  fileId: string;
+  acquirer: string;
+  fileName: string;
+  fileDay?: string | undefined;
+  size: number;
+  /** Set by the plan for the chunk workers: the format and the text encoding it read the file as. */
+  format?: SettlementFormat | undefined;
+  encoding?: string | undefined;
+}
+
+/** Hands a file too big for one run to the distributed ingest (Step Functions in AWS). */
+export interface DistributedIngestStarter {
+  /** Idempotent per file: a second start of the same file says "already-started". */
+  start(file: DistributedFile): Promise<"started" | "already-started">;
+}
+
+/** Reads a stored settlement file (S3 in AWS), whole or a byte range, always the same version. */
+export interface SettlementFileReader {
+  open(file: DistributedFile): () => AsyncIterable<Uint8Array>;
+  openRange(file: DistributedFile): (start: number, end: number) => AsyncIterable<Uint8Array>;
 }

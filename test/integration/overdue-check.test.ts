@@ -211,7 +211,7 @@ describe("overdue check on DynamoDB Local", () => {
     await confirm([confirmation({ paymentId: "p1" })]);
     clock.set("2026-10-08T12:00:00.000Z");
     const { check } = checkDeps(table, clock);
-    expect(await runOverdueCheck(check, { deadline: Date.now() - 1 })).toMatchObject({
+    expect(await runOverdueCheck(check, { budget: { pastDeadline: () => true } })).toMatchObject({
       complete: false,
       markedOverdue: 0,
     });

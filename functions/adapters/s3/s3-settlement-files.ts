@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { checkDate, type InputLimits } from "../../domain/validation/input-limits.js";
+import type { SettlementFileReader } from "../../use-cases/settlement-ports.js";
 
 /** Where a dropped file says who sent it: `incoming/<acquirer>/[<YYYY-MM-DD>/]<file name>`. */
 export interface SettlementObjectKey {
@@ -109,4 +110,12 @@ export async function sha256Of(bytes: AsyncIterable<Uint8Array>): Promise<string
   const hash = createHash("sha256");
   for await (const chunk of bytes) hash.update(chunk);
   return hash.digest("hex");
+}
+
+/** The stored settlement files of one bucket layout, read by version (see openObject, openObjectRange). */
+export function s3SettlementFileReader(s3: S3Client): SettlementFileReader {
+  return {
+    open: (file) => openObject(s3, file.bucket, file.key, file.versionId),
+    openRange: (file) => openObjectRange(s3, file.bucket, file.key, file.versionId),
+  };
 }
