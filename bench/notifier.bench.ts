@@ -6,13 +6,14 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import pMap from "p-map";
+import { systemClock } from "../functions/adapters/clock/system-clock.js";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../functions/adapters/dynamodb/notice-store.js";
 import { SnsNoticeSender } from "../functions/adapters/sns/sns-notice-sender.js";
 import { merchantProfileSchema } from "../functions/domain/merchant/merchant-profile.js";
 import { deliverNotice } from "../functions/use-cases/deliver-notice.js";
-import { noMetrics, systemClock } from "../functions/use-cases/ports.js";
+import { noMetrics } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { ensureTable } from "../local/table-setup.js";
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CachedMerchantRepository } from "../functions/adapters/cache/cached-merchant-repository.js";
 import { OverridableCalendarProvider } from "../functions/adapters/calendars/calendar-provider.js";
+import { systemClock } from "../functions/adapters/clock/system-clock.js";
 import { DynamoDbCalendarHoldStore } from "../functions/adapters/dynamodb/calendar-hold-store.js";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
@@ -32,7 +33,7 @@ import {
   type OpenPaymentsReport,
   reportOpenPayments,
 } from "../functions/use-cases/open-payment-stats.js";
-import { type BusinessMetrics, type Clock, noMetrics, systemClock } from "../functions/use-cases/ports.js";
+import { type BusinessMetrics, type Clock, noMetrics } from "../functions/use-cases/ports.js";
 import {
   type CalendarCheckDeps,
   type CalendarCheckReport,

@@ -78,9 +78,6 @@ export interface OperationLog {
   error(message: string, fields: Record<string, unknown>): void;
 }
 
-/** @deprecated import from functions/adapters/clock/system-clock.ts (kept while notify.handler still imports it here). */
-export { systemClock } from "../adapters/clock/system-clock.js";
-
 /** Business metrics (EMF in AWS). Dimensions are kept few: acquirer only, never merchant or payment. */
 export type BusinessMetricName =
   | "ConfirmationsAccepted"
