@@ -10,6 +10,7 @@ import { loadLocalConfig } from "../../local/local-config.js";
 import { type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
+import { monitorHttp } from "../support/monitor-http.js";
 
 // The business-day rule through the user's path: merchant profiles PUT over the local HTTP API,
 // signed confirmations POSTed, then the payment items read back from the table.
@@ -26,14 +27,7 @@ describe("business-day rule over the local HTTP API, stored on DynamoDB Local", 
   let config: ReturnType<typeof loadLocalConfig>;
   const workDir = mkdtempSync(join(tmpdir(), "settlewatch-rule-"));
 
-  const http = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${monitor.url}${path}`, {
-      method,
-      headers: { "content-type": "application/json", ...headers },
-      ...(body === undefined ? {} : { body }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const { http } = monitorHttp(() => monitor.url);
   const confirm = async (paymentId: string, merchantId: string, confirmedAt: string) => {
     const body = JSON.stringify(confirmation({ paymentId, merchantId, confirmedAt }));
     const answer = await http("POST", "/v1/confirmations", body, {

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadLocalConfig } from "../../local/local-config.js";
 import { type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
-import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
+import { confirmation, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
+import { monitorHttp } from "../support/monitor-http.js";
 
 // Input that real clients send, through the local HTTP API on DynamoDB Local: each is refused with
 // the field named, and the table holds exactly what the answer says was stored.
@@ -14,18 +15,7 @@ describe("hostile and impossible input (local monitor over HTTP)", () => {
   let monitor: LocalMonitor;
   const workDir = mkdtempSync(join(tmpdir(), "settlewatch-hostile-"));
 
-  const http = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${monitor.url}${path}`, {
-      method,
-      headers: { "content-type": "application/json", ...headers },
-      ...(body === undefined ? {} : { body }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-  const postSigned = (payload: unknown) => {
-    const body = JSON.stringify(payload);
-    return http("POST", "/v1/confirmations", body, { "settlewatch-signature": signed(body, new Date()) });
-  };
+  const { http, postSigned } = monitorHttp(() => monitor.url);
   const stored = async (paymentId: string) =>
     (await http("GET", `/v1/payments/${TEST_ACQUIRER}/${encodeURIComponent(paymentId)}`)).status;
 

@@ -8,6 +8,7 @@ import { loadLocalConfig } from "../../local/local-config.js";
 import { type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
+import { monitorHttp } from "../support/monitor-http.js";
 
 const run = promisify(execFile);
 
@@ -15,18 +16,7 @@ describe("local monitor over HTTP", () => {
   let monitor: LocalMonitor;
   const workDir = mkdtempSync(join(tmpdir(), "settlewatch-e2e-"));
 
-  const http = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${monitor.url}${path}`, {
-      method,
-      headers: { "content-type": "application/json", ...headers },
-      ...(body === undefined ? {} : { body }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
-  const postSigned = (payload: unknown, at = new Date()) => {
-    const body = JSON.stringify(payload);
-    return http("POST", "/v1/confirmations", body, { "settlewatch-signature": signed(body, at) });
-  };
+  const { http, postSigned } = monitorHttp(() => monitor.url);
 
   beforeAll(async () => {
     const config = loadLocalConfig({

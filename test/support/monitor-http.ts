@@ -1,0 +1,31 @@
+import { signed } from "./confirmations.js";
+
+export interface MonitorAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/**
+ * JSON requests to a running local monitor, and confirmations signed with the test acquirer's
+ * secret, as an acquirer would send them. `url` is read on each call (the monitor starts in beforeAll).
+ */
+export function monitorHttp(url: () => string) {
+  const http = async (
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<MonitorAnswer> => {
+    const response = await fetch(`${url()}${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      ...(body === undefined ? {} : { body }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const postSigned = (payload: unknown, at = new Date()) => {
+    const body = JSON.stringify(payload);
+    return http("POST", "/v1/confirmations", body, { "settlewatch-signature": signed(body, at) });
+  };
+  return { http, postSigned };
+}
