@@ -1,34 +1,24 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadLocalConfig } from "../../local/local-config.js";
-import { type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
-import { confirmation, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
+import type { LocalMonitor } from "../../local/monitor.js";
+import { confirmation, TEST_ACQUIRER } from "../support/confirmations.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
-import { monitorHttp } from "../support/monitor-http.js";
+import { monitorHttp, startTestMonitor } from "../support/monitor-http.js";
 
 // Input that real clients send, through the local HTTP API on DynamoDB Local: each is refused with
 // the field named, and the table holds exactly what the answer says was stored.
 
 describe("hostile and impossible input (local monitor over HTTP)", () => {
   let monitor: LocalMonitor;
-  const workDir = mkdtempSync(join(tmpdir(), "settlewatch-hostile-"));
 
   const { http, postSigned } = monitorHttp(() => monitor.url);
   const stored = async (paymentId: string) =>
     (await http("GET", `/v1/payments/${TEST_ACQUIRER}/${encodeURIComponent(paymentId)}`)).status;
 
   beforeAll(async () => {
-    const config = loadLocalConfig({
-      cwd: workDir,
-      env: {
-        SETTLEWATCH_WEBHOOK_SECRETS: JSON.stringify({ [TEST_ACQUIRER]: [TEST_SECRET] }),
-        SETTLEWATCH_PORT: "0",
-      },
+    monitor = await startTestMonitor({
+      tablePrefix: "hostile",
+      dynamoDbEndpoint: inject("dynamoDbEndpoint"),
     });
-    config.tableName = `hostile-${Date.now()}`;
-    monitor = await startLocalMonitor(config, { dynamoDbEndpoint: inject("dynamoDbEndpoint") });
   });
   afterAll(async () => {
     await monitor?.stop();

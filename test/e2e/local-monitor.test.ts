@@ -4,11 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadLocalConfig } from "../../local/local-config.js";
-import { type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
-import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
+import type { LocalMonitor } from "../../local/monitor.js";
+import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
-import { monitorHttp } from "../support/monitor-http.js";
+import { monitorHttp, startTestMonitor } from "../support/monitor-http.js";
 
 const run = promisify(execFile);
 
@@ -19,15 +18,7 @@ describe("local monitor over HTTP", () => {
   const { http, postSigned } = monitorHttp(() => monitor.url);
 
   beforeAll(async () => {
-    const config = loadLocalConfig({
-      cwd: workDir,
-      env: {
-        SETTLEWATCH_WEBHOOK_SECRETS: JSON.stringify({ [TEST_ACQUIRER]: [TEST_SECRET] }),
-        SETTLEWATCH_PORT: "0",
-      },
-    });
-    config.tableName = `e2e-${Date.now()}`;
-    monitor = await startLocalMonitor(config, { dynamoDbEndpoint: inject("dynamoDbEndpoint") });
+    monitor = await startTestMonitor({ tablePrefix: "e2e", dynamoDbEndpoint: inject("dynamoDbEndpoint") });
   });
   afterAll(async () => {
     await monitor?.stop();

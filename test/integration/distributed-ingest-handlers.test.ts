@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import type { DistributedIngestEvent } from "../../functions/handlers/distributed-ingest.handler.js";
 import type { ChunkRange } from "../../functions/use-cases/ingest-settlement-file.js";
-import { createTestTable, type TestTable } from "../support/dynamodb.js";
+import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { CSV_HEADER, settlementDeps, TEST_CSV_MAPPING } from "../support/settlement.js";
 
@@ -60,17 +60,7 @@ describe("distributed ingest through the Lambda handlers", () => {
     const { deps } = ingestDeps(table, new Date("2026-09-30T08:00:00Z"));
     await deps.merchants.put(merchantProfileSchema.parse(SHANGHAI_MERCHANT));
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_REGION: "local-1",
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      TABLE_NAME: table.tableName,
-      DEPLOYMENT: "test",
-      DEFAULT_MERCHANT_TERMS: JSON.stringify({
-        timeZone: "Asia/Shanghai",
-        calendar: "CN",
-        settlement: { cycle: "T+1" },
-      }),
+      ...handlerEnvFor(table),
       SETTLEMENT_BUCKET: "settlement-bucket",
       ACQUIRER_CSV_MAPPINGS: JSON.stringify(TEST_CSV_MAPPING),
       NOTICE_QUEUE_URL: "https://sqs.local-1.amazonaws.com/123456789012/notices",

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
-import { createTestTable, type TestTable } from "../support/dynamodb.js";
+import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
 import { anyBody, anyHeaders, anyMethod, anyPath } from "../support/http-arbitraries.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 
@@ -49,17 +49,7 @@ describe("operator API Lambda handler at the HTTP edge", () => {
   beforeAll(async () => {
     table = await createTestTable();
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_REGION: "local-1",
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      TABLE_NAME: table.tableName,
-      DEPLOYMENT: "test",
-      DEFAULT_MERCHANT_TERMS: JSON.stringify({
-        timeZone: "Asia/Shanghai",
-        calendar: "CN",
-        settlement: { cycle: "T+1" },
-      }),
+      ...handlerEnvFor(table),
       EMAIL_TOPIC_PREFIX: "settlewatch-test",
       POWERTOOLS_METRICS_DISABLED: "true",
       POWERTOOLS_LOG_LEVEL: "SILENT",

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import { confirmation, signed } from "../support/confirmations.js";
-import { createTestTable, type TestTable } from "../support/dynamodb.js";
+import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { CSV_HEADER, TEST_CSV_MAPPING } from "../support/settlement.js";
 
@@ -35,17 +35,7 @@ describe("ingest-settlement-file Lambda handler", () => {
     );
 
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-      AWS_REGION: "local-1",
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      TABLE_NAME: table.tableName,
-      DEPLOYMENT: "test",
-      DEFAULT_MERCHANT_TERMS: JSON.stringify({
-        timeZone: "Asia/Shanghai",
-        calendar: "CN",
-        settlement: { cycle: "T+1" },
-      }),
+      ...handlerEnvFor(table),
       SETTLEMENT_BUCKET: "settlement-bucket",
       ACQUIRER_CSV_MAPPINGS: JSON.stringify(TEST_CSV_MAPPING),
       NOTICE_QUEUE_URL: "https://sqs.local-1.amazonaws.com/123456789012/notices",

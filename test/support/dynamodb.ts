@@ -22,3 +22,23 @@ export async function createTestTable(options: { stream?: boolean } = {}): Promi
   await ensureTable(client, tableName, { stream: options.stream ?? false });
   return { client, tableName, endpoint };
 }
+
+/**
+ * The environment a Lambda handler module reads at import, pointed at a DynamoDB Local table:
+ * set it before importing the handler (the deployment's default terms are T+1 in Asia/Shanghai).
+ */
+export function handlerEnvFor(table: TestTable): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    AWS_REGION: "local-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    TABLE_NAME: table.tableName,
+    DEPLOYMENT: "test",
+    DEFAULT_MERCHANT_TERMS: JSON.stringify({
+      timeZone: "Asia/Shanghai",
+      calendar: "CN",
+      settlement: { cycle: "T+1" },
+    }),
+  };
+}

@@ -1,4 +1,9 @@
-import { signed } from "./confirmations.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadLocalConfig } from "../../local/local-config.js";
+import { startLocalMonitor } from "../../local/monitor.js";
+import { signed, TEST_ACQUIRER, TEST_SECRET } from "./confirmations.js";
 
 export interface MonitorAnswer {
   status: number;
@@ -28,4 +33,20 @@ export function monitorHttp(url: () => string) {
     return http("POST", "/v1/confirmations", body, { "settlewatch-signature": signed(body, at) });
   };
   return { http, postSigned };
+}
+
+/**
+ * A local monitor on the suite's DynamoDB Local with its own table, a free port, and the test
+ * acquirer's webhook secret; stop it in afterAll.
+ */
+export async function startTestMonitor(options: { tablePrefix: string; dynamoDbEndpoint: string }) {
+  const config = loadLocalConfig({
+    cwd: mkdtempSync(join(tmpdir(), `settlewatch-${options.tablePrefix}-`)),
+    env: {
+      SETTLEWATCH_WEBHOOK_SECRETS: JSON.stringify({ [TEST_ACQUIRER]: [TEST_SECRET] }),
+      SETTLEWATCH_PORT: "0",
+    },
+  });
+  config.tableName = `${options.tablePrefix}-${Date.now()}`;
+  return await startLocalMonitor(config, { dynamoDbEndpoint: options.dynamoDbEndpoint });
 }
