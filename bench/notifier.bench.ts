@@ -65,7 +65,7 @@ try {
             createdAt: "2026-10-08T12:00:00.000Z",
             attempts: 0,
           },
-          "OUTBOX#00",
+          0,
         ),
       { concurrency: 16 },
     );

@@ -15,12 +15,12 @@ import { toItem } from "../functions/adapters/dynamodb/payment-repository.js";
 import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-records.js";
 import type { Payment } from "../functions/domain/payment/payment.js";
 import type { ItemChange } from "../functions/domain/stats/open-payment-stats.js";
-import { keys } from "../functions/shared/table-schema.js";
 import { countTableChanges } from "../functions/use-cases/open-payment-stats.js";
 import { noMetrics } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { ensureTable } from "../local/table-setup.js";
 import { LocalTableStreamReader } from "../local/table-stream.js";
+import { tableKeys } from "../test/support/table-items.js";
 import { meterCapacity } from "./support/consumed-capacity.js";
 import { batchPutItems } from "./support/fill-table.js";
 import { benchPayment } from "./support/settlement-fixture.js";
@@ -118,7 +118,7 @@ try {
       db.send(
         new UpdateCommand({
           TableName: TABLE,
-          Key: keys.payment(String(item.acquirer), String(item.paymentId)),
+          Key: tableKeys.payment(String(item.acquirer), String(item.paymentId)),
           UpdateExpression: "SET #status = :overdue",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":overdue": "OVERDUE" },

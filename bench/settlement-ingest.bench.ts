@@ -7,11 +7,11 @@ import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-l
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
-import { keys } from "../functions/shared/table-schema.js";
 import { ingestSettlementFile } from "../functions/use-cases/ingest-settlement-file.js";
 import { noMetrics } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { TEST_CSV_COLUMNS } from "../test/support/settlement.js";
+import { tableKeys } from "../test/support/table-items.js";
 import { BENCH_ACQUIRER, fillSettlementTable, writeSettlementCsv } from "./support/settlement-fixture.js";
 
 const LINES = Number(process.argv[2] ?? 200_000);
@@ -42,7 +42,7 @@ try {
       db.send(
         new UpdateCommand({
           TableName: "bench-bare",
-          Key: keys.payment(ACQUIRER, `pay-${i}`),
+          Key: tableKeys.payment(ACQUIRER, `pay-${i}`),
           UpdateExpression: "SET #status = :settled, settlementLineKey = :line REMOVE gsi1pk, gsi1sk",
           ConditionExpression: "#status = :pending AND attribute_not_exists(settlementLineKey)",
           ExpressionAttributeNames: { "#status": "status" },

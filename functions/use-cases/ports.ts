@@ -3,9 +3,10 @@ import type { StoredLine } from "../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../domain/matching/reversal-confirmations.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { NoticeChannel } from "../domain/notification/channels.js";
+import type { outboxShardOf } from "../domain/notification/notice-id.js";
 import type { SmsProviderId } from "../domain/notification/sms-providers.js";
 import type { TemplatedSms } from "../domain/notification/sms-templates.js";
-import type { Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
+import type { dueShardOf, Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
 
 /** What the use cases need from storage and the outside world. Adapters implement these. */
 
@@ -133,26 +134,39 @@ export interface PaymentRef {
   paymentId: string;
 }
 
-/** The overdue check's view of the table: the due and escalation partitions of the sparse index. */
+/**
+ * The overdue check's two work lists, each spread over `dueShards` shards: PENDING payments by the
+ * instant they turn overdue ("due"), and OVERDUE payments by the instant of their next reminder
+ * ("escalation"). A payment's shard is {@link dueShardOf} its identity.
+ */
+export interface DueList {
+  kind: "due" | "escalation";
+  shard: number;
+}
+
+/** Where an OVERDUE payment waits for its next reminder: its escalation shard, from the instant `at`. */
+export interface NextEscalation {
+  shard: number;
+  /** ISO 8601 UTC instant. */
+  at: string;
+}
+
+/** The overdue check's view of the table: the due and escalation lists (a sparse index in DynamoDB). */
 export interface OverdueStore {
-  /** Refs whose index key sorts at or before `nowIso` in one index partition, a page at a time. */
-  indexedUpTo(partition: string, nowIso: string): AsyncIterable<PaymentRef[]>;
+  /** Refs on one work list whose instant is at or before `nowIso`, a page at a time. */
+  indexedUpTo(list: DueList, nowIso: string): AsyncIterable<PaymentRef[]>;
   /** Current items (strongly consistent): the index can lag behind the table. */
   getPayments(refs: readonly PaymentRef[]): Promise<Payment[]>;
-  /** PENDING → OVERDUE, leaving the due partition for an escalation partition; false if it moved meanwhile. */
-  markOverdue(
-    payment: Payment,
-    nowIso: string,
-    escalation: { partition: string; at: string },
-  ): Promise<boolean>;
+  /** PENDING → OVERDUE, leaving the due list for the escalation list; false if it moved meanwhile. */
+  markOverdue(payment: Payment, nowIso: string, escalation: NextEscalation): Promise<boolean>;
   /**
-   * Appends a notice to the payment's history and sets (or clears) its next escalation time, on
+   * Appends a notice to the payment's history and sets (or clears) its next escalation, on
    * condition that nobody appended one since `payment` was read; false if somebody did.
    */
   recordPaymentNotice(
     payment: Payment,
     entry: PaymentNoticeEntry,
-    next: { partition: string; at: string } | null,
+    next: NextEscalation | null,
   ): Promise<boolean>;
 }
 
@@ -182,11 +196,14 @@ export interface NoticeRecord {
 }
 
 export interface NoticeStore {
-  /** Writes the record unless one with the same id and channel exists; says whether it wrote. */
-  create(notice: NoticeRecord, outboxPartition: string): Promise<boolean>;
-  /** Scheduled notices whose send time has come, from one outbox partition. */
+  /**
+   * Writes the record unless one with the same id and channel exists; says whether it wrote. It
+   * waits for its send time in outbox shard `outboxShard` ({@link outboxShardOf} its id).
+   */
+  create(notice: NoticeRecord, outboxShard: number): Promise<boolean>;
+  /** Scheduled notices whose send time has come, from one outbox shard. */
   dueForSending(
-    partition: string,
+    outboxShard: number,
     nowIso: string,
   ): AsyncIterable<Array<{ noticeId: string; channel: string }>>;
   /** SCHEDULED → QUEUED once it is on the queue; false when already queued or sent. */

@@ -2,9 +2,8 @@ import { arrivalFieldsOf } from "../domain/arrival/calendar-hold.js";
 import { computeExpectedArrival } from "../domain/arrival/expected-arrival.js";
 import { missingCalendarYears } from "../domain/calendar/calendar-horizon.js";
 import type { DefaultMerchantTerms, MerchantProfile } from "../domain/merchant/merchant-profile.js";
-import { noticeId } from "../domain/notification/notice-id.js";
+import { noticeId, outboxShardOf } from "../domain/notification/notice-id.js";
 import type { CalendarHold, ExpectedArrivalFields, Payment } from "../domain/payment/payment.js";
-import { keys } from "../shared/table-schema.js";
 import type { CalendarProvider, Clock, MerchantRepository, NoticeRecord, NoticeStore } from "./ports.js";
 
 /** The calendar check's view of the table (no scans: small partitions and one index partition per hold). */
@@ -78,19 +77,20 @@ export async function runCalendarCheck(deps: CalendarCheckDeps): Promise<Calenda
     deps.config.defaultTerms.calendar,
     ...holds.map((hold) => hold.region),
   ]);
-  await checkHorizon([...regions].sort(), deps, nowIso, report);
+  await checkHorizon({ regions: [...regions].sort(), deps, nowIso, report });
   const profiles = new Map<string, Promise<MerchantProfile | undefined>>();
   for (const hold of holds) await checkHold(hold, deps, { nowIso, profiles, report });
   return report;
 }
 
 /** Every calendar must cover today + the horizon: a metric per missing year, the alarm's total, ops told. */
-async function checkHorizon(
-  regions: readonly string[],
-  deps: CalendarCheckDeps,
-  nowIso: string,
-  report: CalendarCheckReport,
-): Promise<void> {
+async function checkHorizon(options: {
+  regions: readonly string[];
+  deps: CalendarCheckDeps;
+  nowIso: string;
+  report: CalendarCheckReport;
+}): Promise<void> {
+  const { regions, deps, nowIso, report } = options;
   const today = nowIso.slice(0, 10);
   const { horizonDays } = deps.config;
   let missingCount = 0;
@@ -146,31 +146,43 @@ async function recomputeHeld(
   for await (const page of deps.holds.heldPayments(hold)) {
     for (const payment of page) {
       if (payment.status !== "PENDING" || !payment.arrival) continue;
-      let profile = profiles.get(payment.merchantId);
-      if (!profile) {
-        profile = deps.merchants.get(payment.merchantId);
-        profiles.set(payment.merchantId, profile);
-      }
-      const known = await profile;
-      const terms = known ?? deps.config.defaultTerms;
-      const calendar = await deps.calendars.calendarFor(terms.calendar);
-      const computed = computeExpectedArrival({
-        confirmedAt: payment.confirmedAt,
-        timeZone: terms.timeZone,
-        terms: terms.settlement,
-        calendar,
-      });
-      const arrival = arrivalFieldsOf(
-        computed,
-        calendar.region,
-        known
-          ? `recomputed when the ${hold.region} calendar for ${hold.year} was loaded`
-          : `recomputed when the ${hold.region} calendar for ${hold.year} was loaded; merchant ${payment.merchantId} has no profile: deployment default terms used, nobody can be notified`,
-      );
-      if (await deps.holds.releaseHold(payment, hold, arrival)) recomputed += 1;
+      if (await recomputeOne({ payment, hold, deps, profiles })) recomputed += 1;
     }
   }
   return recomputed;
+}
+
+/** A held payment's new expected arrival, with its merchant's terms (or the default terms); false if it moved. */
+async function recomputeOne(options: {
+  payment: Payment;
+  hold: CalendarHold;
+  deps: CalendarCheckDeps;
+  profiles: Map<string, Promise<MerchantProfile | undefined>>;
+}): Promise<boolean> {
+  const { payment, hold, deps, profiles } = options;
+  let profile = profiles.get(payment.merchantId);
+  if (!profile) {
+    profile = deps.merchants.get(payment.merchantId);
+    profiles.set(payment.merchantId, profile);
+  }
+  const known = await profile;
+  const terms = known ?? deps.config.defaultTerms;
+  const calendar = await deps.calendars.calendarFor(terms.calendar);
+  const computed = computeExpectedArrival({
+    confirmedAt: payment.confirmedAt,
+    timeZone: terms.timeZone,
+    terms: terms.settlement,
+    calendar,
+  });
+  const loaded = `recomputed when the ${hold.region} calendar for ${hold.year} was loaded`;
+  const arrival = arrivalFieldsOf(
+    computed,
+    calendar.region,
+    known
+      ? loaded
+      : `${loaded}; merchant ${payment.merchantId} has no profile: deployment default terms used, nobody can be notified`,
+  );
+  return await deps.holds.releaseHold(payment, hold, arrival);
 }
 
 /** One ops notice per calendar, year, kind (level 0: horizon, 1: held payments) and day. */
@@ -199,6 +211,5 @@ async function opsNotice(
     attempts: 0,
   };
   // The overdue check queues outbox notices whose time has come, as it does for quiet hours.
-  const shard = Number.parseInt(id.slice(0, 8), 16) % deps.config.dueShards;
-  return await deps.notices.create(notice, keys.outboxShard(shard));
+  return await deps.notices.create(notice, outboxShardOf(id, deps.config.dueShards));
 }

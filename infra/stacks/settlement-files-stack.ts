@@ -8,9 +8,9 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct } from "constructs";
+import { SETTLEMENT_INGEST_DELETABLE_PARTITIONS } from "../../functions/adapters/dynamodb/deletable-partitions.js";
 import { parseAcquirerCsvMappings } from "../../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { distributedIngestEnvSchema, ingestSettlementFileEnvSchema } from "../../functions/shared/env.js";
-import { keys } from "../../functions/shared/table-schema.js";
 import type { Deployment } from "../config/deployment-schema.js";
 import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
 import {
@@ -32,7 +32,7 @@ import { acknowledgeNagFinding } from "../nag.js";
  * The only items the ingest deletes: a bank credit held until the acquirer file of its payout batch
  * came (settlement-store.ts releaseCredit), partition `HELDCREDIT#<currency>`.
  */
-export const DELETABLE_PARTITIONS = [`${keys.heldCredit("", "", "").pk}*`] as const;
+export const DELETABLE_PARTITIONS = SETTLEMENT_INGEST_DELETABLE_PARTITIONS;
 
 /** Files ingested per invocation: one, so a run's deadline and resume concern a single file. */
 export const SETTLEMENT_FILE_BATCH_SIZE = 1;

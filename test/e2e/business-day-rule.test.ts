@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
-import { keys } from "../../functions/shared/table-schema.js";
 import { localDynamoDbClient } from "../../local/dynamodb-local.js";
 import { loadLocalConfig } from "../../local/local-config.js";
 import { type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { monitorHttp } from "../support/monitor-http.js";
+import { tableKeys } from "../support/table-items.js";
 
 // The business-day rule through the user's path: merchant profiles PUT over the local HTTP API,
 // signed confirmations POSTed, then the payment items read back from the table.
@@ -39,7 +39,7 @@ describe("business-day rule over the local HTTP API, stored on DynamoDB Local", 
   const stored = async (paymentId: string) => {
     const db = documentClient(localDynamoDbClient(monitor.dynamoDbEndpoint));
     const { Item } = await db.send(
-      new GetCommand({ TableName: config.tableName, Key: keys.payment(TEST_ACQUIRER, paymentId) }),
+      new GetCommand({ TableName: config.tableName, Key: tableKeys.payment(TEST_ACQUIRER, paymentId) }),
     );
     return Item;
   };

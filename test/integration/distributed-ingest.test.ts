@@ -2,7 +2,6 @@ import { DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sd
 import pMap from "p-map";
 import { beforeAll, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
-import { keys } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import {
   type ChunkRange,
@@ -22,6 +21,7 @@ import {
   settlementDeps,
   TEST_CSV_MAPPING,
 } from "../support/settlement.js";
+import { tableKeys } from "../support/table-items.js";
 
 const CONFIRMED = new Date("2026-09-30T08:00:00Z");
 const SETTLED = new Date("2026-10-08T12:00:00Z");
@@ -107,7 +107,7 @@ function scenario(file: { bytes: Buffer; fileId: string }) {
         new ScanCommand({
           TableName: table.tableName,
           FilterExpression: "begins_with(pk, :b)",
-          ExpressionAttributeValues: { ":b": "BATCH#" },
+          ExpressionAttributeValues: { ":b": tableKeys.batch("").pk },
           ExclusiveStartKey: cursor,
         }),
       );
@@ -157,7 +157,7 @@ async function chunkExpiries(table: TestTable, fileId: string, chunks: number) {
       new QueryCommand({
         TableName: table.tableName,
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.file(chunkRecordId(fileId, index)).pk },
+        ExpressionAttributeValues: { ":pk": tableKeys.file(chunkRecordId(fileId, index)).pk },
       }),
     );
     out.push(Items.length === 0 ? "gone" : Items[0]?.expiresAt);
@@ -221,7 +221,7 @@ describe("distributed ingest: chunk workers over the plan's record ranges, then 
       new QueryCommand({
         TableName: table.tableName,
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.file(`${file.fileId}#CHUNK#00000`).pk },
+        ExpressionAttributeValues: { ":pk": tableKeys.file(`${file.fileId}#CHUNK#00000`).pk },
       }),
     );
     expect(Items[0]?.status).toBe("DONE");
@@ -240,7 +240,7 @@ describe("distributed ingest: chunk workers over the plan's record ranges, then 
     await table.client.send(
       new UpdateCommand({
         TableName: table.tableName,
-        Key: keys.file(chunkRecordId(file.fileId, 1)),
+        Key: tableKeys.file(chunkRecordId(file.fileId, 1)),
         UpdateExpression: "REMOVE expiresAt",
       }),
     );
@@ -251,7 +251,7 @@ describe("distributed ingest: chunk workers over the plan's record ranges, then 
     expect(expiries.filter((at) => at === SEVEN_DAYS_AFTER_SETTLED)).toHaveLength(chunks - 1); // kept their time
     // The TTL deleted a chunk record; a late re-run of that chunk neither reads it again nor makes it again.
     await table.client.send(
-      new DeleteCommand({ TableName: table.tableName, Key: keys.file(chunkRecordId(file.fileId, 0)) }),
+      new DeleteCommand({ TableName: table.tableName, Key: tableKeys.file(chunkRecordId(file.fileId, 0)) }),
     );
     const rerun = await ingestSettlementFile({ ...fileInput(file), range: ranges[0] }, run.wired(table).deps);
     expect(rerun.duplicate).toBe(true);

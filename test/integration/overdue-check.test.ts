@@ -4,13 +4,14 @@ import {
   type MerchantProfileInput,
   merchantProfileSchema,
 } from "../../functions/domain/merchant/merchant-profile.js";
-import { DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
+import { DUE_INDEX } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
 import { checkDeps, TestClock } from "../support/check-deps.js";
 import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
+import { dueSortKey, isDueListPartition, tableKeys } from "../support/table-items.js";
 
 // A payment confirmed 30 Sep 2026 15:00 Shanghai (T+1, 18:00, 60 min grace) is due 8 Oct 18:00
 // local = 10:00Z and overdue from 11:00Z.
@@ -49,12 +50,14 @@ describe("overdue check on DynamoDB Local", () => {
     report = await runOverdueCheck(check);
     expect(report).toMatchObject({ markedOverdue: 1, notified: 1, noticesScheduled: 1, noticesQueued: 1 });
     const { Item } = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: keys.payment(TEST_ACQUIRER, "p1") }),
+      new GetCommand({ TableName: table.tableName, Key: tableKeys.payment(TEST_ACQUIRER, "p1") }),
     );
     expect(Item?.status).toBe("OVERDUE");
-    expect(String(Item?.[DUE_INDEX.partitionKey])).toMatch(/^ESC#/);
+    expect(isDueListPartition(Item?.[DUE_INDEX.partitionKey], "escalation")).toBe(true);
     // Next reminder 24 h after the first notice.
-    expect(String(Item?.[DUE_INDEX.sortKey])).toBe(`2026-10-09T11:00:00.000Z#${TEST_ACQUIRER}#p1`);
+    expect(String(Item?.[DUE_INDEX.sortKey])).toBe(
+      dueSortKey("2026-10-09T11:00:00.000Z", TEST_ACQUIRER, "p1"),
+    );
   });
 
   it("sends one digest per merchant per run, in the merchant's language, to a masked address", async () => {
@@ -136,7 +139,7 @@ describe("overdue check on DynamoDB Local", () => {
       "2026-10-11T11:00:00.000Z",
     ]);
     const { Item } = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: keys.payment(TEST_ACQUIRER, "p1") }),
+      new GetCommand({ TableName: table.tableName, Key: tableKeys.payment(TEST_ACQUIRER, "p1") }),
     );
     expect(
       (Item?.noticeHistory as Array<{ level: number }> | undefined)?.map((entry) => entry.level),

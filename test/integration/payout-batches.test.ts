@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
-import { DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
+import { DUE_INDEX } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import {
   IngestInterruptedError,
@@ -21,6 +21,7 @@ import {
   TEST_CSV_MAPPING,
   textFile,
 } from "../support/settlement.js";
+import { tableKeys } from "../support/table-items.js";
 
 const CONFIRMED = new Date("2026-09-30T08:00:00Z");
 /** Bank-credit mode, paid into ACCOUNT. */
@@ -70,7 +71,7 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
   }
   const item = async (key: { pk: string; sk: string }) =>
     (await table.client.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
-  const payment = (paymentId: string) => item(keys.payment(TEST_ACQUIRER, paymentId));
+  const payment = (paymentId: string) => item(tableKeys.payment(TEST_ACQUIRER, paymentId));
   const status = async (paymentId: string) => (await payment(paymentId))?.status;
   const deps = (now: string) => {
     const wired = settlementDeps(table, new Date(now));
@@ -150,7 +151,7 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
     expect(await payment("p-file")).toMatchObject({ status: "SETTLED" });
     expect((await payment("p-file"))?.settlementBatchKey).toBeUndefined();
 
-    const batchA = await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`));
+    const batchA = await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`));
     expect(batchA).toMatchObject({
       entity: "payout-batch",
       acquirer: TEST_ACQUIRER,
@@ -165,12 +166,15 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
       valueDate: "2026-10-08",
     });
     expect(batchA?.creditedBy).toBeUndefined();
-    expect((await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-E`)))?.account).toBeNull();
+    expect((await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-E`)))?.account).toBeNull();
     const members = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :pay)",
-        ExpressionAttributeValues: { ":pk": `BATCH#ref:${TEST_ACQUIRER}:BR-20261008-A`, ":pay": "PAY#" },
+        ExpressionAttributeValues: {
+          ":pk": tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`).pk,
+          ":pay": tableKeys.batchMember("", TEST_ACQUIRER, "").sk,
+        },
       }),
     );
     expect(members.Items?.map((m) => m.paymentId)).toEqual(["p1", "p2"]);
@@ -231,17 +235,19 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
     expect(await status("p-c")).toBe("PENDING");
     expect(await status("p-d")).toBe("PENDING");
     expect(await status("p-file")).toBe("SETTLED");
-    expect((await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`)))?.creditedBy).toMatch(
+    expect((await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`)))?.creditedBy).toMatch(
       /^[0-9a-f]{64}$/,
     );
-    expect((await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-B`)))?.creditedOn).toBe("2026-10-09");
-    expect((await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-C`)))?.creditedBy).toBeUndefined();
+    expect((await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-B`)))?.creditedOn).toBe(
+      "2026-10-09",
+    );
+    expect((await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-C`)))?.creditedBy).toBeUndefined();
 
     // The same bank file again: a duplicate, nothing changes.
     const snapshot = async () =>
       Promise.all(["p1", "p2", "p-late", "p-c", "p-d", "p-file"].map((id) => payment(id)));
     const before = await snapshot();
-    const batchesBefore = await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`));
+    const batchesBefore = await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`));
     const again = await ingestSettlementFile(bankFileInput(statement), deps("2026-10-09T10:00:00Z").deps);
     expect(again.duplicate).toBe(true);
     expect(again.file.counts).toEqual(report2.counts);
@@ -266,7 +272,7 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
     expect(replayed.file.counts).toMatchObject({ read: 1, matched: 1 });
     expect(replayed.file.topReasons.map((r) => r.reasonCode)).toEqual(["replay"]);
     expect(await snapshot()).toEqual(before);
-    expect(await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`))).toEqual(batchesBefore);
+    expect(await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261008-A`))).toEqual(batchesBefore);
 
     // The acquirer file again: a duplicate too.
     expect((await ingestSettlementFile(acquirerInput, deps("2026-10-09T12:00:00Z").deps)).duplicate).toBe(
@@ -306,14 +312,14 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
     const p1 = await payment("p1");
     expect(p1?.status).toBe("SETTLED");
     expect(p1?.[DUE_INDEX.partitionKey]).toBeUndefined();
-    const batch = await item(keys.batch(`ref:${TEST_ACQUIRER}:BR-20261009-Z`));
+    const batch = await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261009-Z`));
     expect(batch?.creditedBy).toMatch(/^[0-9a-f]{64}$/);
     // No longer held.
     const held = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,
         KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": "HELDCREDIT#CNY" },
+        ExpressionAttributeValues: { ":pk": tableKeys.heldCredit("CNY", "", "").pk },
       }),
     );
     expect(held.Items).toEqual([]);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
-import { DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
+import { DUE_INDEX } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import {
   IngestInterruptedError,
@@ -14,6 +14,7 @@ import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { csvFile, fileInput, settlementDeps } from "../support/settlement.js";
+import { tableKeys } from "../support/table-items.js";
 
 const CONFIRMED = new Date("2026-09-30T08:00:00Z");
 const M = "m-shanghai-001";
@@ -30,7 +31,7 @@ describe("settlement files on DynamoDB Local", () => {
   const item = async (paymentId: string) =>
     (
       await table.client.send(
-        new GetCommand({ TableName: table.tableName, Key: keys.payment(TEST_ACQUIRER, paymentId) }),
+        new GetCommand({ TableName: table.tableName, Key: tableKeys.payment(TEST_ACQUIRER, paymentId) }),
       )
     ).Item;
 

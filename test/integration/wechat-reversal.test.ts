@@ -3,7 +3,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbSettlementStore } from "../../functions/adapters/dynamodb/settlement-store.js";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
-import { DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
+import { DUE_INDEX } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import {
   type IngestSettlementFileInput,
@@ -15,6 +15,7 @@ import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { settlementDeps } from "../support/settlement.js";
+import { tableKeys } from "../support/table-items.js";
 
 const now = new Date("2026-09-30T08:00:00Z");
 const HEADER =
@@ -87,7 +88,7 @@ describe("WeChat Pay bill: a SUCCESS row and a REVOKED row of the same order net
   const item = async (paymentId: string) =>
     (
       await table.client.send(
-        new GetCommand({ TableName: table.tableName, Key: keys.payment(TEST_ACQUIRER, paymentId) }),
+        new GetCommand({ TableName: table.tableName, Key: tableKeys.payment(TEST_ACQUIRER, paymentId) }),
       )
     ).Item;
   const confirm = async (items: Array<Record<string, unknown>>) => {

@@ -6,15 +6,11 @@ import {
   type ExpectedArrivalFields,
   type Payment,
 } from "../../domain/payment/payment.js";
-import {
-  CALENDAR_HOLDS_PARTITION,
-  CALENDARS_IN_USE_PARTITION,
-  DUE_INDEX,
-  keys,
-} from "../../shared/table-schema.js";
+import { DUE_INDEX } from "../../shared/table-schema.js";
 import type { CalendarHoldStore } from "../../use-cases/run-calendar-check.js";
 import { indexKeysUpTo } from "./index-pages.js";
 import { DynamoDbOverdueStore } from "./overdue-store.js";
+import { CALENDAR_HOLDS_PARTITION, CALENDARS_IN_USE_PARTITION, keys } from "./table-keys.js";
 
 /** Held payments live in `CALHOLD#<region>#<year>` of the due index; markers and usage in two small partitions. */
 export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
@@ -50,7 +46,7 @@ export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
   async *heldPayments(hold: CalendarHold): AsyncIterable<Payment[]> {
     const partition = keys.calendarHold(hold.region, hold.year);
     // Every held payment, whatever its guessed overdue time ("\uffff" sorts after every instant).
-    for await (const page of this.payments.indexedUpTo(partition, "\uffff")) {
+    for await (const page of this.payments.refsUpTo(partition, "\uffff")) {
       yield await this.payments.getPayments(page);
     }
   }

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { keys } from "../../shared/table-schema.js";
 import type { FileDayLedger } from "../../use-cases/ports.js";
+import { keys } from "./table-keys.js";
 
 /** Days whose settlement file arrived, per acquirer: one small item per acquirer and day. */
 export class DynamoDbFileDayLedger implements FileDayLedger {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { MerchantProfile } from "../../domain/merchant/merchant-profile.js";
-import { keys } from "../../shared/table-schema.js";
 import type { MerchantRepository } from "../../use-cases/ports.js";
+import { keys } from "./table-keys.js";
 
 /** Merchant profiles in the single table: one item per merchant, the profile kept as one map. */
 export class DynamoDbMerchantRepository implements MerchantRepository {

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { DUE_INDEX, keys } from "../../shared/table-schema.js";
+import { DUE_INDEX } from "../../shared/table-schema.js";
 import type { NoticeRecord, NoticeStore } from "../../use-cases/ports.js";
 import { indexKeysUpTo } from "./index-pages.js";
+import { keys } from "./table-keys.js";
 
 /** Notice records: the exactly-once ledger of what was (or will be) sent to whom. */
 export class DynamoDbNoticeStore implements NoticeStore {
@@ -11,7 +12,7 @@ export class DynamoDbNoticeStore implements NoticeStore {
     private readonly tableName: string,
   ) {}
 
-  async create(notice: NoticeRecord, outboxPartition: string): Promise<boolean> {
+  async create(notice: NoticeRecord, outboxShard: number): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
@@ -20,7 +21,7 @@ export class DynamoDbNoticeStore implements NoticeStore {
             ...keys.notice(notice.noticeId, notice.channel),
             entity: "notice",
             ...notice,
-            [DUE_INDEX.partitionKey]: outboxPartition,
+            [DUE_INDEX.partitionKey]: keys.outboxShard(outboxShard),
             [DUE_INDEX.sortKey]: `${notice.sendAfter}#${notice.noticeId}#${notice.channel}`,
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -34,10 +35,10 @@ export class DynamoDbNoticeStore implements NoticeStore {
   }
 
   async *dueForSending(
-    partition: string,
+    outboxShard: number,
     nowIso: string,
   ): AsyncIterable<Array<{ noticeId: string; channel: string }>> {
-    for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) {
+    for await (const page of indexKeysUpTo(this.db, this.tableName, keys.outboxShard(outboxShard), nowIso)) {
       yield page.map((item) => ({
         noticeId: String(item.pk).slice("NOTICE#".length),
         channel: String(item.sk).slice("CHANNEL#".length),

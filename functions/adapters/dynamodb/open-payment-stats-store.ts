@@ -11,8 +11,9 @@ import {
   type OpenState,
   sumTotals,
 } from "../../domain/stats/open-payment-stats.js";
-import { keys, OPEN_PAYMENT_COUNTERS_PARTITION, TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
+import { TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
 import type { OpenPaymentStatsStore } from "../../use-cases/open-payment-stats.js";
+import { keys, OPEN_PAYMENT_COUNTERS_PARTITION } from "./table-keys.js";
 
 /** Counter shards per total: concurrent stream batches pick one at random and rarely collide. */
 export const OPEN_PAYMENT_COUNTER_SHARDS = 8;

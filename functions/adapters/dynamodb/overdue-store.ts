@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Payment, PaymentNoticeEntry } from "../../domain/payment/payment.js";
-import { DUE_INDEX, keys } from "../../shared/table-schema.js";
-import type { OverdueStore, PaymentRef } from "../../use-cases/ports.js";
+import { DUE_INDEX } from "../../shared/table-schema.js";
+import type { DueList, NextEscalation, OverdueStore, PaymentRef } from "../../use-cases/ports.js";
 import { indexKeysUpTo } from "./index-pages.js";
 import { fromItem } from "./payment-repository.js";
+import { keys } from "./table-keys.js";
 
 const BATCH_GET_LIMIT = 100;
 
@@ -15,13 +16,23 @@ function refOfPaymentKey(pk: string): PaymentRef {
   return { acquirer: rest.slice(0, split), paymentId: rest.slice(split + 1) };
 }
 
+/** The due-index partition of a work list's shard. */
+export function dueListPartition(list: DueList): string {
+  return list.kind === "due" ? keys.dueShard(list.shard) : keys.escalationShard(list.shard);
+}
+
 export class DynamoDbOverdueStore implements OverdueStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async *indexedUpTo(partition: string, nowIso: string): AsyncIterable<PaymentRef[]> {
+  async *indexedUpTo(list: DueList, nowIso: string): AsyncIterable<PaymentRef[]> {
+    yield* this.refsUpTo(dueListPartition(list), nowIso);
+  }
+
+  /** Refs in one partition of the due index (a due, escalation or calendar-hold partition). */
+  async *refsUpTo(partition: string, nowIso: string): AsyncIterable<PaymentRef[]> {
     for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) {
       yield page.map((item) => refOfPaymentKey(String(item.pk)));
     }
@@ -50,11 +61,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
     return payments;
   }
 
-  async markOverdue(
-    payment: Payment,
-    nowIso: string,
-    escalation: { partition: string; at: string },
-  ): Promise<boolean> {
+  async markOverdue(payment: Payment, nowIso: string, escalation: NextEscalation): Promise<boolean> {
     return await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
@@ -70,7 +77,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
           ":overdue": "OVERDUE",
           ":pending": "PENDING",
           ":now": nowIso,
-          ":partition": escalation.partition,
+          ":partition": keys.escalationShard(escalation.shard),
           ":sort": keys.dueSort(escalation.at, payment.acquirer, payment.paymentId),
         },
       }),
@@ -80,7 +87,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
   async recordPaymentNotice(
     payment: Payment,
     entry: PaymentNoticeEntry,
-    next: { partition: string; at: string } | null,
+    next: NextEscalation | null,
   ): Promise<boolean> {
     const known = payment.noticeHistory?.length ?? 0;
     const names: Record<string, string> = { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey };
@@ -88,7 +95,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
     let update = "SET noticeHistory = list_append(if_not_exists(noticeHistory, :empty), :entry)";
     if (next) {
       update += ", #gpk = :partition, #gsk = :sort";
-      values[":partition"] = next.partition;
+      values[":partition"] = keys.escalationShard(next.shard);
       values[":sort"] = keys.dueSort(next.at, payment.acquirer, payment.paymentId);
     } else {
       update += " REMOVE #gpk, #gsk";

@@ -4,8 +4,9 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/reversal-confirmations.js";
 import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
-import { AMOUNT_INDEX, DUE_INDEX, keys, ORDER_INDEX } from "../../shared/table-schema.js";
+import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
+import { keys } from "./table-keys.js";
 
 type PaymentItem = Record<string, unknown>;
 

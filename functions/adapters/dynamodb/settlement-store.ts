@@ -18,15 +18,10 @@ import type {
 import type { BatchUpdate, PayoutBatch } from "../../domain/matching/payout-batches.js";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { SettlementLine } from "../../domain/settlement-files/settlement-record.js";
-import {
-  AMOUNT_INDEX,
-  DUE_INDEX,
-  keys,
-  ORDER_INDEX,
-  TIME_TO_LIVE_ATTRIBUTE,
-} from "../../shared/table-schema.js";
+import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX, TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
 import type { HeldCredit, KeptLine, SettlementStore, StoredFile } from "../../use-cases/settlement-ports.js";
 import { fromItem } from "./payment-repository.js";
+import { keys } from "./table-keys.js";
 
 const BATCH_GET_LIMIT = 100;
 

@@ -54,3 +54,11 @@ export function noticeId(recipientId: string, kind: NoticeKind, level: number, s
   const canonical = JSON.stringify(["settlewatch-notice/v1", recipientId, kind, level, ...subject]);
   return createHash("sha256").update(canonical).digest("hex");
 }
+
+/**
+ * The outbox shard a notice waits in for its send time: from its id (uniformly spread hex), so
+ * every process that decides the same notice puts it in the same shard.
+ */
+export function outboxShardOf(noticeId: string, shards: number): number {
+  return Number.parseInt(noticeId.slice(0, 8), 16) % shards;
+}

@@ -1,0 +1,25 @@
+import { dueListPartition } from "../../functions/adapters/dynamodb/overdue-store.js";
+import { keys } from "../../functions/adapters/dynamodb/table-keys.js";
+import type { DueList } from "../../functions/use-cases/ports.js";
+
+/**
+ * Tests and benchmarks that look at raw table items build their keys here, from the DynamoDB
+ * adapter's own key builders: the PK/SK shapes live only in functions/adapters/dynamodb.
+ */
+export const tableKeys = keys;
+
+/** Shards a deployment may configure (local-config.ts and the deployment schema cap dueShards at 256). */
+const MAX_DUE_SHARDS = 256;
+
+/** True when `partition` is one shard of a work list of the due index (e.g. an escalation shard). */
+export function isDueListPartition(partition: unknown, kind: DueList["kind"]): boolean {
+  for (let shard = 0; shard < MAX_DUE_SHARDS; shard += 1) {
+    if (partition === dueListPartition({ kind, shard })) return true;
+  }
+  return false;
+}
+
+/** The due index's sort key of a payment waiting until `at` (due, escalation and calendar-hold lists). */
+export function dueSortKey(at: string, acquirer: string, paymentId: string): string {
+  return keys.dueSort(at, acquirer, paymentId);
+}
