@@ -10,7 +10,6 @@ import {
 import type { Payment } from "../../domain/payment/payment.js";
 import type { SettlementLine } from "../../domain/settlement-files/settlement-record.js";
 import type { HeldCredit, SettlementStore } from "../settlement-ports.js";
-
 import {
   DEFAULT_CONCURRENCY,
   type Decided,

@@ -34,7 +34,7 @@ export async function finishChunk(run: IngestRun, summary: ParseSummary): Promis
     chunk,
   };
   await deps.store.saveProgress(run.recordId, chunkDone);
-  emitLineMetrics(deps, input.acquirer, run.counts, run.start.counts);
+  emitLineMetrics(deps, { acquirer: input.acquirer, counts: run.counts, before: run.start.counts });
   return { ...run.start, ...chunkDone } as StoredFile;
 }
 
@@ -59,7 +59,7 @@ export async function finishFile(run: IngestRun, summary: ParseSummary): Promise
   };
   await deps.store.saveProgress(input.fileId, done);
   if (fileDay && !bank) await deps.fileDays.recordFileDay(input.acquirer, fileDay);
-  emitLineMetrics(deps, input.acquirer, run.counts, run.start.counts);
+  emitLineMetrics(deps, { acquirer: input.acquirer, counts: run.counts, before: run.start.counts });
   if (summary.control === "mismatch") deps.metrics.count("SettlementFileControlMismatch", 1, input.acquirer);
   return { ...run.start, ...done } as StoredFile;
 }

@@ -12,7 +12,6 @@ import {
   type Decided,
   type IngestRun,
   type IngestSettlementFileDeps,
-  type IngestSettlementFileInput,
   isBankRun,
   MAX_ATTEMPTS,
   type RunContext,
@@ -116,7 +115,7 @@ async function decideLine(
     }
     const late = await joinBatch(line, decision, deps);
     if (late) settledLate.push(late);
-    await keep(line, decision, lineKey, input, deps);
+    await keep({ line, decision, lineKey }, context);
     return { kind: "decision", decision, line, settledLate };
   }
 }
@@ -144,12 +143,11 @@ async function joinBatch(
 
 /** Every line that did not simply match is kept with its reason; early lines also wait on the payment's key. */
 async function keep(
-  line: SettlementLine,
-  decision: MatchDecision,
-  lineKey: string,
-  input: IngestSettlementFileInput,
-  deps: IngestSettlementFileDeps,
+  decided: { line: SettlementLine; decision: MatchDecision; lineKey: string },
+  context: RunContext,
 ): Promise<void> {
+  const { line, decision, lineKey } = decided;
+  const { input, deps } = context;
   if (decision.outcome === "matched") return;
   const kept: KeptLine = {
     source: line.source,

@@ -1,18 +1,16 @@
 import type { ReasonCount } from "../../domain/matching/file-report.js";
 import type { FileCounts, StoredFile } from "../settlement-ports.js";
-
 import type { IngestSettlementFileDeps, SettlementFileResult } from "./ingest-run.js";
 
-/** The record a chunk worker checkpoints in: `FILE#<fileId>#CHUNK#<index>` (its own partition). */
+/** The id of the record a chunk worker checkpoints in (a file record of its own, `<fileId>#CHUNK#<index>`). */
 export function chunkRecordId(fileId: string, index: number): string {
   return `${fileId}#CHUNK#${String(index).padStart(5, "0")}`;
 }
 
+/** Each outcome's lines this run added (the record's counts minus those it started from). */
 export function emitLineMetrics(
-  deps: IngestSettlementFileDeps,
-  acquirer: string,
-  counts: FileCounts,
-  before: FileCounts,
+  deps: Pick<IngestSettlementFileDeps, "metrics">,
+  run: { acquirer: string; counts: FileCounts; before: FileCounts },
 ): void {
   for (const [outcome, metric] of [
     ["matched", "SettlementLinesMatched"],
@@ -20,7 +18,7 @@ export function emitLineMetrics(
     ["unmatched", "SettlementLinesUnmatched"],
     ["rejected", "SettlementLinesRejected"],
   ] as const) {
-    deps.metrics.count(metric, counts[outcome] - before[outcome], acquirer);
+    deps.metrics.count(metric, run.counts[outcome] - run.before[outcome], run.acquirer);
   }
 }
 

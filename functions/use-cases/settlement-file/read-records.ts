@@ -9,7 +9,6 @@ import type {
   SettlementLine,
 } from "../../domain/settlement-files/settlement-record.js";
 import { settlementLineProblem } from "../../domain/validation/input-limits.js";
-
 import {
   IngestInterruptedError,
   type IngestRun,
