@@ -231,10 +231,61 @@ class BusinessDayWalk {
 export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArrival {
   const { confirmedAt, timeZone, terms, calendar } = input;
   const confirmedMs = parseConfirmedAt(confirmedAt);
-  const cycle = parseCycle(terms.cycle);
-  const businessDayRule = parseBusinessDayRule(terms.businessDayRule);
-  const cutoffMinute = parseClock(terms.cutoff, "terms.cutoff");
-  const arrivalByMinute = parseClock(terms.arrivalBy, "terms.arrivalBy");
+  const parsed = parseTerms(terms);
+  const offsets = offsetsOf(timeZone);
+
+  // 1. Trade date.
+  const localMs = confirmedMs + offsets.offsetMinutes(confirmedMs) * 60_000;
+  const confirmedLocalDay = Math.floor(localMs / MS_PER_DAY);
+  const localMsOfDay = localMs - confirmedLocalDay * MS_PER_DAY;
+  const tradeDay = localMsOfDay >= parsed.cutoffMinute * 60_000 ? confirmedLocalDay + 1 : confirmedLocalDay;
+
+  // 2. Due date.
+  const due = dueDateOf({ tradeDay, calendar, ...parsed });
+
+  // 3. Due instant.
+  const dueAt = offsets.utcFromLocal(due.dueDay * MS_PER_DAY + parsed.arrivalByMinute * 60_000);
+  const dueLocalMs = dueAt.utcMs + offsets.offsetMinutes(dueAt.utcMs) * 60_000;
+  const dueLocalDay = Math.floor(dueLocalMs / MS_PER_DAY);
+
+  return {
+    tradeDate: isoDateOfEpochDay(tradeDay),
+    dueDate: isoDateOfEpochDay(due.dueDay),
+    expectedBy: isoInstant(dueAt.utcMs),
+    overdueAt: isoInstant(dueAt.utcMs + parsed.graceMinutes * 60_000),
+    calendarCoverage: due.uncoveredYears.length > 0 ? "weekends-only" : "covered",
+    uncoveredYears: due.uncoveredYears,
+    explanation: explainArrival({
+      ...due,
+      cycle: terms.cycle,
+      cycleKind: parsed.cycle.kind,
+      cycleDays: parsed.cycle.days,
+      businessDayRule: parsed.businessDayRule,
+      region: calendar.region,
+      timeZone,
+      tradeDay,
+      confirmedLocalDay,
+      confirmedLocalMinute: Math.floor(localMsOfDay / 60_000),
+      cutoffMinute: parsed.cutoffMinute,
+      dueLocalDay,
+      dueLocalMinute: Math.floor((dueLocalMs - dueLocalDay * MS_PER_DAY) / 60_000),
+      arrivalByMinute: parsed.arrivalByMinute,
+      shiftedMinutes: dueAt.shiftedMinutes,
+      graceMinutes: parsed.graceMinutes,
+    }),
+  };
+}
+
+/** The terms, each checked and parsed (cached per distinct string). */
+interface ParsedTerms {
+  cycle: Cycle;
+  businessDayRule: BusinessDayRule;
+  cutoffMinute: number;
+  arrivalByMinute: number;
+  graceMinutes: number;
+}
+
+function parseTerms(terms: ExpectedArrivalInput["terms"]): ParsedTerms {
   const graceMinutes = terms.graceMinutes;
   if (!Number.isInteger(graceMinutes) || graceMinutes < 0) {
     throw new ExpectedArrivalInputError(
@@ -242,81 +293,67 @@ export function computeExpectedArrival(input: ExpectedArrivalInput): ExpectedArr
       `${graceMinutes} is not a whole number of minutes >= 0`,
     );
   }
-  let offsets: ReturnType<typeof zoneOffsets>;
+  return {
+    cycle: parseCycle(terms.cycle),
+    businessDayRule: parseBusinessDayRule(terms.businessDayRule),
+    cutoffMinute: parseClock(terms.cutoff, "terms.cutoff"),
+    arrivalByMinute: parseClock(terms.arrivalBy, "terms.arrivalBy"),
+    graceMinutes,
+  };
+}
+
+function offsetsOf(timeZone: string): ReturnType<typeof zoneOffsets> {
   try {
-    offsets = zoneOffsets(timeZone);
+    return zoneOffsets(timeZone);
   } catch (error) {
     if (error instanceof UnknownTimeZoneError) throw new ExpectedArrivalInputError("timeZone", error.message);
     throw error;
   }
+}
 
-  // 1. Trade date.
-  const localMs = confirmedMs + offsets.offsetMinutes(confirmedMs) * 60_000;
-  const confirmedLocalDay = Math.floor(localMs / MS_PER_DAY);
-  const localMsOfDay = localMs - confirmedLocalDay * MS_PER_DAY;
-  const tradeDay = localMsOfDay >= cutoffMinute * 60_000 ? confirmedLocalDay + 1 : confirmedLocalDay;
+/** Step 2: the due date, the days it skipped and the years it had to guess. */
+interface DueDate {
+  dueDay: number;
+  dueHoliday: string | undefined;
+  /** The day the N business days are counted after (T cycles): the trade date, or the business day it was rolled to. */
+  countedAfterDay: number;
+  skipped: SkippedDay[];
+  makeUpWorkdays: number[];
+  uncoveredYears: number[];
+}
 
-  // 2. Due date.
-  let skipped: SkippedDay[] = NONE;
-  let makeUpWorkdays: number[] = NONE;
-  let uncoveredYears: number[] = [];
-  let dueDay: number;
-  let dueHoliday: string | undefined;
-  // The day the N business days are counted after (T cycles): the trade date, or the business
-  // day it was rolled to (T+0, or the roll-trade-date-first rule).
-  let countedAfterDay = tradeDay;
+function dueDateOf(options: {
+  tradeDay: number;
+  calendar: BusinessCalendar;
+  cycle: Cycle;
+  businessDayRule: BusinessDayRule;
+}): DueDate {
+  const { tradeDay, calendar, cycle } = options;
   if (cycle.kind === "D") {
-    dueDay = tradeDay + cycle.days;
+    const dueDay = tradeDay + cycle.days;
     const dueIso = isoDateOfEpochDay(dueDay);
-    if (calendar.coversYear(yearOfIsoDate(dueIso))) dueHoliday = calendar.holidayName(dueIso);
-  } else {
-    const walk = new BusinessDayWalk(calendar);
-    if (cycle.days === 0 || businessDayRule === "roll-trade-date-first") {
-      countedAfterDay = walk.nextBusinessDay(tradeDay);
-    }
-    dueDay = countedAfterDay;
-    for (let step = 0; step < cycle.days; step++) dueDay = walk.nextBusinessDay(dueDay + 1);
-    walk.uncoveredYears.sort((a, b) => a - b);
-    skipped = walk.skipped;
-    makeUpWorkdays = walk.makeUpWorkdays;
-    uncoveredYears = walk.uncoveredYears;
-  }
-
-  // 3. Due instant.
-  const due = offsets.utcFromLocal(dueDay * MS_PER_DAY + arrivalByMinute * 60_000);
-  const dueLocalMs = due.utcMs + offsets.offsetMinutes(due.utcMs) * 60_000;
-  const dueLocalDay = Math.floor(dueLocalMs / MS_PER_DAY);
-  const overdueMs = due.utcMs + graceMinutes * 60_000;
-
-  return {
-    tradeDate: isoDateOfEpochDay(tradeDay),
-    dueDate: isoDateOfEpochDay(dueDay),
-    expectedBy: isoInstant(due.utcMs),
-    overdueAt: isoInstant(overdueMs),
-    calendarCoverage: uncoveredYears.length > 0 ? "weekends-only" : "covered",
-    uncoveredYears,
-    explanation: explainArrival({
-      cycle: terms.cycle,
-      cycleKind: cycle.kind,
-      cycleDays: cycle.days,
-      businessDayRule,
-      region: calendar.region,
-      timeZone,
-      tradeDay,
-      countedAfterDay,
-      confirmedLocalDay,
-      confirmedLocalMinute: Math.floor(localMsOfDay / 60_000),
-      cutoffMinute,
-      skipped,
-      makeUpWorkdays,
-      uncoveredYears,
+    const dueHoliday = calendar.coversYear(yearOfIsoDate(dueIso)) ? calendar.holidayName(dueIso) : undefined;
+    return {
       dueDay,
       dueHoliday,
-      dueLocalDay,
-      dueLocalMinute: Math.floor((dueLocalMs - dueLocalDay * MS_PER_DAY) / 60_000),
-      arrivalByMinute,
-      shiftedMinutes: due.shiftedMinutes,
-      graceMinutes,
-    }),
+      countedAfterDay: tradeDay,
+      skipped: NONE,
+      makeUpWorkdays: NONE,
+      uncoveredYears: [],
+    };
+  }
+  const walk = new BusinessDayWalk(calendar);
+  const rolled = cycle.days === 0 || options.businessDayRule === "roll-trade-date-first";
+  const countedAfterDay = rolled ? walk.nextBusinessDay(tradeDay) : tradeDay;
+  let dueDay = countedAfterDay;
+  for (let step = 0; step < cycle.days; step++) dueDay = walk.nextBusinessDay(dueDay + 1);
+  walk.uncoveredYears.sort((a, b) => a - b);
+  return {
+    dueDay,
+    dueHoliday: undefined,
+    countedAfterDay,
+    skipped: walk.skipped,
+    makeUpWorkdays: walk.makeUpWorkdays,
+    uncoveredYears: walk.uncoveredYears,
   };
 }
