@@ -4,22 +4,17 @@ import { lambdaRunBudget } from "../adapters/clock/lambda-run-budget.js";
 import { s3SettlementFileReader } from "../adapters/s3/s3-settlement-files.js";
 import { distributedIngestEnvSchema } from "../shared/env.js";
 import { logger } from "../shared/observability.js";
-import type { ChunkRange } from "../use-cases/ingest-settlement-file.js";
 import {
+  type DistributedIngestEvent,
   ingestDistributedChunk,
   mergeDistributedFile,
   planDistributedFile,
 } from "../use-cases/settlement-file/distributed-ingest-steps.js";
-import type { DistributedFile } from "../use-cases/settlement-ports.js";
 import { settlewatchHandler } from "./middy-stack.js";
 import { awsSettlementDependencies } from "./settlement-dependencies.js";
 
+export type { DistributedIngestEvent } from "../use-cases/settlement-file/distributed-ingest-steps.js";
 export type { DistributedFile } from "../use-cases/settlement-ports.js";
-
-export type DistributedIngestEvent =
-  | { step: "plan"; file: DistributedFile }
-  | { step: "chunk"; file: DistributedFile; range: ChunkRange }
-  | { step: "merge"; file: DistributedFile; chunks: number };
 
 const env = distributedIngestEnvSchema.parse(process.env);
 const deps = {

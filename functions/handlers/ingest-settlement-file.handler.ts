@@ -1,27 +1,18 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { SFNClient } from "@aws-sdk/client-sfn";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { lambdaRunBudget } from "../adapters/clock/lambda-run-budget.js";
 import { settlementObjectsOf } from "../adapters/s3/s3-settlement-notifications.js";
-import { SfnDistributedIngest } from "../adapters/sfn/sfn-distributed-ingest.js";
 import { ingestSettlementFileEnvSchema } from "../shared/env.js";
 import { logger } from "../shared/observability.js";
 import { receiveSettlementObject } from "../use-cases/settlement-file/receive-settlement-object.js";
 import { settlewatchHandler } from "./middy-stack.js";
-import { awsSettlementDependencies } from "./settlement-dependencies.js";
+import { awsDistributedIngestStarter, awsSettlementDependencies } from "./settlement-dependencies.js";
 import { sqsPartialBatch } from "./sqs-partial-batch.js";
 
 const env = ingestSettlementFileEnvSchema.parse(process.env);
 const s3 = new S3Client({});
 const deps = awsSettlementDependencies(env);
-const stateMachineArn = env.DISTRIBUTED_INGEST_STATE_MACHINE_ARN;
-const distributed =
-  stateMachineArn && env.DISTRIBUTED_THRESHOLD_BYTES !== undefined
-    ? {
-        starter: new SfnDistributedIngest(new SFNClient({}), stateMachineArn),
-        thresholdBytes: env.DISTRIBUTED_THRESHOLD_BYTES,
-      }
-    : undefined;
+const distributed = awsDistributedIngestStarter(env);
 
 /**
  * S3 "object created" notifications delivered through SQS (retries, DLQ, resume on redelivery);

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { systemClock } from "../adapters/clock/system-clock.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
@@ -7,6 +8,7 @@ import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-reposi
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
 import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
+import { SfnDistributedIngest } from "../adapters/sfn/sfn-distributed-ingest.js";
 import { SqsNoticeQueue } from "../adapters/sqs/sqs-notice-queue.js";
 import { parseAcquirerCsvMappings } from "../domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { inputLimitsSchema } from "../domain/validation/input-limits.js";
@@ -47,5 +49,17 @@ export function awsSettlementDependencies(env: SettlementEnv): IngestSettlementF
     inputLimits: inputLimitsSchema.parse(JSON.parse(env.INPUT_LIMITS)),
     acquirerCsv: acquirerCsvJson.length > 0 ? parseAcquirerCsvMappings(acquirerCsvJson) : [],
     onSettledLate: (payments) => scheduleArrivedNotices(payments, noticeDeps),
+  };
+}
+
+/** Large files go to the distributed ingest (Step Functions) when the deployment configures one. */
+export function awsDistributedIngestStarter(
+  env: Pick<IngestSettlementFileEnv, "DISTRIBUTED_INGEST_STATE_MACHINE_ARN" | "DISTRIBUTED_THRESHOLD_BYTES">,
+) {
+  const stateMachineArn = env.DISTRIBUTED_INGEST_STATE_MACHINE_ARN;
+  if (!stateMachineArn || env.DISTRIBUTED_THRESHOLD_BYTES === undefined) return undefined;
+  return {
+    starter: new SfnDistributedIngest(new SFNClient({}), stateMachineArn),
+    thresholdBytes: env.DISTRIBUTED_THRESHOLD_BYTES,
   };
 }

@@ -9,6 +9,12 @@ import {
 import type { OperationLog } from "../ports.js";
 import type { DistributedFile, SettlementFileReader } from "../settlement-ports.js";
 
+/** One step of the distributed-ingest state machine, as its task sends it. */
+export type DistributedIngestEvent =
+  | { step: "plan"; file: DistributedFile }
+  | { step: "chunk"; file: DistributedFile; range: ChunkRange }
+  | { step: "merge"; file: DistributedFile; chunks: number };
+
 export interface DistributedIngestDeps extends IngestSettlementFileDeps {
   files: SettlementFileReader;
   log: OperationLog;
