@@ -80,7 +80,7 @@ export function checkInstant(
       message: `${JSON.stringify(value.slice(0, 40))} is not a real RFC 3339 date-time with offset (e.g. 2026-09-30T15:04:05+08:00; no 30 February, no 24:00)`,
     };
   }
-  // The scanner reads a leap second as the next second; Date cannot store it: refuse it here.
+  // parseRfc3339Ms reads a leap second as the next second; Date cannot store it: refuse it here.
   if (value.slice(17, 19) === "60") return { ok: false, message: "a leap second (:60) is not accepted" };
   return checkRange(ms, { ...options, limits });
 }

@@ -51,6 +51,7 @@ describe("source rules", () => {
   it("finds key-shaped strings and template heads", () => {
     const source = parse(
       "cli/example.ts",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text is TypeScript source under test
       'const a = "PAY#x";\nconst b = `DUE#${1}`;\nconst c = "PAYMENT";\n',
     );
     expect(keyShapedLiterals(source, ["PAY#", "DUE#"])).toEqual([
