@@ -8,9 +8,9 @@ import { defineConfig } from "vitest/config";
  */
 export const unitTier = {
   include: ["test/unit/**/*.test.ts"],
-  pool: "threads",
+  pool: "threads" as const,
   isolate: false,
-} as const;
+};
 
 export default defineConfig({
   test: { ...unitTier, testTimeout: 30_000 },

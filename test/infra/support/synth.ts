@@ -38,7 +38,9 @@ export function synthesizeDeployment(
   deployment: Deployment,
   options: { bundling?: boolean } = {},
 ): SynthesizedDeployment {
-  const { app, outdir, cleanup } = testApp(options.bundling === false ? { "aws:cdk:bundling-stacks": [] } : {});
+  const { app, outdir, cleanup } = testApp(
+    options.bundling === false ? { "aws:cdk:bundling-stacks": [] } : {},
+  );
   const [stacks] = addSettlewatch(app, [deployment]);
   if (!stacks) throw new Error("addSettlewatch returned no stacks");
   app.synth();
