@@ -1,11 +1,31 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { unitTier } from "./vitest.unit.config.js";
+
+// `npm test` (what CI runs): every tier in one run. Files of the DynamoDB tier spend most of their
+// time waiting (on DynamoDB Local, on a child process, on a server), not on a core, so they run
+// several at a time on ONE DynamoDB Local (a table per file, or per port in the contract suite).
+// vitest's default (cores - 1 workers) would run them one after another on a 2-core machine.
+const WORKERS = Math.max(4, availableParallelism());
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/setup/dynamodb-local.global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    pool: "forks",
+    maxWorkers: WORKERS,
+    projects: [
+      { extends: true, test: { name: "unit", ...unitTier } },
+      {
+        extends: true,
+        test: {
+          name: "dynamodb",
+          include: ["test/**/*.test.ts"],
+          exclude: [...unitTier.include, "**/node_modules/**"],
+          globalSetup: ["test/setup/dynamodb-local.global-setup.ts"],
+          // Each file in its own process: handler modules read their environment at import.
+          pool: "forks",
+        },
+      },
+    ],
   },
 });

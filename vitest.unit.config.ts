@@ -1,12 +1,17 @@
 import { defineConfig } from "vitest/config";
 
-// The unit tier: pure domain and use-case tests, no DynamoDB Local, no processes (`npm run test:unit`).
+/**
+ * The unit tier: pure domain tests and use cases on in-memory ports (test/support/fakes), no
+ * DynamoDB Local, no processes (`npm run test:unit`). Pure tests share workers: no per-file
+ * process start (module state is not relied on). vitest.config.ts runs the same files as its
+ * "unit" project.
+ */
+export const unitTier = {
+  include: ["test/unit/**/*.test.ts"],
+  pool: "threads" as const,
+  isolate: false,
+};
+
 export default defineConfig({
-  test: {
-    include: ["test/unit/**/*.test.ts"],
-    testTimeout: 30_000,
-    pool: "threads",
-    // Pure tests share workers: no per-file process start (module state is not relied on).
-    isolate: false,
-  },
+  test: { ...unitTier, testTimeout: 30_000 },
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -60,12 +61,22 @@ export class SimulationInputError extends Error {
   override name = "SimulationInputError";
 }
 
+/** Where a simulation keeps its table; by default a DynamoDB Local of its own, started and stopped. */
+export interface SimulationRuntime {
+  /** A DynamoDB Local that is already running (the test suite's): a fresh table on it, nothing started. */
+  dynamoDbEndpoint?: string | undefined;
+}
+
 /**
  * Runs the whole pipeline on a fresh in-memory DynamoDB Local: registers the merchants, stores the
  * confirmations (trusted: no signatures), runs the check at each `asOf` in order and collects the
  * notices it would send, with addresses masked.
  */
-export async function simulate(input: SimulationInput, config: LocalConfig): Promise<SimulationOutput> {
+export async function simulate(
+  input: SimulationInput,
+  config: LocalConfig,
+  runtime: SimulationRuntime = {},
+): Promise<SimulationOutput> {
   if (input.asOf.length === 0) throw new SimulationInputError("--as-of is required (an RFC 3339 instant)");
   const instants = input.asOf.map((value) => {
     // A simulation may look ahead as far as it likes (its table is thrown away), not before 2000.
@@ -81,10 +92,15 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
     config,
   );
 
-  const dynamo = await startDynamoDbLocal();
-  const client = localDynamoDbClient(dynamo.endpoint);
+  const shared = runtime.dynamoDbEndpoint;
+  const dynamo = shared === undefined ? await startDynamoDbLocal() : undefined;
+  const client = localDynamoDbClient(dynamo?.endpoint ?? String(shared));
   try {
-    const simConfig: LocalConfig = { ...config, tableName: "settlewatch-simulation" };
+    // On a shared DynamoDB Local, a table no other simulation uses.
+    const tableName = dynamo
+      ? "settlewatch-simulation"
+      : `settlewatch-simulation-${randomUUID().slice(0, 8)}`;
+    const simConfig: LocalConfig = { ...config, tableName };
     await ensureTable(client, simConfig.tableName, { stream: false });
     const services = localServices(client, simConfig, { outboxFile: null });
     for (const [index, merchant] of merchants.entries()) {
@@ -200,7 +216,7 @@ export async function simulate(input: SimulationInput, config: LocalConfig): Pro
     };
   } finally {
     client.destroy();
-    await dynamo.stop();
+    await dynamo?.stop();
   }
 }
 

@@ -1,12 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { simulateInProcess } from "../support/simulation.js";
 
-const run = promisify(execFile);
-
+// `settlewatch simulate` as a process is run by simulate.test.ts; this one runs the same function in
+// this process on the suite's DynamoDB Local.
 describe("settlewatch simulate: voids and reversals", () => {
   it("a voided payment is never alerted (void before or after it), a partial reversal lowers the amount", async () => {
     const dir = mkdtempSync(join(tmpdir(), "settlewatch-sim-rev-"));
@@ -62,21 +61,12 @@ describe("settlewatch simulate: voids and reversals", () => {
         .join("\n"),
     );
     // Three weeks after the trade: far past any T+1 due time, whatever the holidays.
-    const { stdout } = await run("node", [
-      "bin/settlewatch.js",
-      "simulate",
-      "--merchants",
-      merchants,
-      "--confirmations",
-      confirmations,
-      "--as-of",
-      "2026-10-21T12:00:00Z",
-      "--json",
-    ]);
-    const output = JSON.parse(stdout);
-    const status = Object.fromEntries(
-      output.payments.map((p: { paymentId: string; status: string }) => [p.paymentId, p.status]),
-    );
+    const output = await simulateInProcess({
+      merchantsFile: merchants,
+      confirmationsFile: confirmations,
+      asOf: ["2026-10-21T12:00:00Z"],
+    });
+    const status = Object.fromEntries(output.payments.map((p) => [p.paymentId, p.status]));
     expect(status).toEqual({
       "void-1": "RECORDED",
       "wx-1": "REVERSED",
@@ -88,8 +78,8 @@ describe("settlewatch simulate: voids and reversals", () => {
     expect(output.rejectedConfirmations).toEqual([]);
     // One digest, about wx-2 only, for the amount still expected (1,156.00 − 156.00).
     expect(output.notifications).toHaveLength(1);
-    expect(output.notifications[0].paymentIds).toEqual(["wx-2"]);
-    expect(output.notifications[0].text).toContain("¥1,000.00");
-    expect(stdout).not.toContain("¥128.50");
-  }, 120_000); // a child process that starts its own DynamoDB Local (slow on a busy machine)
+    expect(output.notifications[0]?.paymentIds).toEqual(["wx-2"]);
+    expect(output.notifications[0]?.text).toContain("¥1,000.00");
+    expect(JSON.stringify(output)).not.toContain("¥128.50");
+  });
 });

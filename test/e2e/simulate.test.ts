@@ -4,10 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { simulateInProcess } from "../support/simulation.js";
 
 const run = promisify(execFile);
 
-// Each run starts its own DynamoDB Local (a JVM): on a busy 2-core machine a run took up to 90 s.
+// The command as a process: each run that gets past its input starts its own DynamoDB Local (a
+// JVM), up to 90 s on a busy 2-core machine. The runs that only vary the input simulate in this
+// process on the suite's DynamoDB Local (simulateInProcess), the same function the command calls.
 describe("settlewatch simulate", { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "settlewatch-sim-"));
   const merchants = join(dir, "merchants.json");
@@ -183,35 +186,27 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
       settlement,
       "txn_id,gross,fee,net,currency,day,type\nwx-1,128.50,0.77,127.73,CNY,2026-10-09,PAY\nwx-404,1.00,0.01,0.99,CNY,2026-10-09,PAY\n",
     );
-    const { stdout } = await run("node", [
-      "bin/settlewatch.js",
-      "simulate",
-      "--merchants",
-      merchants,
-      "--confirmations",
-      confirmations,
-      "--config",
-      config,
-      "--settlement",
-      `wx=${settlement}@2026-10-09T10:00:00Z`,
-      "--as-of",
-      "2026-10-08T12:00:00Z",
-      "--as-of",
-      "2026-10-09T12:00:00Z",
-    ]);
-    const output = JSON.parse(stdout);
+    const output = await simulateInProcess(
+      {
+        merchantsFile: merchants,
+        confirmationsFile: confirmations,
+        settlementFiles: [`wx=${settlement}@2026-10-09T10:00:00Z`],
+        asOf: ["2026-10-08T12:00:00Z", "2026-10-09T12:00:00Z"],
+      },
+      { configFile: config },
+    );
     const status = Object.fromEntries(
       output.payments.map((p: { paymentId: string; status: string }) => [p.paymentId, p.status]),
     );
     expect(status).toMatchObject({ "wx-1": "SETTLED_LATE", "wx-2": "OVERDUE" });
     expect(output.unmatchedLines).toBe(1);
-    const m1 = output.notifications.filter((n: { merchantId: string }) => n.merchantId === "m-001");
-    expect(m1.map((n: { at: string; paymentIds: string[] }) => [n.at, n.paymentIds])).toEqual([
+    const m1 = output.notifications.filter((n) => n.merchantId === "m-001");
+    expect(m1.map((n) => [n.at, n.paymentIds])).toEqual([
       ["2026-10-08T12:00:00.000Z", ["wx-1", "wx-2"]],
       ["2026-10-09T12:00:00.000Z", ["wx-1"]],
       ["2026-10-09T12:00:00.000Z", ["wx-2"]],
     ]);
-    expect(m1[1].text).toContain("到账通知");
+    expect(m1[1]?.text).toContain("到账通知");
   });
 
   describe("--settlement FILE without ACQUIRER= when the confirmations name two acquirers", () => {
@@ -236,6 +231,17 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
     );
     const statement = (lines: string[]) =>
       [":20:STMT-1", ":25:HK00123456", ":28C:1/1", ":60F:C261007HKD0,00", ...lines, "-", ""].join("\r\n");
+    const simulateInProcessWith = (...settlements: string[]) =>
+      simulateInProcess(
+        {
+          merchantsFile: merchants,
+          confirmationsFile: confirmations,
+          settlementFiles: settlements,
+          asOf: ["2026-10-09T12:00:00Z"],
+        },
+        { configFile: config },
+      );
+    // The refusals below stop before any DynamoDB Local starts: they run the command as a process.
     const simulateWith = (...settlements: string[]) =>
       run("node", [
         "bin/settlewatch.js",
@@ -256,15 +262,8 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
       writeFileSync(csv, "txn_id,net,currency,day,type\nwx-1,127.73,CNY,2026-10-09,PAY\n");
       const mt940 = join(dir, "bank.sta");
       writeFileSync(mt940, statement([":61:2610081008CK45,00NTRFhk-1//B1", ":62F:C261008HKD45,00"]));
-      const { stdout } = await simulateWith(csv, mt940);
-      const output = JSON.parse(stdout);
-      expect(
-        output.settlementFiles.map((f: { file: string; acquirer: string; counts: { read: number } }) => [
-          f.file,
-          f.acquirer,
-          f.counts.read,
-        ]),
-      ).toEqual([
+      const output = await simulateInProcessWith(csv, mt940);
+      expect(output.settlementFiles.map((f) => [f.file, f.acquirer, f.counts.read])).toEqual([
         [csv, "wx", 1],
         [mt940, "hk", 1],
       ]);

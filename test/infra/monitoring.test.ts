@@ -31,7 +31,7 @@ let synth: SynthesizedDeployment;
 let monitoring: Template;
 
 beforeAll(() => {
-  synth = synthesizeDeployment(deployment);
+  synth = synthesizeDeployment(deployment, { bundling: false });
   monitoring = Template.fromStack(synth.monitoring);
 }, 180_000);
 afterAll(() => synth?.cleanup());

@@ -9,18 +9,10 @@ import { type DeliverNoticeDeps, deliverNotice } from "../../functions/use-cases
 import type { NoticeSender } from "../../functions/use-cases/ports.js";
 import type { OverdueCheckConfig, OverdueCheckDeps } from "../../functions/use-cases/run-overdue-check.js";
 import type { TestTable } from "./dynamodb.js";
-import { RecordingMetrics } from "./ingest-deps.js";
+import { RecordingMetrics } from "./recording-metrics.js";
+import type { TestClock } from "./test-clock.js";
 
-/** A settable clock, so one test can run the check at several instants. */
-export class TestClock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current.getTime());
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-}
+export { TestClock } from "./test-clock.js";
 
 /** The overdue check and the notifier wired to DynamoDB Local, with an in-process queue. */
 export function checkDeps(

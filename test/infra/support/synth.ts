@@ -30,9 +30,17 @@ export interface SynthesizedDeployment extends DeploymentStacks {
   readonly cleanup: () => void;
 }
 
-/** Synthesizes one deployment, bundling included (esbuild, no Docker). Slow: once per test file. */
-export function synthesizeDeployment(deployment: Deployment): SynthesizedDeployment {
-  const { app, outdir, cleanup } = testApp();
+/**
+ * Synthesizes one deployment, bundling included (esbuild, no Docker): slow, once per test file.
+ * `bundling: false` skips the eight esbuild runs for a file that reads no function code.
+ */
+export function synthesizeDeployment(
+  deployment: Deployment,
+  options: { bundling?: boolean } = {},
+): SynthesizedDeployment {
+  const { app, outdir, cleanup } = testApp(
+    options.bundling === false ? { "aws:cdk:bundling-stacks": [] } : {},
+  );
   const [stacks] = addSettlewatch(app, [deployment]);
   if (!stacks) throw new Error("addSettlewatch returned no stacks");
   app.synth();
