@@ -5,7 +5,11 @@ import type { Deployment } from "./config/deployment-schema.js";
 import { ApiStack } from "./stacks/api-stack.js";
 import { DataStack } from "./stacks/data-stack.js";
 import { MonitoringStack } from "./stacks/monitoring-stack.js";
-import { NotificationsStack } from "./stacks/notifications-stack.js";
+import {
+  DEAD_LETTER_RETENTION,
+  NotificationsStack,
+  TABLE_STREAM_RETRY_ATTEMPTS,
+} from "./stacks/notifications-stack.js";
 import { SettlementFilesStack } from "./stacks/settlement-files-stack.js";
 
 export interface DeploymentStacks {
@@ -64,7 +68,7 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
       deployment,
       table: data.table.table,
       notificationsKey: data.notificationsKey,
-      description: `settlewatch ${deployment.name}: overdue check, notice queue, notifier, ops topic and alarms`,
+      description: `settlewatch ${deployment.name}: overdue check, notice queue, notifier, ops topic`,
       terminationProtection: deployment.stage === "prod",
     });
     const settlementFiles = new SettlementFilesStack(app, names.settlementFiles, {
@@ -73,10 +77,8 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
       table: data.table.table,
       bucket: data.settlementFiles.bucket,
       queue: data.settlementFiles.queue,
-      deadLetterQueue: data.settlementFiles.deadLetterQueue,
       noticeQueue: notifications.noticeQueue,
-      opsTopic: notifications.opsTopic,
-      description: `settlewatch ${deployment.name}: settlement-file ingest (S3 notifications via SQS) and its alarm`,
+      description: `settlewatch ${deployment.name}: settlement-file ingest (S3 notifications via SQS)`,
       terminationProtection: deployment.stage === "prod",
     });
     const monitoring = new MonitoringStack(app, names.monitoring, {
@@ -92,9 +94,21 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
         "ingest-settlement-file": settlementFiles.ingestSettlementFile.function,
         "distributed-ingest": settlementFiles.distributedIngest.function,
       },
-      ingestFunction: api.ingestConfirmations.function,
       tableStreamConsumer: notifications.countTableChanges.function,
-      table: data.table.table,
+      resources: {
+        table: data.table.table,
+        ingestConfirmations: api.ingestConfirmations.function,
+        checkOverdue: notifications.checkOverdue.function,
+        checkCalendars: notifications.checkCalendars.function,
+        noticeDeadLetterQueue: notifications.deadLetterQueue,
+        tableStreamFailureQueue: notifications.tableStreamFailureQueue,
+        settlementFileDeadLetterQueue: data.settlementFiles.deadLetterQueue,
+        distributedIngestStateMachine: settlementFiles.distributedIngestStateMachine,
+      },
+      facts: {
+        noticeDeadLetterRetentionDays: DEAD_LETTER_RETENTION.toDays(),
+        tableStreamRetryAttempts: TABLE_STREAM_RETRY_ATTEMPTS,
+      },
       queues: [
         {
           name: "notices",
@@ -108,16 +122,6 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
         },
       ],
       opsTopic: notifications.opsTopic,
-      existingAlarms: [
-        notifications.deadLetterAlarm,
-        notifications.checkFailingAlarm,
-        notifications.tableStreamFailureAlarm,
-        notifications.calendarHorizonAlarm,
-        notifications.calendarCheckFailingAlarm,
-        ...(notifications.smsSpendAlarm ? [notifications.smsSpendAlarm] : []),
-        settlementFiles.deadLetterAlarm,
-        settlementFiles.distributedIngestFailedAlarm,
-      ],
       description: `settlewatch ${deployment.name}: dashboard and alarms (to the ops topic)`,
       terminationProtection: deployment.stage === "prod",
     });
