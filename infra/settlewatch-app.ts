@@ -1,5 +1,6 @@
 import { Annotations, type App, Tags, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { checkCalendarCoverage } from "./config/calendar-coverage.js";
 import { chinaRegionNotes } from "./config/china-regions.js";
 import type { Deployment } from "./config/deployment-schema.js";
 import { ApiStack } from "./stacks/api-stack.js";
@@ -11,6 +12,13 @@ import {
   TABLE_STREAM_RETRY_ATTEMPTS,
 } from "./stacks/notifications-stack.js";
 import { SettlementFilesStack } from "./stacks/settlement-files-stack.js";
+
+export interface SettlewatchAppOptions {
+  /** The day calendar coverage is checked for ("YYYY-MM-DD", UTC). @default today */
+  readonly today?: string;
+  /** The bundled calendars by region (tests pass malformed or short ones). @default the bundled data */
+  readonly calendars?: Readonly<Record<string, unknown>>;
+}
 
 export interface DeploymentStacks {
   readonly deployment: Deployment;
@@ -40,9 +48,20 @@ export const stackNames = (deployment: Pick<Deployment, "name">) => ({
  * AwsSolutions checks. References only point that way, so no deploy order has a cycle.
  * With cdk-nag 3 the checks run as a policy-validation plugin: an unacknowledged finding fails synth.
  */
-export function addSettlewatch(app: App, deployments: readonly Deployment[]): DeploymentStacks[] {
+export function addSettlewatch(
+  app: App,
+  deployments: readonly Deployment[],
+  options: SettlewatchAppOptions = {},
+): DeploymentStacks[] {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   return deployments.map((deployment) => {
+    // Stale or malformed calendar data fails synth; a year missing within the horizon is a warning.
+    const calendars = checkCalendarCoverage(deployment, {
+      today,
+      ...(options.calendars ? { calendars: options.calendars } : {}),
+    });
+    if (calendars.errors.length > 0) throw new Error(calendars.errors.join("\n"));
     // Region always explicit (no lookups, right partition); account only when configured.
     const env = { region: deployment.region, ...(deployment.account ? { account: deployment.account } : {}) };
     const names = stackNames(deployment);
@@ -63,6 +82,8 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
     });
     // China-region differences that are not errors (ICP pending, aws-cn partition): said at synth.
     for (const note of chinaRegionNotes(deployment)) Annotations.of(api).addInfo(note);
+    for (const warning of calendars.warnings)
+      Annotations.of(api).addWarningV2("settlewatch:calendar-coverage", warning);
     const notifications = new NotificationsStack(app, names.notifications, {
       env,
       deployment,
