@@ -1,12 +1,24 @@
 import { Annotations, type App, Tags, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { checkCalendarCoverage } from "./config/calendar-coverage.js";
 import { chinaRegionNotes } from "./config/china-regions.js";
 import type { Deployment } from "./config/deployment-schema.js";
 import { ApiStack } from "./stacks/api-stack.js";
 import { DataStack } from "./stacks/data-stack.js";
 import { MonitoringStack } from "./stacks/monitoring-stack.js";
-import { NotificationsStack } from "./stacks/notifications-stack.js";
+import {
+  DEAD_LETTER_RETENTION,
+  NotificationsStack,
+  TABLE_STREAM_RETRY_ATTEMPTS,
+} from "./stacks/notifications-stack.js";
 import { SettlementFilesStack } from "./stacks/settlement-files-stack.js";
+
+export interface SettlewatchAppOptions {
+  /** The day calendar coverage is checked for ("YYYY-MM-DD", UTC). @default today */
+  readonly today?: string;
+  /** The bundled calendars by region (tests pass malformed or short ones). @default the bundled data */
+  readonly calendars?: Readonly<Record<string, unknown>>;
+}
 
 export interface DeploymentStacks {
   readonly deployment: Deployment;
@@ -36,9 +48,20 @@ export const stackNames = (deployment: Pick<Deployment, "name">) => ({
  * AwsSolutions checks. References only point that way, so no deploy order has a cycle.
  * With cdk-nag 3 the checks run as a policy-validation plugin: an unacknowledged finding fails synth.
  */
-export function addSettlewatch(app: App, deployments: readonly Deployment[]): DeploymentStacks[] {
+export function addSettlewatch(
+  app: App,
+  deployments: readonly Deployment[],
+  options: SettlewatchAppOptions = {},
+): DeploymentStacks[] {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   return deployments.map((deployment) => {
+    // Stale or malformed calendar data fails synth; a year missing within the horizon is a warning.
+    const calendars = checkCalendarCoverage(deployment, {
+      today,
+      ...(options.calendars ? { calendars: options.calendars } : {}),
+    });
+    if (calendars.errors.length > 0) throw new Error(calendars.errors.join("\n"));
     // Region always explicit (no lookups, right partition); account only when configured.
     const env = { region: deployment.region, ...(deployment.account ? { account: deployment.account } : {}) };
     const names = stackNames(deployment);
@@ -59,12 +82,14 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
     });
     // China-region differences that are not errors (ICP pending, aws-cn partition): said at synth.
     for (const note of chinaRegionNotes(deployment)) Annotations.of(api).addInfo(note);
+    for (const warning of calendars.warnings)
+      Annotations.of(api).addWarningV2("settlewatch:calendar-coverage", warning);
     const notifications = new NotificationsStack(app, names.notifications, {
       env,
       deployment,
       table: data.table.table,
       notificationsKey: data.notificationsKey,
-      description: `settlewatch ${deployment.name}: overdue check, notice queue, notifier, ops topic and alarms`,
+      description: `settlewatch ${deployment.name}: overdue check, notice queue, notifier, ops topic`,
       terminationProtection: deployment.stage === "prod",
     });
     const settlementFiles = new SettlementFilesStack(app, names.settlementFiles, {
@@ -73,10 +98,8 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
       table: data.table.table,
       bucket: data.settlementFiles.bucket,
       queue: data.settlementFiles.queue,
-      deadLetterQueue: data.settlementFiles.deadLetterQueue,
       noticeQueue: notifications.noticeQueue,
-      opsTopic: notifications.opsTopic,
-      description: `settlewatch ${deployment.name}: settlement-file ingest (S3 notifications via SQS) and its alarm`,
+      description: `settlewatch ${deployment.name}: settlement-file ingest (S3 notifications via SQS)`,
       terminationProtection: deployment.stage === "prod",
     });
     const monitoring = new MonitoringStack(app, names.monitoring, {
@@ -92,9 +115,21 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
         "ingest-settlement-file": settlementFiles.ingestSettlementFile.function,
         "distributed-ingest": settlementFiles.distributedIngest.function,
       },
-      ingestFunction: api.ingestConfirmations.function,
       tableStreamConsumer: notifications.countTableChanges.function,
-      table: data.table.table,
+      resources: {
+        table: data.table.table,
+        ingestConfirmations: api.ingestConfirmations.function,
+        checkOverdue: notifications.checkOverdue.function,
+        checkCalendars: notifications.checkCalendars.function,
+        noticeDeadLetterQueue: notifications.deadLetterQueue,
+        tableStreamFailureQueue: notifications.tableStreamFailureQueue,
+        settlementFileDeadLetterQueue: data.settlementFiles.deadLetterQueue,
+        distributedIngestStateMachine: settlementFiles.distributedIngestStateMachine,
+      },
+      facts: {
+        noticeDeadLetterRetentionDays: DEAD_LETTER_RETENTION.toDays(),
+        tableStreamRetryAttempts: TABLE_STREAM_RETRY_ATTEMPTS,
+      },
       queues: [
         {
           name: "notices",
@@ -108,16 +143,6 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
         },
       ],
       opsTopic: notifications.opsTopic,
-      existingAlarms: [
-        notifications.deadLetterAlarm,
-        notifications.checkFailingAlarm,
-        notifications.tableStreamFailureAlarm,
-        notifications.calendarHorizonAlarm,
-        notifications.calendarCheckFailingAlarm,
-        ...(notifications.smsSpendAlarm ? [notifications.smsSpendAlarm] : []),
-        settlementFiles.deadLetterAlarm,
-        settlementFiles.distributedIngestFailedAlarm,
-      ],
       description: `settlewatch ${deployment.name}: dashboard and alarms (to the ops topic)`,
       terminationProtection: deployment.stage === "prod",
     });

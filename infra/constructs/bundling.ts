@@ -1,10 +1,23 @@
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Runtime } from "aws-cdk-lib/aws-lambda";
 import { type BundlingOptions, LogLevel, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
 
 /** Every settlewatch function runs on this runtime (arm64, see settlewatch-function.ts). */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * Modules replaced in every bundle (esbuild's alias), each by a module that does what the function
+ * needs of it in Lambda. The SDK's default credential chain becomes the environment's credentials:
+ * see functions/shared/lambda-credential-provider.ts.
+ */
+export const FUNCTION_MODULE_ALIASES = {
+  "@aws-sdk/credential-provider-node": resolve(
+    dirname(fileURLToPath(import.meta.url)),
+    "../../functions/shared/lambda-credential-provider.ts",
+  ),
+} as const;
 
 /**
  * The one esbuild configuration of every function. The construct hands it to NodejsFunction, and
@@ -31,6 +44,9 @@ export const FUNCTION_BUNDLING = {
   banner:
     'import { createRequire as __settlewatchCreateRequire } from "node:module";const require = __settlewatchCreateRequire(import.meta.url);',
   logLevel: LogLevel.WARNING,
+  esbuildArgs: Object.fromEntries(
+    Object.entries(FUNCTION_MODULE_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
+  ),
 } as const satisfies BundlingOptions;
 
 /** Node reads the .map files only when asked; stack traces then point into functions/ sources. */
@@ -57,5 +73,6 @@ export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions &
     mainFields: [...bundling.mainFields],
     banner: { js: bundling.banner },
     logLevel: bundling.logLevel,
+    alias: { ...FUNCTION_MODULE_ALIASES },
   };
 }

@@ -27,4 +27,10 @@ export const PINNED_LOGICAL_IDS = {
   noticeQueue: "SettlewatchNoticeQueue",
   noticeDeadLetterQueue: "SettlewatchNoticeDeadLetterQueue",
   opsTopic: "SettlewatchOpsTopic",
+  // Monitoring stack
+  /**
+   * The one alarm with a fixed name (`settlewatch-<deployment>-calendar-horizon`): CloudFormation
+   * cannot replace a custom-named resource, so a new logical ID would fail the deploy.
+   */
+  calendarHorizonAlarm: "SettlewatchCalendarHorizonAlarm",
 } as const;

@@ -1,6 +1,4 @@
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -19,7 +17,7 @@ import {
 } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import { smsEnvironment, smsSecretNames, usedSmsProviders } from "../config/sms-deployment.js";
-import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
+import type { DeploymentMetric } from "../constructs/monitoring/metric-factory.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
 import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
 import { acknowledgeNagFinding } from "../nag.js";
@@ -28,8 +26,11 @@ import { acknowledgeNagFinding } from "../nag.js";
 export const CHECK_TIMEOUT = Duration.minutes(5);
 /** The calendar check reads a few small partitions and recomputes held payments (a few thousand at most). */
 export const CALENDAR_CHECK_TIMEOUT = Duration.minutes(5);
-/** The calendar check's alarm metric: (calendar, year) pairs the horizon lacks (EmfCalendarMetrics). */
-export const CALENDAR_HORIZON_METRIC = "CalendarYearsMissing";
+/**
+ * The calendar check's alarm metric: (calendar, year) pairs the horizon lacks (EmfCalendarMetrics).
+ * The monitoring stack alarms on it (infra/constructs/monitoring).
+ */
+export const CALENDAR_HORIZON_METRIC = "CalendarYearsMissing" satisfies DeploymentMetric;
 /** Ten notices (one SQS batch), each a conditional write and an SNS Publish with SDK retries. */
 export const NOTIFIER_TIMEOUT = Duration.seconds(30);
 /** Messages per notifier invocation. */
@@ -57,8 +58,6 @@ export const TABLE_STREAM_FILTERS = [
     dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith("FILEDAY#") } } },
   }),
 ];
-/** The SMS spend alarm fires at this share of the account's monthly spend limit. */
-export const SMS_SPEND_ALARM_RATIO = 0.8;
 
 export interface NotificationsStackProps extends StackProps {
   readonly deployment: Deployment;
@@ -69,7 +68,7 @@ export interface NotificationsStackProps extends StackProps {
 
 /**
  * The overdue check and the notices: EventBridge schedule → check-overdue → SQS → notify → SNS (SMS,
- * merchant email topics, ops topic), with a dead-letter queue and alarms to the ops topic.
+ * merchant email topics, ops topic), with a dead-letter queue; its alarms are the monitoring stack's.
  * Nothing here is the only copy of anything: notices live in the table (the check re-enqueues what
  * was not sent), so the stack can be rebuilt; the queues and the ops topic keep pinned logical IDs
  * anyway, so a refactor never drops messages in flight or the ops' confirmed email subscriptions.
@@ -84,17 +83,10 @@ export class NotificationsStack extends Stack {
   readonly countTableChanges: SettlewatchFunction<typeof countTableChangesEnvSchema>;
   /** Where the stream event source reports batches it gave up on (the counters may be off by them). */
   readonly tableStreamFailureQueue: sqs.Queue;
-  readonly tableStreamFailureAlarm: cloudwatch.Alarm;
   readonly checkSchedule: events.Rule;
   /** Calendar horizon and held payments (run-calendar-check.ts), on its own schedule. */
   readonly checkCalendars: SettlewatchFunction<typeof checkCalendarsEnvSchema>;
   readonly calendarCheckSchedule: events.Rule;
-  readonly calendarHorizonAlarm: cloudwatch.Alarm;
-  readonly calendarCheckFailingAlarm: cloudwatch.Alarm;
-  readonly deadLetterAlarm: cloudwatch.Alarm;
-  readonly checkFailingAlarm: cloudwatch.Alarm;
-  readonly smsSpendAlarm: cloudwatch.Alarm | undefined;
-  readonly smsCredentialsAlarm: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: NotificationsStackProps) {
     super(scope, id, props);
@@ -236,42 +228,6 @@ export class NotificationsStack extends Stack {
         onFailure: this.tableStreamFailureQueue,
       });
 
-    const toOps = new SnsAction(this.opsTopic);
-    const withOpsActions = (created: cloudwatch.Alarm): cloudwatch.Alarm => {
-      created.addAlarmAction(toOps);
-      created.addOkAction(toOps);
-      return created;
-    };
-    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm =>
-      withOpsActions(new cloudwatch.Alarm(this, alarmId, alarmProps));
-    this.deadLetterAlarm = withOpsActions(
-      queueNotEmptyAlarm(
-        this,
-        "NoticeDeadLetterAlarm",
-        this.deadLetterQueue,
-        `settlewatch ${deployment.name}: notices failed ${deployment.notifier.maxReceiveCount} times and wait in the dead-letter queue (kept ${DEAD_LETTER_RETENTION.toDays()} days). See the notify function's logs, fix the cause, then redrive the queue.`,
-      ),
-    );
-    this.tableStreamFailureAlarm = withOpsActions(
-      queueNotEmptyAlarm(
-        this,
-        "TableStreamFailureAlarm",
-        this.tableStreamFailureQueue,
-        `settlewatch ${deployment.name}: the open-payment counter gave up on table-stream records after ${TABLE_STREAM_RETRY_ATTEMPTS} retries; the pending/overdue gauges may be off by those changes (payments themselves are unaffected). See the count-table-changes function's logs and the failure queue's messages (they name the shard and sequence numbers).`,
-      ),
-    );
-    // The monitor's worst failure is a silent one: no check, no alerts.
-    this.checkFailingAlarm = alarm("CheckFailingAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: the overdue check failed in two consecutive periods; merchants are not being alerted. See the check-overdue function's logs.`,
-      metric: this.checkOverdue.function.metricErrors({
-        period: Duration.minutes(Math.max(5, deployment.checkSchedule.rateMinutes)),
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
     this.checkCalendars = new SettlewatchFunction(this, "CheckCalendars", {
       entry: "functions/handlers/check-calendars.handler.ts",
       description: `settlewatch ${deployment.name}: calendar horizon and held payments (every ${deployment.calendarCheck.rateMinutes} min)`,
@@ -299,69 +255,6 @@ export class NotificationsStack extends Stack {
       schedule: events.Schedule.rate(calendarPeriod),
       targets: [new targets.LambdaFunction(this.checkCalendars.function)],
     });
-    this.calendarHorizonAlarm = alarm("CalendarHorizonAlarm", {
-      alarmName: `settlewatch-${deployment.name}-calendar-horizon`,
-      alarmDescription: `settlewatch ${deployment.name}: a calendar merchants use has no holiday data for a year within the next ${deployment.calendarCheck.horizonDays} days. Due dates in that year would be weekends-only guesses: payments depending on them are held (no merchant alerts) until it is loaded. The ops notice and the CalendarYearMissing metric (dimensions calendar, year) name it; load the official schedule as a calendar override (docs/deploy.md, "Yearly calendar routine").`,
-      metric: new cloudwatch.Metric({
-        namespace: "Settlewatch",
-        metricName: CALENDAR_HORIZON_METRIC,
-        dimensionsMap: { service: "settlewatch", deployment: deployment.name },
-        period: calendarPeriod,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      // A period without a run (schedule jitter) keeps the state instead of flapping to OK.
-      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-    });
-    this.calendarCheckFailingAlarm = alarm("CalendarCheckFailingAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: the calendar check failed in two consecutive runs; calendar gaps are not being watched and held payments not recomputed. See the check-calendars function's logs (a broken calendar override fails it).`,
-      metric: this.checkCalendars.function.metricErrors({
-        period: calendarPeriod,
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    // A mainland provider refusing (or missing) its credentials: every text waits until ops fix the secret.
-    this.smsCredentialsAlarm =
-      mainland.length === 0
-        ? undefined
-        : alarm("SmsCredentialsAlarm", {
-            alarmDescription: `settlewatch ${deployment.name}: an SMS provider refused or could not read its credentials (Secrets Manager); texts stay queued and retry, then wait in the dead-letter queue. Check the provider secret named in the deployment config (sms.<provider>.secretName) and the notify function's logs.`,
-            metric: new cloudwatch.Metric({
-              namespace: "Settlewatch",
-              metricName: "SmsCredentialsFailed",
-              dimensionsMap: { service: "settlewatch", deployment: deployment.name, acquirer: "none" },
-              statistic: cloudwatch.Stats.SUM,
-              period: Duration.minutes(5),
-            }),
-            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            threshold: 1,
-            evaluationPeriods: 1,
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          });
-    const spendLimit = deployment.sms.monthlySpendLimitUsd;
-    this.smsSpendAlarm =
-      spendLimit === undefined
-        ? undefined
-        : alarm("SmsSpendAlarm", {
-            alarmDescription: `settlewatch ${deployment.name}: SMS spend this month reached ${SMS_SPEND_ALARM_RATIO * 100}% of the account's ${spendLimit} USD limit (SNS MonthlySpendLimit, account-wide in ${this.region}). At the limit SNS stops sending texts.`,
-            metric: new cloudwatch.Metric({
-              namespace: "AWS/SNS",
-              metricName: "SMSMonthToDateSpentUSD",
-              period: Duration.minutes(15),
-              statistic: cloudwatch.Stats.MAXIMUM,
-            }),
-            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            threshold: spendLimit * SMS_SPEND_ALARM_RATIO,
-            evaluationPeriods: 1,
-            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          });
 
     new CfnOutput(this, "NoticeQueueUrl", { value: this.noticeQueue.queueUrl });
     new CfnOutput(this, "NoticeDeadLetterQueueUrl", { value: this.deadLetterQueue.queueUrl });

@@ -1,10 +1,6 @@
 import { ArnFormat, CfnOutput, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import * as logsLib from "aws-cdk-lib/aws-logs";
-import type * as sns from "aws-cdk-lib/aws-sns";
-import type * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct } from "constructs";
@@ -12,12 +8,7 @@ import { SETTLEMENT_INGEST_DELETABLE_PARTITIONS } from "../../functions/adapters
 import { parseAcquirerCsvMappings } from "../../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { distributedIngestEnvSchema, ingestSettlementFileEnvSchema } from "../../functions/shared/env.js";
 import type { Deployment } from "../config/deployment-schema.js";
-import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
-import {
-  INCOMING_PREFIX,
-  SETTLEMENT_FILE_DEAD_LETTER_RETENTION,
-  settlementFileIngestTimeout,
-} from "../constructs/settlement-file-store.js";
+import { INCOMING_PREFIX, settlementFileIngestTimeout } from "../constructs/settlement-file-store.js";
 import {
   type BindableBucket,
   type BindableQueue,
@@ -42,32 +33,28 @@ export interface SettlementFilesStackProps extends StackProps {
   readonly table: BindableTable;
   /** The data stack's settlement-files bucket (SSE-KMS), read under incoming/ only. */
   readonly bucket: BindableBucket;
-  /** The data stack's queue of the bucket's "object created" notifications, and its dead-letter queue. */
+  /** The data stack's queue of the bucket's "object created" notifications. */
   readonly queue: BindableQueue;
-  readonly deadLetterQueue: sqs.IQueue;
   /** The notifications stack's notice queue: "your money arrived" notices for late payments a file settles. */
   readonly noticeQueue: BindableQueue;
-  /** The notifications stack's ops topic: the dead-letter alarm goes there. */
-  readonly opsTopic: sns.ITopic;
 }
 
 /**
  * The settlement-file ingest: S3 "object created" under incoming/ → SQS (data stack) → this
  * function, one file per invocation, bounded concurrency, partial batch responses; a run that nears
  * its timeout stops and hands the file back, to be resumed from its checkpoint when the message is
- * delivered again. Alarms to the ops topic when a file's message lands in the dead-letter queue.
+ * delivered again. Its alarms (dead-letter queue, failed distributed executions) are the
+ * monitoring stack's.
  *
  * Stateless, and its own stack: it depends on the data stack (table, bucket, queue) and on the
- * notifications stack (notice queue, ops topic) and nothing depends on it, so there is no cycle.
+ * notifications stack (notice queue) and nothing but monitoring depends on it, so there is no cycle.
  * The queue cannot live here: the bucket's notification names it (see SettlementFileStore).
  */
 export class SettlementFilesStack extends Stack {
   readonly ingestSettlementFile: SettlewatchFunction<typeof ingestSettlementFileEnvSchema>;
-  readonly deadLetterAlarm: cloudwatch.Alarm;
   /** Plan, chunk workers and merge of the distributed path: one function, the state machine passes the step. */
   readonly distributedIngest: SettlewatchFunction<typeof distributedIngestEnvSchema>;
   readonly distributedIngestStateMachine: sfn.StateMachine;
-  readonly distributedIngestFailedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SettlementFilesStackProps) {
     super(scope, id, props);
@@ -129,29 +116,6 @@ export class SettlementFilesStack extends Stack {
       "DISTRIBUTED_INGEST_STATE_MACHINE_ARN",
       this.distributedIngestStateMachine,
     );
-
-    this.deadLetterAlarm = queueNotEmptyAlarm(
-      this,
-      "SettlementFileDeadLetterAlarm",
-      props.deadLetterQueue,
-      `settlewatch ${deployment.name}: a settlement file was not ingested after ${ingest.maxReceiveCount} deliveries (resumptions included); its S3 notification waits in the dead-letter queue (kept ${SETTLEMENT_FILE_DEAD_LETTER_RETENTION.toDays()} days from upload). See the ingest-settlement-file function's logs for the object key and error, fix the cause, then redrive the dead-letter queue to the settlement-file queue.`,
-    );
-    const toOps = new SnsAction(props.opsTopic);
-    this.deadLetterAlarm.addAlarmAction(toOps);
-    this.deadLetterAlarm.addOkAction(toOps);
-    this.distributedIngestFailedAlarm = new cloudwatch.Alarm(this, "DistributedIngestFailedAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: a large settlement file's distributed ingest failed (its execution is named after the file's sha256). See the execution's history and the distributed-ingest function's logs; fix the cause, then redrive the execution (chunks already done are not read again).`,
-      metric: this.distributedIngestStateMachine.metricFailed({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.distributedIngestFailedAlarm.addAlarmAction(toOps);
-    this.distributedIngestFailedAlarm.addOkAction(toOps);
 
     new CfnOutput(this, "IngestSettlementFileLogGroup", {
       value: this.ingestSettlementFile.logGroup.logGroupName,

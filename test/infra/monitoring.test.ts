@@ -1,19 +1,27 @@
 import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Deployment, deploymentSchema } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
 import {
+  ALL_MONITORED_METRIC_NAMES,
   BUSINESS_METRIC_NAMESPACE,
   BUSINESS_METRIC_SERVICE,
   CURRENCY_BUSINESS_METRIC_NAMES,
   DASHBOARD_BUSINESS_METRIC_NAMES,
 } from "../../infra/constructs/monitoring/metric-factory.js";
-import { SettlewatchMonitoring } from "../../infra/constructs/monitoring/settlewatch-monitoring.js";
+import {
+  SettlewatchMonitoring,
+  type SettlewatchMonitoringProps,
+} from "../../infra/constructs/monitoring/settlewatch-monitoring.js";
+import { PINNED_LOGICAL_IDS } from "../../infra/constructs/pinned-logical-ids.js";
 import { stackNames } from "../../infra/settlewatch-app.js";
+import { CALENDAR_HORIZON_METRIC } from "../../infra/stacks/notifications-stack.js";
 import { readValidationReport, type SynthesizedDeployment, synthesizeDeployment } from "./support/synth.js";
 
 const deployment = loadDeployments().find((d) => d.name === "cn-example");
@@ -92,9 +100,10 @@ describe("monitoring stack", () => {
         `SEARCH('{Settlewatch,calendar,deployment,service,year} MetricName=\\\\\\"${name}\\\\\\" service=\\\\\\"settlewatch\\\\\\" deployment=\\\\\\"${deployment.name}\\\\\\"', 'Maximum', 3600)`,
       );
     }
-    // The factory built nothing outside its lists (the lists test/observability proves are emitted).
+    // The factory built nothing outside its lists (the lists the observability and integration
+    // tests prove are emitted), and cn-example (a mainland SMS provider) uses every name of them.
     expect([...synth.monitoring.monitoring.metrics.used].sort()).toEqual(
-      [...DASHBOARD_BUSINESS_METRIC_NAMES, ...CURRENCY_BUSINESS_METRIC_NAMES].sort(),
+      [...ALL_MONITORED_METRIC_NAMES].sort(),
     );
   });
 
@@ -128,18 +137,66 @@ describe("monitoring stack", () => {
     }
   });
 
-  it("has the expected alarms, each to the ops topic (alarm and OK)", () => {
-    // ingest errors + one overdue spike per acquirer + files late + notices failed + table throttles
-    expect(Object.keys(alarms())).toHaveLength(1 + deployment.acquirers.length + 3);
+  it("owns every alarm of the deployment, each to the ops topic (alarm and OK); the other stacks build none", () => {
+    const expected = [
+      "IngestErrorsAlarm",
+      ...deployment.acquirers.map((a) => `OverdueSpikeAlarm${a.id}`),
+      "SettlementFilesLateAlarm",
+      "CheckFailingAlarm",
+      "NoticesFailedAlarm",
+      "NoticeDeadLetterAlarm",
+      "SmsCredentialsAlarm", // cn-example texts through Alibaba Cloud
+      "CalendarHorizonAlarm",
+      "CalendarCheckFailingAlarm",
+      "SettlementFileDeadLetterAlarm",
+      "DistributedIngestFailedAlarm",
+      "TableThrottlesAlarm",
+      "TableStreamFailureAlarm",
+    ];
+    expect(
+      Object.keys(alarms()).map((id) =>
+        id === PINNED_LOGICAL_IDS.calendarHorizonAlarm
+          ? "CalendarHorizonAlarm"
+          : id.replace(/^Monitoring|[0-9A-F]{8}$/g, ""),
+      ),
+    ).toEqual(expected);
+    expect([...synth.monitoring.monitoring.alarms.keys()].map((id) => id.replace("-", ""))).toEqual(expected);
     for (const alarm of Object.values(alarms())) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
-      expect(alarm.Properties.TreatMissingData).toBe("notBreaching");
     }
     monitoring.allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: [opsTopicRef],
       OKActions: [opsTopicRef],
     });
+    for (const stack of [synth.data, synth.api, synth.notifications, synth.settlementFiles])
+      Template.fromStack(stack).resourceCountIs("AWS::CloudWatch::Alarm", 0);
+    // The alarm-status row lists every alarm.
+    const body = JSON.stringify(Object.values(monitoring.findResources("AWS::CloudWatch::Dashboard"))[0]);
+    for (const id of Object.keys(alarms())) expect(body, id).toContain(id);
+  });
+
+  it("keeps the logical IDs the alarms already in this stack had (they are not replaced on deploy)", () => {
+    const ids = Object.keys(alarms());
+    for (const id of [
+      "MonitoringIngestErrorsAlarm75677690",
+      "MonitoringOverdueSpikeAlarmwechatpay31130690",
+      "MonitoringOverdueSpikeAlarmalipay7AFFEEBC",
+      "MonitoringOverdueSpikeAlarmunionpay73263796",
+      "MonitoringSettlementFilesLateAlarmEDBE2C94",
+      "MonitoringNoticesFailedAlarmBFD8D76E",
+      "MonitoringTableThrottlesAlarmBBE17844",
+      // Named: a new logical ID would make CloudFormation refuse the update (custom-named replacement).
+      PINNED_LOGICAL_IDS.calendarHorizonAlarm,
+    ])
+      expect(ids).toContain(id);
+  });
+
+  it("treats missing data as OK, except the calendar horizon (keeps its state between hourly runs)", () => {
+    for (const [id, alarm] of Object.entries(alarms()))
+      expect(alarm.Properties.TreatMissingData, id).toBe(
+        id.includes("CalendarHorizonAlarm") ? "ignore" : "notBreaching",
+      );
   });
 
   it("alarms on ingest-confirmations errors above the configured threshold", () => {
@@ -208,10 +265,112 @@ describe("monitoring stack", () => {
     ]);
   });
 
-  it("does not duplicate the alarms of the other stacks (DLQs, check failing, SMS spend)", () => {
-    const names = Object.values(alarms()).map((a) => JSON.stringify(a.Properties));
-    expect(names.some((p) => p.includes("SMSMonthToDateSpentUSD"))).toBe(false);
-    expect(names.some((p) => p.includes("ApproximateNumberOfMessagesVisible"))).toBe(false);
+  it("alarms as soon as one message waits in the notice DLQ, the settlement-file DLQ or the table-stream failure queue", () => {
+    const queues = [
+      [
+        "NoticeDeadLetterAlarm",
+        stackNames(deployment).notifications,
+        PINNED_LOGICAL_IDS.noticeDeadLetterQueue,
+      ],
+      [
+        "SettlementFileDeadLetterAlarm",
+        stackNames(deployment).data,
+        PINNED_LOGICAL_IDS.settlementFileDeadLetterQueue,
+      ],
+      ["TableStreamFailureAlarm", stackNames(deployment).notifications, "TableStreamFailureQueue"],
+    ] as const;
+    for (const [idPart, stackName, queueId] of queues) {
+      const alarm = alarmNamed(idPart);
+      expect(alarm.Properties, idPart).toMatchObject({
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Statistic: "Maximum",
+        Period: 300,
+        ComparisonOperator: "GreaterThanThreshold",
+        Threshold: 0,
+        EvaluationPeriods: 1,
+      });
+      const dimensions = JSON.stringify(alarm.Properties.Dimensions);
+      expect(dimensions, idPart).toContain(stackName);
+      expect(dimensions, idPart).toContain(queueId);
+    }
+    expect(String(alarmNamed("SettlementFileDeadLetterAlarm").Properties.AlarmDescription)).toContain(
+      "redrive",
+    );
+  });
+
+  it("alarms when the overdue check or the calendar check fails in two consecutive periods", () => {
+    for (const [idPart, fn, period] of [
+      ["MonitoringCheckFailingAlarm", "CheckOverdue", Math.max(5, deployment.checkSchedule.rateMinutes) * 60],
+      ["CalendarCheckFailingAlarm", "CheckCalendars", deployment.calendarCheck.rateMinutes * 60],
+    ] as const) {
+      const alarm = alarmNamed(idPart);
+      expect(alarm.Properties, idPart).toMatchObject({
+        Namespace: "AWS/Lambda",
+        MetricName: "Errors",
+        Statistic: "Sum",
+        Period: period,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        Threshold: 1,
+        EvaluationPeriods: 2,
+      });
+      const dimensions = JSON.stringify(alarm.Properties.Dimensions);
+      expect(dimensions).toContain(stackNames(deployment).notifications);
+      expect(dimensions).toContain(fn);
+    }
+  });
+
+  it("alarms on a calendar year missing within the horizon, under its fixed name", () => {
+    expect(alarmNamed("CalendarHorizonAlarm").Properties).toEqual(
+      expect.objectContaining({
+        AlarmName: `settlewatch-${deployment.name}-calendar-horizon`,
+        Namespace: "Settlewatch",
+        MetricName: CALENDAR_HORIZON_METRIC,
+        Dimensions: [
+          { Name: "deployment", Value: deployment.name },
+          { Name: "service", Value: "settlewatch" },
+        ],
+        Statistic: "Maximum",
+        Period: deployment.calendarCheck.rateMinutes * 60,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        Threshold: 1,
+        EvaluationPeriods: 1,
+      }),
+    );
+  });
+
+  it("alarms when a mainland SMS provider refuses its credentials (SmsCredentialsFailed, acquirer none)", () => {
+    expect(alarmNamed("SmsCredentialsAlarm").Properties).toMatchObject({
+      Namespace: "Settlewatch",
+      MetricName: "SmsCredentialsFailed",
+      Dimensions: [
+        { Name: "acquirer", Value: "none" },
+        { Name: "deployment", Value: deployment.name },
+        { Name: "service", Value: "settlewatch" },
+      ],
+      Statistic: "Sum",
+      Period: 300,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      Threshold: 1,
+    });
+    // cn-example sends no SNS SMS: no spend alarm (notifications-config.test.ts has one).
+    const all = Object.values(alarms()).map((a) => JSON.stringify(a.Properties));
+    expect(all.some((p) => p.includes("SMSMonthToDateSpentUSD"))).toBe(false);
+  });
+
+  it("alarms on any failed execution of the distributed-ingest state machine", () => {
+    const alarm = alarmNamed("DistributedIngestFailedAlarm");
+    expect(alarm.Properties).toMatchObject({
+      Namespace: "AWS/States",
+      MetricName: "ExecutionsFailed",
+      Statistic: "Sum",
+      Period: 300,
+      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 0,
+    });
+    const dimensions = JSON.stringify(alarm.Properties.Dimensions);
+    expect(dimensions).toContain(stackNames(deployment).settlementFiles);
+    expect(dimensions).toContain("DistributedIngestStateMachine");
   });
 
   it("adds no cdk-nag finding", () => {
@@ -251,17 +410,27 @@ describe("monitoring thresholds in config", () => {
     }
   });
 
-  const synthMonitoring = (config: Deployment) => {
+  const synthMonitoring = (config: Deployment, extras: Partial<SettlewatchMonitoringProps> = {}) => {
     const stack = new Stack(new App(), "M", { env: { region: "eu-west-1", account: "123456789012" } });
     const fn = lambda.Function.fromFunctionName(stack, "F", "f");
     const queue = sqs.Queue.fromQueueArn(stack, "Q", "arn:aws:sqs:eu-west-1:123456789012:q");
     new SettlewatchMonitoring(stack, "Monitoring", {
       deployment: config,
       functions: { f: fn },
-      ingestFunction: fn,
-      table: { tableName: "t" },
+      resources: {
+        table: { tableName: "t" },
+        ingestConfirmations: fn,
+        checkOverdue: fn,
+        checkCalendars: fn,
+        noticeDeadLetterQueue: queue,
+        tableStreamFailureQueue: queue,
+        settlementFileDeadLetterQueue: queue,
+        distributedIngestStateMachine: sfn.StateMachine.fromStateMachineName(stack, "S", "s"),
+      },
+      facts: { noticeDeadLetterRetentionDays: 14, tableStreamRetryAttempts: 10 },
       queues: [{ name: "q", queue, deadLetterQueue: queue }],
       opsTopic: sns.Topic.fromTopicArn(stack, "T", "arn:aws:sns:eu-west-1:123456789012:ops"),
+      ...extras,
     });
     return Template.fromStack(stack);
   };
@@ -286,12 +455,48 @@ describe("monitoring thresholds in config", () => {
       MonitoringOverdueSpikeAlarmwechatpay: 40,
       MonitoringOverdueSpikeAlarmalipay: 7,
       MonitoringOverdueSpikeAlarmunionpay: 40,
+      MonitoringCheckFailingAlarm: 1,
       MonitoringNoticesFailedAlarm: 1,
+      MonitoringNoticeDeadLetterAlarm: 0,
+      MonitoringSmsCredentialsAlarm: 1,
+      SettlewatchCalendarHorizonAlarm: 1,
+      MonitoringCalendarCheckFailingAlarm: 1,
+      MonitoringSettlementFileDeadLetterAlarm: 0,
+      MonitoringDistributedIngestFailedAlarm: 0,
       MonitoringTableThrottlesAlarm: 1,
+      MonitoringTableStreamFailureAlarm: 0,
     });
     template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "Errors", Period: 60 });
     const body = JSON.stringify(template.findResources("AWS::CloudWatch::Dashboard"));
     expect(body).not.toContain("SettlementFilesLate");
     expect(body).not.toContain("PaymentsAwaitingFile");
+  });
+
+  it("takes extra alarm definitions and dashboard rows (treated like its own: ops topic, status row)", () => {
+    const template = synthMonitoring(deployment, {
+      extraAlarms: ({ metrics }) => [
+        {
+          id: "ExtraNoticesSentAlarm",
+          description: "test: an extra alarm",
+          metric: metrics.total("NoticesSent"),
+          comparison: ">=",
+          threshold: 3,
+        },
+      ],
+      extraDashboardRows: () => [[new cloudwatch.TextWidget({ markdown: "extra row", width: 24 })]],
+    });
+    const extra = Object.entries(template.findResources("AWS::CloudWatch::Alarm") as Record<string, Resource>)
+      .filter(([id]) => id.startsWith("MonitoringExtraNoticesSentAlarm"))
+      .map(([, alarm]) => alarm.Properties);
+    expect(extra).toHaveLength(1);
+    expect(extra[0]).toMatchObject({
+      Threshold: 3,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: ["arn:aws:sns:eu-west-1:123456789012:ops"],
+      OKActions: ["arn:aws:sns:eu-west-1:123456789012:ops"],
+    });
+    const body = JSON.stringify(template.findResources("AWS::CloudWatch::Dashboard"));
+    expect(body).toContain("MonitoringExtraNoticesSentAlarm");
+    expect(body).toContain("extra row");
   });
 });

@@ -1,4 +1,4 @@
-import { Template } from "aws-cdk-lib/assertions";
+import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envKeys } from "../../functions/shared/env.js";
 import type { DeploymentInput } from "../../infra/config/deployment-schema.js";
@@ -23,6 +23,8 @@ const base: DeploymentInput = {
 function synthesize(input: DeploymentInput): {
   stacks: DeploymentStacks;
   template: Template;
+  /** The monitoring stack's template: every alarm is there. */
+  alarms: Template;
   cleanup: () => void;
 } {
   const { app, cleanup } = testApp({ "aws:cdk:bundling-stacks": [] });
@@ -31,7 +33,12 @@ function synthesize(input: DeploymentInput): {
   const [stacks] = addSettlewatch(app, [deployment]);
   if (!stacks) throw new Error("no stacks");
   app.synth();
-  return { stacks, template: Template.fromStack(stacks.notifications), cleanup };
+  return {
+    stacks,
+    template: Template.fromStack(stacks.notifications),
+    alarms: Template.fromStack(stacks.monitoring),
+    cleanup,
+  };
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -70,9 +77,10 @@ describe("notifications stack with the defaults", () => {
       [...envKeys.notify.filter((key) => !key.startsWith("SMS_")), "NODE_OPTIONS"].sort(),
     );
     synth.template.resourceCountIs("AWS::SNS::Subscription", 0);
-    expect(synth.stacks.notifications.smsSpendAlarm).toBeUndefined();
-    // DLQ, check failing, table-stream failures, calendar horizon, calendar check failing
-    synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
+    // SNS texts without a spend limit, no mainland provider: neither SMS alarm.
+    expect([...synth.stacks.monitoring.monitoring.alarms.keys()]).not.toContain("SmsSpendAlarm");
+    expect([...synth.stacks.monitoring.monitoring.alarms.keys()]).not.toContain("SmsCredentialsAlarm");
+    expect(JSON.stringify(synth.alarms.toJSON())).not.toContain("SMSMonthToDateSpentUSD");
   });
 
   it("builds ARNs for the deployment's partition (aws here, aws-cn for cn-example)", () => {
@@ -118,8 +126,12 @@ describe("notifications stack with everything configured", () => {
       MaximumConcurrency: 10,
     });
     synth.template.hasResourceProperties("AWS::SQS::Queue", { RedrivePolicy: { maxReceiveCount: 3 } });
-    synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+    synth.alarms.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SNS",
       MetricName: "SMSMonthToDateSpentUSD",
+      Statistic: "Maximum",
+      Period: 900,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
       Threshold: 40,
     });
     expect(
@@ -128,7 +140,14 @@ describe("notifications stack with everything configured", () => {
         .sort(),
     ).toEqual(["a@example.com", "b@example.com"]);
     // A rate under 5 minutes: the check-failing alarm still looks at 5-minute periods.
-    synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "Errors", Period: 300 });
+    synth.alarms.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "Errors",
+      Period: 300,
+      EvaluationPeriods: 2,
+      Dimensions: [
+        { Name: "FunctionName", Value: Match.objectLike({ "Fn::GetStackOutput": Match.anyValue() }) },
+      ],
+    });
   });
 
   it("keeps the same pinned logical IDs whatever the configuration", () => {

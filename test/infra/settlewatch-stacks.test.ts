@@ -863,61 +863,6 @@ describe("notifications stack", () => {
     expect(deployment.alarmEmails.length).toBeGreaterThan(0);
   });
 
-  it("alarms to the ops topic as soon as one message is in the dead-letter queue", () => {
-    const alarm = resources(notifications)[notificationsId(synth.notifications.deadLetterAlarm)];
-    expect(alarm?.Properties).toMatchObject({
-      Namespace: "AWS/SQS",
-      MetricName: "ApproximateNumberOfMessagesVisible",
-      Dimensions: [
-        {
-          Name: "QueueName",
-          Value: { "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeDeadLetterQueue, "QueueName"] },
-        },
-      ],
-      Statistic: "Maximum",
-      ComparisonOperator: "GreaterThanThreshold",
-      Threshold: 0,
-      EvaluationPeriods: 1,
-      TreatMissingData: "notBreaching",
-      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
-      OKActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
-    });
-  });
-
-  it("alarms when the check fails twice in a row, and at 80% of the SMS monthly spend limit", () => {
-    const check = notificationsId(synth.notifications.checkOverdue.function);
-    expect(
-      resources(notifications)[notificationsId(synth.notifications.checkFailingAlarm)]?.Properties,
-    ).toMatchObject({
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Dimensions: [{ Name: "FunctionName", Value: { Ref: check } }],
-      Threshold: 1,
-      EvaluationPeriods: 2,
-      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
-    });
-    // cn-example sends no SNS SMS (no spend alarm; notifications-config.test.ts covers it): its
-    // Alibaba Cloud credentials failing is what silences the texts.
-    expect(synth.notifications.smsSpendAlarm).toBeUndefined();
-    const credentials = synth.notifications.smsCredentialsAlarm;
-    if (!credentials)
-      throw new Error("cn-example uses a mainland provider: the credentials alarm should exist");
-    expect(resources(notifications)[notificationsId(credentials)]?.Properties).toMatchObject({
-      Namespace: "Settlewatch",
-      MetricName: "SmsCredentialsFailed",
-      Dimensions: [
-        { Name: "acquirer", Value: "none" },
-        { Name: "deployment", Value: deployment.name },
-        { Name: "service", Value: "settlewatch" },
-      ],
-      Statistic: "Sum",
-      Threshold: 1,
-      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
-    });
-    // and the table-stream failure alarm, the calendar horizon and calendar-check-failing alarms
-    notifications.resourceCountIs("AWS::CloudWatch::Alarm", 6);
-  });
-
   it("runs the check on an EventBridge schedule at the configured rate, without Lambda's async retries", () => {
     const check = notificationsId(synth.notifications.checkOverdue.function);
     const rules = Object.values(resources(notifications)).filter(
@@ -986,13 +931,7 @@ describe("notifications stack", () => {
       },
     });
     expect(JSON.stringify(mapping?.Properties.DestinationConfig)).toContain("TableStreamFailureQueue");
-    const alarm = resources(notifications)[notificationsId(synth.notifications.tableStreamFailureAlarm)];
-    expect(alarm?.Properties).toMatchObject({
-      MetricName: "ApproximateNumberOfMessagesVisible",
-      Threshold: 0,
-      ComparisonOperator: "GreaterThanThreshold",
-      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
-    });
+    // Its alarm is the monitoring stack's (test/infra/monitoring.test.ts).
   });
 
   it("gives the check an environment its handler's own config parser accepts, built from the deployment", () => {
@@ -1089,28 +1028,6 @@ describe("settlement files stack", () => {
     expect(parsed.DEPLOYMENT).toBe("cn-example");
     expect(JSON.parse(parsed.DEFAULT_MERCHANT_TERMS)).toEqual(deployment.defaultMerchantTerms);
   });
-
-  it("alarms to the ops topic as soon as one file's message is in the dead-letter queue", () => {
-    const alarms = Object.values(resources(files)).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
-    expect(alarms).toHaveLength(2); // and the distributed ingest's failed executions
-    expect(resources(files)[filesId(synth.settlementFiles.deadLetterAlarm)]?.Properties).toMatchObject({
-      Namespace: "AWS/SQS",
-      MetricName: "ApproximateNumberOfMessagesVisible",
-      Statistic: "Maximum",
-      Period: 300,
-      ComparisonOperator: "GreaterThanThreshold",
-      Threshold: 0,
-      EvaluationPeriods: 1,
-      TreatMissingData: "notBreaching",
-    });
-    const alarm = resources(files)[filesId(synth.settlementFiles.deadLetterAlarm)]?.Properties ?? {};
-    expect(outputOf(alarm.Dimensions)).toContain("SettlewatchSettlementFileDeadLetterQueueQueueName");
-    for (const actions of [alarm.AlarmActions, alarm.OKActions]) {
-      expect(actions).toHaveLength(1);
-      expect(outputOf(actions)).toContain("RefSettlewatchOpsTopic");
-    }
-    expect(String(alarm.AlarmDescription)).toContain("redrive");
-  });
 });
 
 describe("distributed ingest (Step Functions)", () => {
@@ -1162,9 +1079,6 @@ describe("distributed ingest (Step Functions)", () => {
         JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("states."),
     );
     expect(roles).toHaveLength(1);
-    const alarm = resources(files)[filesId(synth.settlementFiles.distributedIngestFailedAlarm)]?.Properties;
-    expect(alarm).toMatchObject({ Namespace: "AWS/States", MetricName: "ExecutionsFailed", Threshold: 0 });
-    expect(JSON.stringify(alarm?.AlarmActions)).toContain("RefSettlewatchOpsTopic");
   });
 });
 
@@ -1315,45 +1229,6 @@ describe("calendar check (notifications stack)", () => {
       CALENDAR_HORIZON_DAYS: String(deployment.calendarCheck.horizonDays),
       CALENDAR_OVERRIDES_PARAMETER: deployment.calendarOverridesParameter,
       DEPLOYMENT: deployment.name,
-    });
-  });
-
-  it("alarms to ops when any calendar in use lacks a year within the horizon, and when the check fails twice", () => {
-    expect(
-      resources(notifications)[notificationsId(synth.notifications.calendarHorizonAlarm)]?.Properties,
-    ).toEqual(
-      expect.objectContaining({
-        AlarmName: `settlewatch-${deployment.name}-calendar-horizon`,
-        Namespace: "Settlewatch",
-        MetricName: "CalendarYearsMissing",
-        Dimensions: [
-          { Name: "deployment", Value: deployment.name },
-          { Name: "service", Value: "settlewatch" },
-        ],
-        Statistic: "Maximum",
-        Period: deployment.calendarCheck.rateMinutes * 60,
-        ComparisonOperator: "GreaterThanOrEqualToThreshold",
-        Threshold: 1,
-        EvaluationPeriods: 1,
-        TreatMissingData: "ignore",
-        AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
-        OKActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
-      }),
-    );
-    expect(
-      resources(notifications)[notificationsId(synth.notifications.calendarCheckFailingAlarm)]?.Properties,
-    ).toMatchObject({
-      Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Dimensions: [
-        {
-          Name: "FunctionName",
-          Value: { Ref: notificationsId(synth.notifications.checkCalendars.function) },
-        },
-      ],
-      Threshold: 1,
-      EvaluationPeriods: 2,
-      AlarmActions: [{ Ref: PINNED_LOGICAL_IDS.opsTopic }],
     });
   });
 });

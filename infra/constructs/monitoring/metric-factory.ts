@@ -87,6 +87,55 @@ export const CURRENCY_BUSINESS_METRIC_NAMES = Object.keys(
   CURRENCY_BUSINESS_METRICS,
 ) as CurrencyBusinessMetric[];
 
+/**
+ * Metrics that are not a series per acquirer: the calendar check's totals (dimensions service and
+ * deployment only) and counts the code only emits with acquirer "none". Each is proven emitted by a
+ * test through its handler or use case (named in `emittedIn`).
+ */
+export const DEPLOYMENT_METRICS = {
+  CalendarYearsMissing: {
+    label: "calendar years missing",
+    dimensions: {},
+    kind: "level",
+    emittedIn: "test/observability/check-calendars-handler.test.ts",
+  },
+  SmsCredentialsFailed: {
+    label: "SMS credentials failed",
+    dimensions: { acquirer: NO_ACQUIRER },
+    kind: "count",
+    emittedIn: "test/integration/sms-providers.test.ts",
+  },
+} as const satisfies Record<
+  string,
+  {
+    label: string;
+    dimensions: Readonly<Record<string, string>>;
+    kind: "count" | "level";
+    emittedIn: string;
+  }
+>;
+export type DeploymentMetric = keyof typeof DEPLOYMENT_METRICS;
+export const DEPLOYMENT_METRIC_NAMES = Object.keys(DEPLOYMENT_METRICS) as DeploymentMetric[];
+
+/**
+ * The calendar check's series per calendar and year (dimensions service, deployment, calendar,
+ * year), found with a SEARCH: calendars and years are not configured.
+ */
+export const CALENDAR_YEAR_METRICS = {
+  CalendarYearMissing: { label: "calendar year missing" },
+  PaymentsAwaitingCalendar: { label: "payments held for a calendar year" },
+} as const;
+export type CalendarYearMetric = keyof typeof CALENDAR_YEAR_METRICS;
+export const CALENDAR_YEAR_METRIC_NAMES = Object.keys(CALENDAR_YEAR_METRICS) as CalendarYearMetric[];
+
+/** Every business metric name the dashboard and the alarms may use (the factory refuses others). */
+export const ALL_MONITORED_METRIC_NAMES = [
+  ...(Object.keys(DASHBOARD_BUSINESS_METRICS) as DashboardBusinessMetric[]),
+  ...CURRENCY_BUSINESS_METRIC_NAMES,
+  ...DEPLOYMENT_METRIC_NAMES,
+  ...CALENDAR_YEAR_METRIC_NAMES,
+] as const;
+
 export type DashboardBusinessMetric = keyof typeof DASHBOARD_BUSINESS_METRICS;
 export const DASHBOARD_BUSINESS_METRIC_NAMES = Object.keys(
   DASHBOARD_BUSINESS_METRICS,
@@ -127,6 +176,36 @@ export class SettlewatchMetricFactory {
   perCurrency(name: CurrencyBusinessMetric, period = Duration.minutes(5)): cloudwatch.MathExpression {
     this.used.add(name);
     const schema = [BUSINESS_METRIC_NAMESPACE, ...[...CURRENCY_METRIC_DIMENSIONS].sort()].join(",");
+    const query = `MetricName="${name}" service="${BUSINESS_METRIC_SERVICE}" deployment="${this.deployment}"`;
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('{${schema}} ${query}', 'Maximum', ${period.toSeconds()})`,
+      usingMetrics: {},
+      period,
+      label: "",
+    });
+  }
+
+  /**
+   * A metric of the whole deployment (no acquirer series): maximum of a level, sum of a count.
+   * For a graph, add the list's label: `.with({ label: DEPLOYMENT_METRICS[name].label })`.
+   */
+  deploymentWide(name: DeploymentMetric, period = Duration.minutes(5)): cloudwatch.Metric {
+    this.used.add(name);
+    const spec = DEPLOYMENT_METRICS[name];
+    return new cloudwatch.Metric({
+      namespace: BUSINESS_METRIC_NAMESPACE,
+      metricName: name,
+      dimensionsMap: { service: BUSINESS_METRIC_SERVICE, deployment: this.deployment, ...spec.dimensions },
+      statistic: spec.kind === "level" ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.SUM,
+      period,
+      // No label: an alarm on a labelled metric renders as a metric-math alarm (another template).
+    });
+  }
+
+  /** Every (calendar, year) series of a calendar-check metric of this deployment (SEARCH, maximum). */
+  perCalendarYear(name: CalendarYearMetric, period = Duration.hours(1)): cloudwatch.MathExpression {
+    this.used.add(name);
+    const schema = [BUSINESS_METRIC_NAMESPACE, "calendar", "deployment", "service", "year"].join(",");
     const query = `MetricName="${name}" service="${BUSINESS_METRIC_SERVICE}" deployment="${this.deployment}"`;
     return new cloudwatch.MathExpression({
       expression: `SEARCH('{${schema}} ${query}', 'Maximum', ${period.toSeconds()})`,

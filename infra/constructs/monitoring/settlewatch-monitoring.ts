@@ -6,7 +6,19 @@ import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Deployment } from "../../config/deployment-schema.js";
-import { type DashboardBusinessMetric, SettlewatchMetricFactory } from "./metric-factory.js";
+import {
+  type AlarmContext,
+  type AlarmDefinition,
+  type AlarmFacts,
+  type MonitoredResources,
+  settlewatchAlarms,
+  tableThrottles,
+} from "./alarm-definitions.js";
+import {
+  type DashboardBusinessMetric,
+  DEPLOYMENT_METRICS,
+  SettlewatchMetricFactory,
+} from "./metric-factory.js";
 
 export interface MonitoredQueue {
   readonly name: string;
@@ -16,15 +28,18 @@ export interface MonitoredQueue {
 
 export interface SettlewatchMonitoringProps {
   readonly deployment: Deployment;
-  /** Functions by display name, e.g. { "ingest-confirmations": fn }. */
+  /** Functions by display name, e.g. { "ingest-confirmations": fn }: charted on the dashboard. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
-  /** The function whose errors raise the ingest alarm. */
-  readonly ingestFunction: lambda.IFunction;
-  readonly table: { readonly tableName: string };
+  /** What the alarms watch. */
+  readonly resources: MonitoredResources;
+  /** Facts of the other stacks the alarm texts quote. */
+  readonly facts: AlarmFacts;
   readonly queues: readonly MonitoredQueue[];
   readonly opsTopic: sns.ITopic;
-  /** Alarms defined elsewhere (DLQs, SMS spend, check failing), shown in the dashboard's alarm status widget. */
-  readonly existingAlarms?: readonly cloudwatch.IAlarm[];
+  /** Alarms beyond settlewatchAlarms' list (same treatment: ops topic, dashboard). */
+  readonly extraAlarms?: (context: AlarmContext) => readonly AlarmDefinition[];
+  /** Dashboard rows beyond the built-in ones, added last (e.g. per SMS provider). */
+  readonly extraDashboardRows?: (metrics: SettlewatchMetricFactory) => readonly cloudwatch.IWidget[][];
   /** The function that keeps the open-payment counters from the table stream: its lag is charted. */
   readonly tableStreamConsumer?: lambda.IFunction;
 }
@@ -34,23 +49,19 @@ const ONE_HOUR = Duration.hours(1);
 const ONE_DAY = Duration.days(1);
 
 /**
- * One CloudWatch dashboard per deployment and the alarms that go with it (to the ops topic), built
- * from one metric factory so a widget and an alarm on the same metric cannot drift apart.
+ * The one place a deployment's alarms and its CloudWatch dashboard are built: every alarm is a
+ * definition (alarm-definitions.ts) created here, to the ops topic (alarm and OK), from one metric
+ * factory, so a widget and an alarm on the same metric cannot drift apart.
  */
 export class SettlewatchMonitoring extends Construct {
   readonly metrics: SettlewatchMetricFactory;
   readonly dashboard: cloudwatch.Dashboard;
-  readonly ingestErrorsAlarm: cloudwatch.Alarm;
-  readonly overdueSpikeAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
-  /** Only where an acquirer has a settlement-file expectation (no other acquirer's file can be late). */
-  readonly settlementFilesLateAlarm: cloudwatch.Alarm | undefined;
-  readonly noticesFailedAlarm: cloudwatch.Alarm;
-  readonly tableThrottlesAlarm: cloudwatch.Alarm;
+  /** Every alarm of the deployment by its definition id, e.g. "IngestErrorsAlarm". */
+  readonly alarms: ReadonlyMap<string, cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: SettlewatchMonitoringProps) {
     super(scope, id);
     const { deployment } = props;
-    const thresholds = deployment.monitoring;
     const acquirers = deployment.acquirers.map((acquirer) => acquirer.id);
     const fileAcquirers = deployment.acquirers.flatMap((acquirer) =>
       acquirer.settlementFile ? [acquirer.id] : [],
@@ -58,66 +69,16 @@ export class SettlewatchMonitoring extends Construct {
     const metrics = new SettlewatchMetricFactory(deployment.name, acquirers, fileAcquirers);
     this.metrics = metrics;
 
+    const context: AlarmContext = { deployment, metrics, resources: props.resources };
+    const definitions = [...settlewatchAlarms(context, props.facts), ...(props.extraAlarms?.(context) ?? [])];
     const toOps = new SnsAction(props.opsTopic);
-    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        ...alarmProps,
-      });
-      created.addAlarmAction(toOps);
-      created.addOkAction(toOps);
-      return created;
-    };
-
-    // --- Alarms --------------------------------------------------------------------------------
-    const ingestPeriod = Duration.minutes(thresholds.ingestErrors.periodMinutes);
-    this.ingestErrorsAlarm = alarm("IngestErrorsAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: the ingest-confirmations function failed more than ${thresholds.ingestErrors.threshold} times in ${thresholds.ingestErrors.periodMinutes} min; acquirers' webhooks get 5xx and retry. See the function's logs.`,
-      metric: props.ingestFunction.metricErrors({ period: ingestPeriod, statistic: cloudwatch.Stats.SUM }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: thresholds.ingestErrors.threshold,
-      evaluationPeriods: 1,
-    });
-
-    const overdueSpikeAlarms: Record<string, cloudwatch.Alarm> = {};
-    for (const acquirer of deployment.acquirers) {
-      const threshold =
-        thresholds.overdueSpike.perAcquirer?.[acquirer.id] ?? thresholds.overdueSpike.threshold;
-      overdueSpikeAlarms[acquirer.id] = alarm(`OverdueSpikeAlarm-${acquirer.id}`, {
-        alarmDescription: `settlewatch ${deployment.name}: more than ${threshold} ${acquirer.name} (${acquirer.id}) payments became overdue in one hour. Likely an acquirer-side payout delay, a missed settlement file, or wrong merchant terms.`,
-        metric: metrics.business("PaymentsOverdue", acquirer.id, ONE_HOUR),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold,
-        evaluationPeriods: 1,
-      });
+    const alarms = new Map<string, cloudwatch.Alarm>();
+    for (const definition of definitions) {
+      if (alarms.has(definition.id)) throw new Error(`two alarms with the id ${definition.id}`);
+      alarms.set(definition.id, createAlarm(this, definition, toOps));
     }
-    this.overdueSpikeAlarms = overdueSpikeAlarms;
-
-    this.settlementFilesLateAlarm =
-      fileAcquirers.length === 0
-        ? undefined
-        : alarm("SettlementFilesLateAlarm", {
-            alarmDescription: `settlewatch ${deployment.name}: an acquirer's settlement file is late; its payments are held (not alerted) until it arrives. The ops notice names the acquirer and day.`,
-            metric: metrics.total("SettlementFilesLate", FIVE_MINUTES),
-            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            threshold: 1,
-            evaluationPeriods: 1,
-          });
-    this.noticesFailedAlarm = alarm("NoticesFailedAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: a notice could not be sent (SNS refused or throttled); the queue retries it and parks it in the dead-letter queue after ${deployment.notifier.maxReceiveCount} tries. See the notify function's logs.`,
-      metric: metrics.total("NoticesFailed", FIVE_MINUTES),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-    });
-    const throttles = this.tableThrottles(props.table, FIVE_MINUTES);
-    this.tableThrottlesAlarm = alarm("TableThrottlesAlarm", {
-      alarmDescription: `settlewatch ${deployment.name}: DynamoDB throttled reads or writes on the table (on-demand: a burst above the table's or account's limits). The SDK retries; repeated throttling delays ingest and the overdue check.`,
-      metric: throttles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-    });
+    this.alarms = alarms;
+    const throttles = tableThrottles(props.resources.table, FIVE_MINUTES);
 
     // --- Dashboard -----------------------------------------------------------------------------
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
@@ -135,14 +96,6 @@ export class SettlewatchMonitoring extends Construct {
     const business = (name: DashboardBusinessMetric): cloudwatch.GraphWidget =>
       graph(name, metrics.perAcquirer(name));
 
-    const alarms = [
-      this.ingestErrorsAlarm,
-      ...Object.values(overdueSpikeAlarms),
-      ...(this.settlementFilesLateAlarm ? [this.settlementFilesLateAlarm] : []),
-      this.noticesFailedAlarm,
-      this.tableThrottlesAlarm,
-      ...(props.existingAlarms ?? []),
-    ];
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown: `# settlewatch ${deployment.name}\nBusiness counters per acquirer (namespace Settlewatch, sum per 5 min); Lambda, DynamoDB and SQS below. Runbook: docs/operations.md.`,
@@ -151,30 +104,19 @@ export class SettlewatchMonitoring extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms, width: 24, height: 3 }),
+      new cloudwatch.AlarmStatusWidget({
+        title: "Alarms",
+        alarms: [...alarms.values()],
+        width: 24,
+        height: 3,
+      }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.AlarmWidget({
-        title: "Ingest errors",
-        alarm: this.ingestErrorsAlarm,
-        width: 8,
-        height: 6,
-      }),
-      ...(this.settlementFilesLateAlarm
-        ? [
-            new cloudwatch.AlarmWidget({
-              title: "Settlement files late (all acquirers)",
-              alarm: this.settlementFilesLateAlarm,
-              width: 8,
-              height: 6,
-            }),
-          ]
-        : []),
-      new cloudwatch.AlarmWidget({
-        title: "Notices failed (all)",
-        alarm: this.noticesFailedAlarm,
-        width: 8,
-        height: 6,
+      ...definitions.flatMap((definition) => {
+        const alarm = alarms.get(definition.id);
+        return definition.dashboardTitle && alarm
+          ? [new cloudwatch.AlarmWidget({ title: definition.dashboardTitle, alarm, width: 8, height: 6 })]
+          : [];
       }),
     );
     // Open payments now (gauges from the check), then what moved them.
@@ -205,25 +147,13 @@ export class SettlewatchMonitoring extends Construct {
     );
     // The calendar check: years missing within the horizon (the CalendarHorizonAlarm's metric), and
     // per calendar and year, the missing years and the payments held for them (found by SEARCH).
-    const perCalendarYear = (metricName: string) =>
-      new cloudwatch.MathExpression({
-        expression: `SEARCH('{Settlewatch,calendar,deployment,service,year} MetricName="${metricName}" service="settlewatch" deployment="${deployment.name}"', 'Maximum', ${ONE_HOUR.toSeconds()})`,
-        usingMetrics: {},
-        period: ONE_HOUR,
-        label: "",
-      });
     this.dashboard.addWidgets(
       graph("Calendars: years missing within the horizon, payments held per calendar and year", [
-        new cloudwatch.Metric({
-          namespace: "Settlewatch",
-          metricName: "CalendarYearsMissing",
-          dimensionsMap: { service: "settlewatch", deployment: deployment.name },
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: ONE_HOUR,
-          label: "calendar years missing",
-        }),
-        perCalendarYear("CalendarYearMissing"),
-        perCalendarYear("PaymentsAwaitingCalendar"),
+        metrics
+          .deploymentWide("CalendarYearsMissing", ONE_HOUR)
+          .with({ label: DEPLOYMENT_METRICS.CalendarYearsMissing.label }),
+        metrics.perCalendarYear("CalendarYearMissing", ONE_HOUR),
+        metrics.perCalendarYear("PaymentsAwaitingCalendar", ONE_HOUR),
       ]),
     );
     const rows: DashboardBusinessMetric[][] = [
@@ -294,23 +224,27 @@ export class SettlewatchMonitoring extends Construct {
         ),
       ),
     );
+    for (const row of props.extraDashboardRows?.(metrics) ?? []) this.dashboard.addWidgets(...row);
   }
+}
 
-  /** ReadThrottleEvents + WriteThrottleEvents of the table (base table; sum per period, gaps as 0). */
-  private tableThrottles(table: { readonly tableName: string }, period: Duration): cloudwatch.MathExpression {
-    const event = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: "AWS/DynamoDB",
-        metricName,
-        dimensionsMap: { TableName: table.tableName },
-        statistic: cloudwatch.Stats.SUM,
-        period,
-      });
-    return new cloudwatch.MathExpression({
-      expression: "FILL(reads, 0) + FILL(writes, 0)",
-      usingMetrics: { reads: event("ReadThrottleEvents"), writes: event("WriteThrottleEvents") },
-      period,
-      label: "throttled reads + writes",
-    });
-  }
+/** One alarm from its definition, to the ops topic on ALARM and on OK. */
+function createAlarm(scope: Construct, definition: AlarmDefinition, toOps: SnsAction): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, definition.id, {
+    ...(definition.alarmName ? { alarmName: definition.alarmName } : {}),
+    alarmDescription: definition.description,
+    metric: definition.metric,
+    comparisonOperator:
+      definition.comparison === ">"
+        ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+        : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    threshold: definition.threshold,
+    evaluationPeriods: definition.evaluationPeriods ?? 1,
+    treatMissingData: definition.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  if (definition.pinnedLogicalId)
+    (alarm.node.defaultChild as cloudwatch.CfnAlarm).overrideLogicalId(definition.pinnedLogicalId);
+  alarm.addAlarmAction(toOps);
+  alarm.addOkAction(toOps);
+  return alarm;
 }
