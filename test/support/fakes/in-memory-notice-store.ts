@@ -2,8 +2,8 @@ import type { NoticeRecord, NoticeStore } from "../../../functions/use-cases/por
 
 interface Entry {
   record: NoticeRecord;
-  /** The outbox index entry while the notice is SCHEDULED: its partition and sort key. */
-  outbox?: { partition: string; sortKey: string } | undefined;
+  /** The outbox index entry while the notice is SCHEDULED: its shard and sort key. */
+  outbox?: { shard: number; sortKey: string } | undefined;
 }
 
 /** Stored records drop absent optional fields, as DynamoDB does with removeUndefinedValues. */
@@ -24,13 +24,13 @@ export class InMemoryNoticeStore implements NoticeStore {
 
   constructor(private readonly pageSize = 500) {}
 
-  async create(notice: NoticeRecord, outboxPartition: string): Promise<boolean> {
+  async create(notice: NoticeRecord, outboxShard: number): Promise<boolean> {
     const key = `${notice.noticeId}\u0000${notice.channel}`;
     if (this.entries.has(key)) return false;
     this.entries.set(key, {
       record: copy(notice),
       outbox: {
-        partition: outboxPartition,
+        shard: outboxShard,
         sortKey: `${notice.sendAfter}#${notice.noticeId}#${notice.channel}`,
       },
     });
@@ -38,13 +38,13 @@ export class InMemoryNoticeStore implements NoticeStore {
   }
 
   async *dueForSending(
-    partition: string,
+    outboxShard: number,
     nowIso: string,
   ): AsyncIterable<Array<{ noticeId: string; channel: string }>> {
     // The adapter queries sort keys up to `${nowIso}#\uffff`: every instant at or before now.
     const upTo = `${nowIso}#\uffff`;
     const due = [...this.entries.values()]
-      .filter((entry) => entry.outbox?.partition === partition && entry.outbox.sortKey <= upTo)
+      .filter((entry) => entry.outbox?.shard === outboxShard && entry.outbox.sortKey <= upTo)
       .sort((a, b) => ((a.outbox?.sortKey ?? "") < (b.outbox?.sortKey ?? "") ? -1 : 1))
       .map(({ record }) => ({ noticeId: record.noticeId, channel: record.channel }));
     for (let start = 0; start < due.length; start += this.pageSize)

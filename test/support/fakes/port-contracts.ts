@@ -251,13 +251,14 @@ async function collect(pages: AsyncIterable<Array<{ noticeId: string; channel: s
 
 function noticeStoreContract(make: () => Promise<NoticeStore>): void {
   const sharedStore = shared(make);
-  /** The shared store, and notice ids and outbox partitions in this case's namespace. */
+  /** The shared store, and notice ids and outbox shards no other case of the run uses. */
   const fresh = () => {
     const ns = namespace();
+    const firstShard = 1000 + namespaces * 10;
     return {
       store: sharedStore(),
       id: (name: string) => `${ns}-${name}`,
-      outbox: (n: number) => `OUTBOX#${ns}-${n}`,
+      outbox: (n: number) => firstShard + n,
     };
   };
 

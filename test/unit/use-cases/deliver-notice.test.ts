@@ -35,7 +35,7 @@ describe("deliver a notice at most once (in-memory ports)", () => {
   });
 
   it("sends a queued notice to the merchant's current address and marks it SENT", async () => {
-    await wiring.deps.notices.create(notice(), "OUTBOX#0");
+    await wiring.deps.notices.create(notice(), 0);
     expect(await deliverNotice(message, wiring.deps)).toBe("sent");
     expect(wiring.sender.sent).toEqual([
       { channel: "sms", noticeId: "n-1", to: "+8613800138000", text: notice().text },
@@ -49,7 +49,7 @@ describe("deliver a notice at most once (in-memory ports)", () => {
   });
 
   it("sends nothing the second time the same message is delivered", async () => {
-    await wiring.deps.notices.create(notice(), "OUTBOX#0");
+    await wiring.deps.notices.create(notice(), 0);
     await deliverNotice(message, wiring.deps);
     expect(await deliverNotice(message, wiring.deps)).toBe("already-sent");
     expect(wiring.sender.sent).toHaveLength(1);
@@ -57,7 +57,7 @@ describe("deliver a notice at most once (in-memory ports)", () => {
   });
 
   it("lets only one of two concurrent deliveries send", async () => {
-    await wiring.deps.notices.create(notice(), "OUTBOX#0");
+    await wiring.deps.notices.create(notice(), 0);
     const outcomes = await Promise.all([
       deliverNotice(message, wiring.deps),
       deliverNotice(message, wiring.deps),
@@ -67,7 +67,7 @@ describe("deliver a notice at most once (in-memory ports)", () => {
   });
 
   it("gives the notice back when the provider fails, so the queue's retry sends it once", async () => {
-    await wiring.deps.notices.create(notice(), "OUTBOX#0");
+    await wiring.deps.notices.create(notice(), 0);
     wiring.sender.failWith = new SmsProviderError(
       "aliyun",
       "throttled",
@@ -93,7 +93,7 @@ describe("deliver a notice at most once (in-memory ports)", () => {
   });
 
   it("counts a credentials failure apart, for the alarm that says the secret is wrong", async () => {
-    await wiring.deps.notices.create(notice(), "OUTBOX#0");
+    await wiring.deps.notices.create(notice(), 0);
     wiring.sender.failWith = new SmsProviderError("tencent", "credentials", "AuthFailure", "bad key");
     await expect(deliverNotice(message, wiring.deps)).rejects.toThrow("credentials");
     expect(wiring.metrics.get("SmsCredentialsFailed", "none")).toBe(1);
@@ -102,7 +102,7 @@ describe("deliver a notice at most once (in-memory ports)", () => {
 
   it("sends nothing, and keeps the notice unclaimed, when the merchant no longer has the address", async () => {
     await wiring.deps.merchants.put(merchant({}, { phone: undefined, channels: ["email"] }));
-    await wiring.deps.notices.create(notice(), "OUTBOX#0");
+    await wiring.deps.notices.create(notice(), 0);
     expect(await deliverNotice(message, wiring.deps)).toBe("no-address");
     expect(wiring.sender.sent).toEqual([]);
     expect(await wiring.deps.notices.get("n-1", "sms")).toMatchObject({ status: "QUEUED", attempts: 0 });
@@ -117,7 +117,7 @@ describe("deliver a notice at most once (in-memory ports)", () => {
   it("sends an ops notice without looking up a merchant", async () => {
     await wiring.deps.notices.create(
       notice({ noticeId: "ops-1", channel: "ops", recipientId: "ops#wechatpay", subject: "File late" }),
-      "OUTBOX#0",
+      0,
     );
     expect(await deliverNotice({ noticeId: "ops-1", channel: "ops" }, wiring.deps)).toBe("sent");
     expect(wiring.sender.sent).toEqual([
