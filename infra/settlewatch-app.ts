@@ -91,6 +91,10 @@ export function addSettlewatch(app: App, deployments: readonly Deployment[]): De
         "check-calendars": notifications.checkCalendars.function,
         "ingest-settlement-file": settlementFiles.ingestSettlementFile.function,
         "distributed-ingest": settlementFiles.distributedIngest.function,
+        ...(api.smsReports ? { "sms-reports": api.smsReports.function } : {}),
+        ...(notifications.snsDeliveryStatusLogs
+          ? { "sms-delivery-logs": notifications.snsDeliveryStatusLogs.fn.function }
+          : {}),
       },
       ingestFunction: api.ingestConfirmations.function,
       tableStreamConsumer: notifications.countTableChanges.function,

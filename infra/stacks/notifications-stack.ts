@@ -18,10 +18,16 @@ import {
   notifyEnvSchema,
 } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
-import { smsEnvironment, smsSecretNames, usedSmsProviders } from "../config/sms-deployment.js";
+import {
+  deliveryReportSettings,
+  smsEnvironment,
+  smsSecretNames,
+  usedSmsProviders,
+} from "../config/sms-deployment.js";
 import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
 import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
+import { SnsDeliveryStatusLogs } from "../constructs/sns-delivery-status-logs.js";
 import { acknowledgeNagFinding } from "../nag.js";
 
 /** The check stops 20 s before this (see check-overdue.handler.ts); what is left waits for the next run. */
@@ -95,6 +101,8 @@ export class NotificationsStack extends Stack {
   readonly checkFailingAlarm: cloudwatch.Alarm;
   readonly smsSpendAlarm: cloudwatch.Alarm | undefined;
   readonly smsCredentialsAlarm: cloudwatch.Alarm | undefined;
+  /** SNS SMS delivery-status logs read into notices (sms.deliveryReports.snsStatusLogs). */
+  readonly snsDeliveryStatusLogs: SnsDeliveryStatusLogs | undefined;
 
   constructor(scope: Construct, id: string, props: NotificationsStackProps) {
     super(scope, id, props);
@@ -208,6 +216,13 @@ export class NotificationsStack extends Stack {
     if (usedSmsProviders(deployment.region, deployment.sms).includes("sns"))
       this.notify.allowSmsToPhoneNumbers();
     for (const name of smsSecretNames(deployment)) this.notify.allowSecretByName(name);
+    this.snsDeliveryStatusLogs = deliveryReportSettings(deployment.sms).snsStatusLogs
+      ? new SnsDeliveryStatusLogs(this, "SnsDeliveryStatusLogs", {
+          deployment,
+          table: props.table,
+          logRetention,
+        })
+      : undefined;
 
     this.tableStreamFailureQueue = new sqs.Queue(this, "TableStreamFailureQueue", {
       encryption: sqs.QueueEncryption.KMS,

@@ -120,7 +120,7 @@ describe("monitoring stack", () => {
         )
         .filter((vars): vars is Record<string, unknown> => vars?.DEPLOYMENT !== undefined),
     );
-    expect(envs).toHaveLength(8); // the distributed-ingest steps', the table-stream counter's and the calendar check's too
+    expect(envs).toHaveLength(9); // the distributed-ingest steps', the table-stream counter's, the calendar check's and the SMS reports' too
     for (const vars of envs) {
       expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(BUSINESS_METRIC_NAMESPACE);
       expect(vars.POWERTOOLS_SERVICE_NAME).toBe(BUSINESS_METRIC_SERVICE);
@@ -130,7 +130,8 @@ describe("monitoring stack", () => {
 
   it("has the expected alarms, each to the ops topic (alarm and OK)", () => {
     // ingest errors + one overdue spike per acquirer + files late + notices failed + table throttles
-    expect(Object.keys(alarms())).toHaveLength(1 + deployment.acquirers.length + 3);
+    // + the SMS delivery rate of its one provider (aliyun)
+    expect(Object.keys(alarms())).toHaveLength(1 + deployment.acquirers.length + 3 + 1);
     for (const alarm of Object.values(alarms())) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
@@ -288,6 +289,7 @@ describe("monitoring thresholds in config", () => {
       MonitoringOverdueSpikeAlarmunionpay: 40,
       MonitoringNoticesFailedAlarm: 1,
       MonitoringTableThrottlesAlarm: 1,
+      MonitoringSmsDeliveryRateAlarmaliyun: 0.9,
     });
     template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "Errors", Period: 60 });
     const body = JSON.stringify(template.findResources("AWS::CloudWatch::Dashboard"));

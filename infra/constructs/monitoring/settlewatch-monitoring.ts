@@ -7,6 +7,7 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Deployment } from "../../config/deployment-schema.js";
 import { type DashboardBusinessMetric, SettlewatchMetricFactory } from "./metric-factory.js";
+import { smsDeliveryMonitoring } from "./sms-delivery-monitoring.js";
 
 export interface MonitoredQueue {
   readonly name: string;
@@ -46,6 +47,8 @@ export class SettlewatchMonitoring extends Construct {
   readonly settlementFilesLateAlarm: cloudwatch.Alarm | undefined;
   readonly noticesFailedAlarm: cloudwatch.Alarm;
   readonly tableThrottlesAlarm: cloudwatch.Alarm;
+  /** Per SMS provider of the deployment: its delivery rate below sms.deliveryReports.rateFloor. */
+  readonly smsDeliveryRateAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, props: SettlewatchMonitoringProps) {
     super(scope, id);
@@ -119,6 +122,9 @@ export class SettlewatchMonitoring extends Construct {
       evaluationPeriods: 1,
     });
 
+    const smsDelivery = smsDeliveryMonitoring(deployment, alarm);
+    this.smsDeliveryRateAlarms = smsDelivery.alarms;
+
     // --- Dashboard -----------------------------------------------------------------------------
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
       dashboardName: `settlewatch-${deployment.name}`,
@@ -141,6 +147,7 @@ export class SettlewatchMonitoring extends Construct {
       ...(this.settlementFilesLateAlarm ? [this.settlementFilesLateAlarm] : []),
       this.noticesFailedAlarm,
       this.tableThrottlesAlarm,
+      ...Object.values(smsDelivery.alarms),
       ...(props.existingAlarms ?? []),
     ];
     this.dashboard.addWidgets(
@@ -238,6 +245,8 @@ export class SettlewatchMonitoring extends Construct {
       const shown = row.filter((name) => metrics.acquirersOf(name).length > 0);
       if (shown.length > 0) this.dashboard.addWidgets(...shown.map(business));
     }
+    // SMS per provider: sent / delivered / failed and the delivery rate (two widgets per provider).
+    if (smsDelivery.widgets.length > 0) this.dashboard.addWidgets(...smsDelivery.widgets);
 
     const fns = Object.entries(props.functions);
     this.dashboard.addWidgets(
