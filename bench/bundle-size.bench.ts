@@ -57,6 +57,8 @@ const handlers = [
     name: "count-table-changes",
     entry: join(REPO_ROOT, "functions/handlers/count-table-changes.handler.ts"),
   },
+  { name: "sms-reports", entry: join(REPO_ROOT, "functions/handlers/sms-reports.handler.ts") },
+  { name: "sms-delivery-logs", entry: join(REPO_ROOT, "functions/handlers/sms-delivery-logs.handler.ts") },
 ];
 
 // The handlers parse their environment at init: give them what the stacks give them (ARNs and URLs
@@ -97,6 +99,7 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   SETTLEMENT_BUCKET: "settlewatch-bench-settlement-files",
   ACQUIRER_CSV_MAPPINGS: settlementFileEnvironment(withCsvMappings).ACQUIRER_CSV_MAPPINGS,
   CALENDAR_HORIZON_DAYS: "90",
+  SMS_REPORT_TOKEN_SECRET_ID: "settlewatch/bench/sms-report-token",
 };
 const childEnv = {
   PATH: process.env.PATH ?? "",

@@ -114,6 +114,10 @@ export function addSettlewatch(
         "check-calendars": notifications.checkCalendars.function,
         "ingest-settlement-file": settlementFiles.ingestSettlementFile.function,
         "distributed-ingest": settlementFiles.distributedIngest.function,
+        ...(api.smsReports ? { "sms-reports": api.smsReports.function } : {}),
+        ...(notifications.snsDeliveryStatusLogs
+          ? { "sms-delivery-logs": notifications.snsDeliveryStatusLogs.fn.function }
+          : {}),
       },
       tableStreamConsumer: notifications.countTableChanges.function,
       resources: {

@@ -13,6 +13,9 @@ import { inputLimitsSchema } from "../functions/domain/validation/input-limits.j
 import { acquirerContactsSchema } from "../functions/shared/check-config.js";
 import { smsProvidersSettingsSchema, smsRoutingSchema } from "../functions/shared/sms-config.js";
 
+/** The token of local SMS delivery-report callbacks when none is configured (never used in AWS). */
+export const DEMO_SMS_REPORT_TOKEN = "local-sms-report-token-do-not-use-in-aws";
+
 /** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
 export const DEMO_WEBHOOK_SECRETS = { "demo-acquirer": ["whsec_local_demo_do_not_use_in_aws"] };
 
@@ -46,6 +49,11 @@ export const localConfigSchema = z.strictObject({
       providers: smsProvidersSettingsSchema.default({}),
     })
     .default({ routing: { default: "sns" }, providers: {} }),
+  /**
+   * Tokens the SMS delivery-report callback accepts (`POST /v1/sms-reports/<provider>?token=…`), at
+   * least 32 characters each; in AWS they come from Secrets Manager.
+   */
+  smsReportTokens: z.array(z.string().min(32)).min(1).default([DEMO_SMS_REPORT_TOKEN]),
   /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
   acquirerCsv: z
     .array(z.unknown())

@@ -16,9 +16,11 @@ import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settleme
 import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-records.js";
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
+import { StaticReportTokens } from "../functions/adapters/secrets/secrets-manager-report-tokens.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
 import { DEFAULT_CALENDAR_HORIZON_DAYS } from "../functions/domain/calendar/calendar-horizon.js";
 import type { OperatorDeps } from "../functions/http/routes.js";
+import type { SmsReportDeps } from "../functions/http/sms-report-route.js";
 import { smsDeliveryFrom } from "../functions/shared/sms-config.js";
 import {
   type DeliverNoticeDeps,
@@ -33,7 +35,13 @@ import {
   type OpenPaymentsReport,
   reportOpenPayments,
 } from "../functions/use-cases/open-payment-stats.js";
-import { type BusinessMetrics, type Clock, noMetrics } from "../functions/use-cases/ports.js";
+import {
+  type BusinessMetrics,
+  type Clock,
+  noMetrics,
+  noSmsMetrics,
+  type SmsMetrics,
+} from "../functions/use-cases/ports.js";
 import {
   type CalendarCheckDeps,
   type CalendarCheckReport,
@@ -56,6 +64,8 @@ export interface LocalServices {
   check: OverdueCheckDeps;
   calendarCheck: CalendarCheckDeps;
   deliver: DeliverNoticeDeps;
+  /** SMS delivery reports (the AWS reports function); a fallback email is queued by the next check. */
+  smsReports: SmsReportDeps;
   outbox: OutboxNoticeSender;
   /**
    * One calendar check and one overdue check, then every notice they queued delivered (what
@@ -83,6 +93,7 @@ export function localServices(
     /** The table's stream on DynamoDB Local: keeps the open-payment counters as the stream consumer does in AWS. */
     tableStream?: LocalTableStreamReader;
     calendarMetrics?: CalendarMetrics;
+    smsMetrics?: SmsMetrics;
   } = {},
 ): LocalServices {
   const db = documentClient(client);
@@ -157,7 +168,16 @@ export function localServices(
       dueShards: config.dueShards,
     },
   };
-  const deliver: DeliverNoticeDeps = { notices, merchants, sender: outbox, clock, metrics };
+  const smsMetrics = options.smsMetrics ?? noSmsMetrics;
+  const deliver: DeliverNoticeDeps = { notices, merchants, sender: outbox, clock, metrics, smsMetrics };
+  const smsReports: SmsReportDeps = {
+    notices,
+    merchants,
+    clock,
+    metrics: smsMetrics,
+    config: { dueShards: config.dueShards },
+    tokens: new StaticReportTokens(config.smsReportTokens),
+  };
   const deliverQueued = async (at: Clock) => {
     const deliveries: DeliveryOutcome[] = [];
     sendingClock = at;
@@ -190,6 +210,7 @@ export function localServices(
     check,
     calendarCheck,
     deliver,
+    smsReports,
     outbox,
     countTableChanges: countChanges,
     async checkAndNotify(at?: Clock) {

@@ -7,6 +7,7 @@ import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
+import { EmfSmsMetrics } from "../adapters/metrics/emf-sms-metrics.js";
 import { awsNoticeSender } from "../adapters/sms/aws-notice-sender.js";
 import { NOTICE_CHANNELS } from "../domain/notification/channels.js";
 import { notifyEnvSchema } from "../shared/env.js";
@@ -17,12 +18,14 @@ import { settlewatchHandler } from "./middy-stack.js";
 const env = notifyEnvSchema.parse(process.env);
 const db = documentClient(new DynamoDBClient({}));
 const businessMetrics = new EmfBusinessMetrics(metrics);
+const smsMetrics = new EmfSmsMetrics(metrics);
 const deps = {
   notices: new DynamoDbNoticeStore(db, env.TABLE_NAME),
   merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
   sender: awsNoticeSender(env),
   clock: systemClock,
   metrics: businessMetrics,
+  smsMetrics,
 };
 const messageSchema = z.strictObject({
   noticeId: z.string().regex(/^[0-9a-f]{64}$/),
@@ -40,4 +43,8 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 const notify = async (event: SQSEvent, context: Context) =>
   await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
 
-export const handler = settlewatchHandler(notify, { businessMetrics });
+const flushBoth = () => {
+  businessMetrics.flush();
+  smsMetrics.flush();
+};
+export const handler = settlewatchHandler(notify, { businessMetrics: { flush: flushBoth } });

@@ -12,6 +12,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
     headers,
     // The signature is over the exact bytes sent, so a base64 body is decoded, never re-serialised.
     body: event.isBase64Encoded ? Buffer.from(rawBody, "base64").toString("utf8") : rawBody,
+    query: { ...event.queryStringParameters },
   };
 }
 

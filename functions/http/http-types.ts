@@ -5,6 +5,8 @@ export interface HttpRequest {
   /** Header names in lower case. */
   headers: Record<string, string | undefined>;
   body: string;
+  /** Query parameters (the last value of a repeated name); never logged (may carry a token). */
+  query?: Record<string, string | undefined>;
 }
 
 export interface HttpResponse {

@@ -135,6 +135,22 @@ export const countTableChangesEnvSchema = z.object({
 });
 export type CountTableChangesEnv = z.infer<typeof countTableChangesEnvSchema>;
 
+/** The SMS delivery-report callback (HTTP API, public route with a secret token). */
+export const smsReportsEnvSchema = z.object({
+  TABLE_NAME: commonEnv.TABLE_NAME,
+  DEPLOYMENT: commonEnv.DEPLOYMENT,
+  DUE_SHARDS: commonEnv.DUE_SHARDS,
+  POWERTOOLS_SERVICE_NAME: commonEnv.POWERTOOLS_SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: commonEnv.POWERTOOLS_METRICS_NAMESPACE,
+  /** Secrets Manager secret (name or ARN) holding the token, or a JSON array of tokens during a rotation. */
+  SMS_REPORT_TOKEN_SECRET_ID: z.string().min(1),
+});
+export type SmsReportsEnv = z.infer<typeof smsReportsEnvSchema>;
+
+/** SNS SMS delivery-status logs (CloudWatch Logs subscription): no token, CloudWatch Logs invokes it. */
+export const smsDeliveryLogsEnvSchema = smsReportsEnvSchema.omit({ SMS_REPORT_TOKEN_SECRET_ID: true });
+export type SmsDeliveryLogsEnv = z.infer<typeof smsDeliveryLogsEnvSchema>;
+
 /** The variable names each function needs; the CDK function construct must set every one. */
 export const envKeys = {
   ingestConfirmations: Object.keys(ingestConfirmationsEnvSchema.shape) as Array<keyof IngestConfirmationsEnv>,
@@ -147,4 +163,6 @@ export const envKeys = {
   distributedIngest: Object.keys(distributedIngestEnvSchema.shape) as Array<keyof DistributedIngestEnv>,
   checkCalendars: Object.keys(checkCalendarsEnvSchema.shape) as Array<keyof CheckCalendarsEnv>,
   countTableChanges: Object.keys(countTableChangesEnvSchema.shape) as Array<keyof CountTableChangesEnv>,
+  smsReports: Object.keys(smsReportsEnvSchema.shape) as Array<keyof SmsReportsEnv>,
+  smsDeliveryLogs: Object.keys(smsDeliveryLogsEnvSchema.shape) as Array<keyof SmsDeliveryLogsEnv>,
 } as const;

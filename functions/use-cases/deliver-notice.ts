@@ -6,6 +6,8 @@ import type {
   NoticeRecord,
   NoticeSender,
   NoticeStore,
+  SmsMetrics,
+  SmsReceipt,
 } from "./ports.js";
 import { SmsProviderError } from "./sms-errors.js";
 
@@ -15,13 +17,19 @@ export interface DeliverNoticeDeps {
   sender: NoticeSender;
   clock: Clock;
   metrics: BusinessMetrics;
+  /** SmsSent per provider (the delivery rate's denominator); absent: not counted. */
+  smsMetrics?: SmsMetrics | undefined;
 }
 
 export type DeliveryOutcome = "sent" | "already-sent" | "unknown-notice" | "no-address";
 
 /** How each channel hands a claimed notice to the sender: one entry per channel, no if/else chain. */
 const SEND_BY_CHANNEL: Readonly<
-  Record<NoticeChannel, (notice: NoticeRecord, address: string, sender: NoticeSender) => Promise<void>>
+  Record<
+    NoticeChannel,
+    // biome-ignore lint/suspicious/noConfusingVoidType: only SMS senders answer with a receipt
+    (notice: NoticeRecord, address: string, sender: NoticeSender) => Promise<SmsReceipt | void>
+  >
 > = {
   sms: (notice, phone, sender) =>
     sender.sendSms({
@@ -77,8 +85,9 @@ export async function deliverNotice(
   const notice = await deps.notices.claim(message.noticeId, message.channel, deps.clock.now().toISOString());
   if (!notice) return "already-sent";
   const acquirer = notice.payments[0]?.acquirer;
+  let receipt: SmsReceipt | undefined;
   try {
-    await SEND_BY_CHANNEL[notice.channel](notice, address, deps.sender);
+    receipt = (await SEND_BY_CHANNEL[notice.channel](notice, address, deps.sender)) ?? undefined;
   } catch (error) {
     await deps.notices.release(message.noticeId, message.channel, (error as Error).message);
     deps.metrics.count("NoticesFailed", 1, acquirer);
@@ -90,5 +99,27 @@ export async function deliverNotice(
     throw error;
   }
   deps.metrics.count("NoticesSent", 1, acquirer);
+  if (notice.channel === "sms") await afterSmsSent(notice, receipt, deps);
   return "sent";
+}
+
+/**
+ * Counts the text per provider and remembers the provider's id of it, which is all SNS's
+ * delivery-status logs (and Tencent's callback) carry. The notice is already SENT: if this write
+ * fails, the queue's retry finds it sent and sends nothing (its reports are then ignored, counted).
+ */
+async function afterSmsSent(
+  notice: NoticeRecord,
+  receipt: SmsReceipt | undefined,
+  deps: DeliverNoticeDeps,
+): Promise<void> {
+  const provider = notice.provider ?? "sns";
+  deps.smsMetrics?.count("SmsSent", provider);
+  if (!receipt?.providerMessageId) return;
+  await deps.notices.recordProviderMessage({
+    provider,
+    providerMessageId: receipt.providerMessageId,
+    noticeId: notice.noticeId,
+    at: deps.clock.now().toISOString(),
+  });
 }

@@ -31,6 +31,11 @@ export class UnauthorizedError extends Error {
   override name = "UnauthorizedError";
 }
 
+/** Credentials were given but are not valid (a wrong token): 403, where a missing one is 401. */
+export class ForbiddenError extends Error {
+  override name = "ForbiddenError";
+}
+
 export class NotFoundError extends Error {
   override name = "NotFoundError";
 }

@@ -47,9 +47,9 @@ export async function registerMerchant(
       : undefined;
   if (uncovered) throw new ValidationError([{ field: "contact.phone", message: uncovered }]);
   const { created } = await deps.merchants.put(profile);
-  const { email, channels } = profile.contact;
-  if (email && channels.includes("email"))
-    await deps.emailSubscriptions?.ensureSubscribed(profile.merchantId, email);
+  // An email address is subscribed even on an SMS-only profile: it is where a failed text falls back to.
+  const { email } = profile.contact;
+  if (email) await deps.emailSubscriptions?.ensureSubscribed(profile.merchantId, email);
   return { created, profile };
 }
 

@@ -3,6 +3,7 @@ import type { StoredLine } from "../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../domain/matching/reversal-confirmations.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { NoticeChannel } from "../domain/notification/channels.js";
+import type { DeliveryState } from "../domain/notification/delivery-report.js";
 import type { outboxShardOf } from "../domain/notification/notice-id.js";
 import type { SmsProviderId } from "../domain/notification/sms-providers.js";
 import type { TemplatedSms } from "../domain/notification/sms-templates.js";
@@ -193,7 +194,36 @@ export interface NoticeRecord {
   createdAt: string;
   attempts: number;
   sentAt?: string | undefined;
+  /** SMS: the provider's id of the text (BizId, SerialNo, SNS MessageId), recorded after the send. */
+  providerMessageId?: string | undefined;
+  /** SMS: the provider's delivery report, once one came (final: never changes afterwards). */
+  deliveryStatus?: DeliveryState | undefined;
+  deliveryErrorCode?: string | undefined;
+  deliveryReportedAt?: string | undefined;
+  /** After a FAILED report: the fallback notice's id, or why there is none. */
+  fallbackNoticeId?: string | undefined;
+  fallbackNone?: string | undefined;
+  /** On a fallback notice: the notice whose failed text it replaces. */
+  fallbackOf?: string | undefined;
 }
+
+/** A delivery report to record on a sent SMS notice (one conditional write). */
+export interface DeliveryRecord {
+  noticeId: string;
+  state: DeliveryState;
+  errorCode?: string | undefined;
+  reportedAt: string;
+  fallback?: { noticeId: string } | { none: string } | undefined;
+}
+
+/**
+ * "recorded": this report set the final state; "already-final": an earlier report did (the notice
+ * is returned as stored); "not-sent": no such SMS notice, or it was never handed to a provider.
+ */
+export type RecordDeliveryResult =
+  | { outcome: "recorded"; notice: NoticeRecord }
+  | { outcome: "already-final"; notice: NoticeRecord }
+  | { outcome: "not-sent" };
 
 export interface NoticeStore {
   /**
@@ -213,6 +243,20 @@ export interface NoticeStore {
   /** Gives a claimed notice back after a failed publish, so the queue's retry can send it. */
   release(noticeId: string, channel: string, reason: string): Promise<void>;
   get(noticeId: string, channel: string): Promise<NoticeRecord | undefined>;
+  /**
+   * Sets DELIVERED / FAILED on a SENT SMS notice in one conditional write that holds only while no
+   * final state is recorded: duplicates and late contradicting reports change nothing.
+   */
+  recordDelivery(record: DeliveryRecord): Promise<RecordDeliveryResult>;
+  /** Remembers which notice a provider message id belongs to (providers that echo no notice id). */
+  recordProviderMessage(input: {
+    provider: SmsProviderId;
+    providerMessageId: string;
+    noticeId: string;
+    at: string;
+  }): Promise<void>;
+  /** The notice a provider message id was recorded for. */
+  noticeOfProviderMessage(provider: SmsProviderId, providerMessageId: string): Promise<string | undefined>;
 }
 
 /** Which days' settlement files have been received, per acquirer. */
@@ -235,15 +279,22 @@ export interface SmsToSend {
   sms?: TemplatedSms | undefined;
 }
 
+/** What a provider answered for a text it took: its own id of it, which its delivery reports carry. */
+export interface SmsReceipt {
+  providerMessageId?: string | undefined;
+}
+
 /** An SMS provider (functions/adapters/sms). Throws SmsProviderError when the text was not taken. */
 export interface SmsProvider {
   readonly id: SmsProviderId;
-  send(input: SmsToSend): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: adapters that learn no message id return nothing
+  send(input: SmsToSend): Promise<SmsReceipt | void>;
 }
 
 /** Delivers a rendered notice (SNS in AWS; console and outbox file locally). */
 export interface NoticeSender {
-  sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: senders that learn no message id return nothing
+  sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<SmsReceipt | void>;
   sendEmail(input: {
     merchantId: string;
     email: string;
@@ -257,4 +308,18 @@ export interface NoticeSender {
 /** Email notices go to a per-merchant SNS topic the merchant's address subscribes to (and confirms). */
 export interface EmailSubscriptions {
   ensureSubscribed(merchantId: string, email: string): Promise<void>;
+}
+
+/** SMS counts per provider (dimension `provider`): what the delivery-rate alarm divides. */
+export type SmsMetricName = "SmsSent" | "SmsDelivered" | "SmsFailed" | "SmsReportsIgnored";
+
+export interface SmsMetrics {
+  count(name: SmsMetricName, provider: SmsProviderId, value?: number): void;
+}
+
+export const noSmsMetrics: SmsMetrics = { count: () => undefined };
+
+/** The secret token delivery-report pushes must carry (several during a rotation). */
+export interface SmsReportTokens {
+  current(): Promise<readonly string[]>;
 }

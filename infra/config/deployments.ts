@@ -47,6 +47,9 @@ export const deployments: readonly DeploymentInput[] = [
     // (`npx settlewatch sms-templates --provider aliyun` prints what to register).
     sms: {
       provider: "aliyun",
+      // Delivery reports: Alibaba Cloud's SmsReport HTTP push to POST /v1/sms-reports/aliyun?token=…
+      // (the token lives in this secret, created by ops); the delivery-rate alarm's floor is the default 0.9.
+      deliveryReports: { tokenSecretName: "settlewatch/cn-example/sms-report-token" },
       aliyun: {
         signName: "结算提醒",
         secretName: "settlewatch/cn-example/aliyun-sms",

@@ -30,6 +30,35 @@ const mainlandProvider = z.strictObject({
   maxVariableLength: providerSettingsSchema.shape.maxVariableLength,
 });
 
+/** Default floor of the delivery-rate alarm: fewer than 90% of reported texts delivered. */
+export const smsDeliveryReportDefaults = { rateFloor: 0.9, periodMinutes: 60, minReports: 20 } as const;
+
+/** Delivery reports (docs/notifications.md, "Delivery reports") and the delivery-rate alarm. */
+export const smsDeliveryReportsSchema = z.strictObject({
+  /**
+   * Secrets Manager secret (created by ops) holding the token the providers' callback URL carries
+   * (?token=…, at least 32 characters). Set: the HTTP API gets POST /v1/sms-reports/{provider}.
+   */
+  tokenSecretName: secretName.optional(),
+  /** Read SNS SMS delivery-status logs (account-wide SNS setting, see docs): needs SNS as a provider. */
+  snsStatusLogs: z.boolean().default(false),
+  /** The alarm fires when delivered / (delivered + failed) of one provider is below this. */
+  rateFloor: z.number().gt(0).max(1).default(smsDeliveryReportDefaults.rateFloor),
+  periodMinutes: z
+    .union([z.literal(15), z.literal(30), z.literal(60), z.literal(180), z.literal(360), z.literal(1440)])
+    .default(smsDeliveryReportDefaults.periodMinutes),
+  /** Fewer reports than this in a period: too few to judge, the alarm stays OK. */
+  minReports: z.number().int().min(1).max(100_000).default(smsDeliveryReportDefaults.minReports),
+});
+export type SmsDeliveryReportSettings = z.output<typeof smsDeliveryReportsSchema>;
+
+/** A deployment's delivery-report settings, defaults filled in when the block is left out. */
+export function deliveryReportSettings(sms: {
+  readonly deliveryReports?: SmsDeliveryReportSettings | undefined;
+}): SmsDeliveryReportSettings {
+  return sms.deliveryReports ?? smsDeliveryReportsSchema.parse({});
+}
+
 /** The provider fields of a deployment's `sms` block. */
 export const smsProviderConfigShape = {
   /** Default provider: "sns" where the region has SNS SMS (the default there), else a mainland one. */
@@ -41,6 +70,7 @@ export const smsProviderConfigShape = {
   /** Alibaba Cloud SMS: { signName, templateCodes: { "zh-CN": { overdue: "SMS_…" } }, secretName } */
   aliyun: mainlandProvider.optional(),
   /** Tencent Cloud SMS: as aliyun, plus the SmsSdkAppId and the API region. */
+  deliveryReports: smsDeliveryReportsSchema.optional(),
   tencent: mainlandProvider
     .extend({
       smsSdkAppId: providerSettingsSchema.shape.smsSdkAppId.unwrap(),
@@ -60,6 +90,7 @@ interface SmsProviderConfig {
     | undefined;
   readonly senderId?: string | undefined;
   readonly maxPriceUsd?: string | undefined;
+  readonly deliveryReports?: z.output<typeof smsDeliveryReportsSchema> | undefined;
 }
 
 /** The default provider: the configured one, else SNS where the region has SNS SMS, else none. */
@@ -81,6 +112,12 @@ export function smsConfigProblems(region: string, sms: SmsProviderConfig): Array
     problems.push([
       ["sms", "provider"],
       `${region} has no SNS SMS: set sms.provider to "aliyun" (Alibaba Cloud SMS) or "tencent" (Tencent Cloud SMS)`,
+    ]);
+  }
+  if (sms.deliveryReports?.snsStatusLogs && !usedSmsProviders(region, sms).includes("sns")) {
+    problems.push([
+      ["sms", "deliveryReports", "snsStatusLogs"],
+      "SNS delivery-status logs are read only where SNS sends texts; this deployment does not use sns",
     ]);
   }
   for (const id of usedSmsProviders(region, sms)) {

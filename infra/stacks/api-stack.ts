@@ -6,9 +6,13 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { ingestConfirmationsEnvSchema, operatorApiEnvSchema } from "../../functions/shared/env.js";
+import {
+  ingestConfirmationsEnvSchema,
+  operatorApiEnvSchema,
+  smsReportsEnvSchema,
+} from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
-import { smsEnvironment, usedSmsProviders } from "../config/sms-deployment.js";
+import { deliveryReportSettings, smsEnvironment, usedSmsProviders } from "../config/sms-deployment.js";
 import {
   type BindableSecret,
   type BindableTable,
@@ -31,6 +35,8 @@ export class ApiStack extends Stack {
   readonly stage: apigwv2.HttpStage;
   readonly ingestConfirmations: SettlewatchFunction<typeof ingestConfirmationsEnvSchema>;
   readonly operatorApi: SettlewatchFunction<typeof operatorApiEnvSchema>;
+  /** SMS delivery-report callbacks; only where sms.deliveryReports.tokenSecretName is set. */
+  readonly smsReports: SettlewatchFunction<typeof smsReportsEnvSchema> | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -150,11 +156,58 @@ export class ApiStack extends Stack {
       authorizer: iam,
     });
 
+    this.smsReports = this.addSmsReportsRoute(deployment, props.table, logRetention);
+
     new CfnOutput(this, "ApiUrl", { value: this.stage.url });
     new CfnOutput(this, "WebhookUrl", { value: `${this.stage.url}v1/confirmations` });
     new CfnOutput(this, "IngestConfirmationsLogGroup", {
       value: this.ingestConfirmations.logGroup.logGroupName,
     });
     new CfnOutput(this, "OperatorApiLogGroup", { value: this.operatorApi.logGroup.logGroupName });
+  }
+
+  /**
+   * POST /v1/sms-reports/{provider}: Alibaba Cloud and Tencent Cloud push delivery reports here. The
+   * providers cannot sign with AWS credentials; the function checks the secret token of the URL.
+   */
+  private addSmsReportsRoute(
+    deployment: Deployment,
+    table: BindableTable,
+    logRetention: logs.RetentionDays,
+  ): SettlewatchFunction<typeof smsReportsEnvSchema> | undefined {
+    const tokenSecretName = deliveryReportSettings(deployment.sms).tokenSecretName;
+    if (!tokenSecretName) return undefined;
+    const fn = new SettlewatchFunction(this, "SmsReports", {
+      entry: "functions/handlers/sms-reports.handler.ts",
+      description: `settlewatch ${deployment.name}: SMS delivery reports (Alibaba Cloud, Tencent Cloud callbacks)`,
+      envSchema: smsReportsEnvSchema,
+      environment: {
+        DEPLOYMENT: deployment.name,
+        DUE_SHARDS: String(deployment.dueShards),
+        POWERTOOLS_SERVICE_NAME: "settlewatch",
+        POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
+        SMS_REPORT_TOKEN_SECRET_ID: tokenSecretName,
+      },
+      logRetention,
+      tracing: true,
+    })
+      .bindTable(table, "RW")
+      .allowSecretByName(tokenSecretName);
+    const [route] = this.api.addRoutes({
+      path: "/v1/sms-reports/{provider}",
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration("SmsReports", fn.function),
+    });
+    if (route) {
+      acknowledgeNagFinding(
+        route,
+        "AwsSolutions-APIG4",
+        "SMS providers (Alibaba Cloud, Tencent Cloud) push delivery reports to a plain URL and cannot sign with AWS credentials. The function checks the secret token the URL carries (Secrets Manager, constant-time comparison) before anything is stored.",
+      );
+    }
+    new CfnOutput(this, "SmsReportsUrl", {
+      value: `${this.stage.url}v1/sms-reports/<aliyun|tencent>?token=<the token in ${tokenSecretName}>`,
+    });
+    return fn;
   }
 }

@@ -16,10 +16,16 @@ import {
   notifyEnvSchema,
 } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
-import { smsEnvironment, smsSecretNames, usedSmsProviders } from "../config/sms-deployment.js";
+import {
+  deliveryReportSettings,
+  smsEnvironment,
+  smsSecretNames,
+  usedSmsProviders,
+} from "../config/sms-deployment.js";
 import type { DeploymentMetric } from "../constructs/monitoring/metric-factory.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
 import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
+import { SnsDeliveryStatusLogs } from "../constructs/sns-delivery-status-logs.js";
 import { acknowledgeNagFinding } from "../nag.js";
 
 /** The check stops 20 s before this (see check-overdue.handler.ts); what is left waits for the next run. */
@@ -87,6 +93,8 @@ export class NotificationsStack extends Stack {
   /** Calendar horizon and held payments (run-calendar-check.ts), on its own schedule. */
   readonly checkCalendars: SettlewatchFunction<typeof checkCalendarsEnvSchema>;
   readonly calendarCheckSchedule: events.Rule;
+  /** SNS SMS delivery-status logs read into notices (sms.deliveryReports.snsStatusLogs). */
+  readonly snsDeliveryStatusLogs: SnsDeliveryStatusLogs | undefined;
 
   constructor(scope: Construct, id: string, props: NotificationsStackProps) {
     super(scope, id, props);
@@ -200,6 +208,13 @@ export class NotificationsStack extends Stack {
     if (usedSmsProviders(deployment.region, deployment.sms).includes("sns"))
       this.notify.allowSmsToPhoneNumbers();
     for (const name of smsSecretNames(deployment)) this.notify.allowSecretByName(name);
+    this.snsDeliveryStatusLogs = deliveryReportSettings(deployment.sms).snsStatusLogs
+      ? new SnsDeliveryStatusLogs(this, "SnsDeliveryStatusLogs", {
+          deployment,
+          table: props.table,
+          logRetention,
+        })
+      : undefined;
 
     this.tableStreamFailureQueue = new sqs.Queue(this, "TableStreamFailureQueue", {
       encryption: sqs.QueueEncryption.KMS,

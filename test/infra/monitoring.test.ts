@@ -129,7 +129,7 @@ describe("monitoring stack", () => {
         )
         .filter((vars): vars is Record<string, unknown> => vars?.DEPLOYMENT !== undefined),
     );
-    expect(envs).toHaveLength(8); // the distributed-ingest steps', the table-stream counter's and the calendar check's too
+    expect(envs).toHaveLength(9); // the distributed-ingest steps', the table-stream counter's, the calendar check's and the SMS reports' too
     for (const vars of envs) {
       expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(BUSINESS_METRIC_NAMESPACE);
       expect(vars.POWERTOOLS_SERVICE_NAME).toBe(BUSINESS_METRIC_SERVICE);
@@ -152,6 +152,7 @@ describe("monitoring stack", () => {
       "DistributedIngestFailedAlarm",
       "TableThrottlesAlarm",
       "TableStreamFailureAlarm",
+      "SmsDeliveryRateAlarmaliyun", // the delivery rate of its one SMS provider
     ];
     expect(
       Object.keys(alarms()).map((id) =>
@@ -465,6 +466,7 @@ describe("monitoring thresholds in config", () => {
       MonitoringDistributedIngestFailedAlarm: 0,
       MonitoringTableThrottlesAlarm: 1,
       MonitoringTableStreamFailureAlarm: 0,
+      MonitoringSmsDeliveryRateAlarmaliyun: 0.9,
     });
     template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "Errors", Period: 60 });
     const body = JSON.stringify(template.findResources("AWS::CloudWatch::Dashboard"));

@@ -502,7 +502,7 @@ describe("functions", () => {
     const groups = [api, notifications, files].flatMap((template) =>
       Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
     );
-    expect(groups).toHaveLength(10); // eight functions + API access logs + distributed-ingest executions
+    expect(groups).toHaveLength(11); // nine functions (SMS reports too) + API access logs + distributed-ingest executions
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -753,7 +753,7 @@ describe("least privilege", () => {
 
   it("roles can be assumed by Lambda only", () => {
     for (const [template, count] of [
-      [api, 2],
+      [api, 3],
       [notifications, 4],
       [files, 2],
     ] as const) {
@@ -1107,6 +1107,12 @@ describe("HTTP API", () => {
     expect(routes).toEqual(
       [
         { route: "POST /v1/confirmations", auth: "NONE", target: ingest },
+        // SMS delivery reports: public, the function checks the URL's token (cn-example names its secret).
+        {
+          route: "POST /v1/sms-reports/{provider}",
+          auth: "NONE",
+          target: integrationTarget(apiId((synth.api.smsReports as DeployedFunction).function)),
+        },
         { route: "PUT /v1/merchants/{merchantId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/merchants/{merchantId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/payments/{acquirer}/{paymentId}", auth: "AWS_IAM", target: operator },
@@ -1153,6 +1159,8 @@ describe("cdk-nag AwsSolutions", () => {
         "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/POST--v1--confirmations/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/IngestConfirmations/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
+        "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/POST--v1--sms-reports--{provider}/Resource",
+        "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/SmsReports/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/CountTableChanges/Role/DefaultPolicy/Resource",
         "AwsSolutions-SQS3 Settlewatch-cn-example-Notifications/TableStreamFailureQueue/Resource",

@@ -1,9 +1,17 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { DUE_INDEX } from "../../shared/table-schema.js";
-import type { NoticeRecord, NoticeStore } from "../../use-cases/ports.js";
+import type { SmsProviderId } from "../../domain/notification/sms-providers.js";
+import { DUE_INDEX, TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
+import type {
+  DeliveryRecord,
+  NoticeRecord,
+  NoticeStore,
+  RecordDeliveryResult,
+} from "../../use-cases/ports.js";
 import { indexKeysUpTo } from "./index-pages.js";
 import { keys } from "./table-keys.js";
+
+const LOOKUP_TTL_SECONDS = 7 * 24 * 3600;
 
 /** Notice records: the exactly-once ledger of what was (or will be) sent to whom. */
 export class DynamoDbNoticeStore implements NoticeStore {
@@ -110,6 +118,91 @@ export class DynamoDbNoticeStore implements NoticeStore {
       }),
     );
     return Item ? toRecord(Item) : undefined;
+  }
+
+  async recordDelivery(record: DeliveryRecord): Promise<RecordDeliveryResult> {
+    const fallback = record.fallback;
+    const sets = ["deliveryStatus = :state", "deliveryReportedAt = :at"];
+    const values: Record<string, unknown> = {
+      ":state": record.state,
+      ":at": record.reportedAt,
+      ":sent": "SENT",
+    };
+    if (record.errorCode) {
+      sets.push("deliveryErrorCode = :code");
+      values[":code"] = record.errorCode;
+    }
+    if (fallback && "noticeId" in fallback) {
+      sets.push("fallbackNoticeId = :fallback");
+      values[":fallback"] = fallback.noticeId;
+    } else if (fallback) {
+      sets.push("fallbackNone = :none");
+      values[":none"] = fallback.none;
+    }
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(record.noticeId, "sms"),
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          // Only a sent text, and only once: a final state is never overwritten.
+          ConditionExpression: "#status = :sent AND attribute_not_exists(deliveryStatus)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return { outcome: "recorded", notice: toRecord(Attributes ?? {}) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const stored = await this.get(record.noticeId, "sms");
+    if (stored?.deliveryStatus) return { outcome: "already-final", notice: stored };
+    return { outcome: "not-sent" };
+  }
+
+  async recordProviderMessage(input: {
+    provider: SmsProviderId;
+    providerMessageId: string;
+    noticeId: string;
+    at: string;
+  }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.notice(input.noticeId, "sms"),
+        UpdateExpression: "SET providerMessageId = :id",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":id": input.providerMessageId },
+      }),
+    );
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.smsProviderMessage(input.provider, input.providerMessageId),
+          entity: "sms-message",
+          noticeId: input.noticeId,
+          recordedAt: input.at,
+          // Reports come within 72 hours (SNS's longest); the lookup is not kept beyond a week.
+          [TIME_TO_LIVE_ATTRIBUTE]: Math.floor(Date.parse(input.at) / 1000) + LOOKUP_TTL_SECONDS,
+        },
+      }),
+    );
+  }
+
+  async noticeOfProviderMessage(
+    provider: SmsProviderId,
+    providerMessageId: string,
+  ): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.smsProviderMessage(provider, providerMessageId),
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.noticeId === "string" ? Item.noticeId : undefined;
   }
 
   private async update(

@@ -47,6 +47,11 @@ export const keys = {
   /** Notices waiting for their send time (quiet hours) live in these partitions of the same index. */
   outboxShard: (shard: number) => `OUTBOX#${String(shard).padStart(2, "0")}`,
   notice: (noticeId: string, channel: string) => ({ pk: `NOTICE#${noticeId}`, sk: `CHANNEL#${channel}` }),
+  /** A provider's id of a text → its notice, for delivery reports that carry only that id (SNS, Tencent sid). */
+  smsProviderMessage: (provider: string, providerMessageId: string) => ({
+    pk: `SMSMSG#${provider}#${providerMessageId}`,
+    sk: "NOTICE",
+  }),
   /** A payout batch (leg 2); its members (payments tied to it in bank-credit mode) share the partition. */
   batch: (batchKey: string) => ({ pk: `BATCH#${batchKey}`, sk: "BATCH" }),
   batchMember: (batchKey: string, acquirer: string, paymentId: string) => ({

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SmsProvider, SmsToSend } from "../../use-cases/ports.js";
+import type { SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 import { SmsProviderError } from "../../use-cases/sms-errors.js";
 import { callProvider, type FetchLike } from "./http-call.js";
 import type { CachedSecretCredentials } from "./provider-credentials.js";
@@ -34,13 +34,13 @@ export class AliyunSmsProvider implements SmsProvider {
 
   constructor(private readonly options: AliyunSmsProviderOptions) {}
 
-  async send(input: SmsToSend): Promise<void> {
+  async send(input: SmsToSend): Promise<SmsReceipt> {
     const request = aliyunSendSmsRequest(input, this.options.settings);
     const query = { ...request } as Record<string, string>;
-    await retryThrottled(() => this.call(query), this.options.retry);
+    return await retryThrottled(() => this.call(query), this.options.retry);
   }
 
-  private async call(query: Record<string, string>): Promise<void> {
+  private async call(query: Record<string, string>): Promise<SmsReceipt> {
     const credentials = await this.options.credentials.get();
     const now = (this.options.now ?? (() => new Date()))();
     const headers = signAcs3(
@@ -64,7 +64,8 @@ export class AliyunSmsProvider implements SmsProvider {
       this.options.timeoutMs ?? 5000,
     );
     const code = String(json.Code ?? `HTTP${status}`);
-    if (status === 200 && code === "OK") return;
+    if (status === 200 && code === "OK")
+      return { providerMessageId: typeof json.BizId === "string" ? json.BizId : undefined };
     const message = String(json.Message ?? "");
     if (THROTTLED.test(code)) throw new SmsProviderError("aliyun", "throttled", code, message);
     if (CREDENTIALS.test(code)) {

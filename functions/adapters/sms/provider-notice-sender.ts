@@ -1,5 +1,5 @@
 import type { SmsProviderId } from "../../domain/notification/sms-providers.js";
-import type { NoticeSender, SmsProvider, SmsToSend } from "../../use-cases/ports.js";
+import type { NoticeSender, SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 
 /** SMS through the notice's provider; email and ops alerts through the topic sender (SNS). */
 export class ProviderNoticeSender implements NoticeSender {
@@ -8,9 +8,10 @@ export class ProviderNoticeSender implements NoticeSender {
     private readonly providers: { get(id: SmsProviderId): SmsProvider },
   ) {}
 
-  async sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<void> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: a provider may learn no message id
+  async sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<SmsReceipt | void> {
     const { provider, ...sms } = input;
-    await this.providers.get(provider).send(sms);
+    return await this.providers.get(provider).send(sms);
   }
 
   sendEmail(input: Parameters<NoticeSender["sendEmail"]>[0]): Promise<void> {

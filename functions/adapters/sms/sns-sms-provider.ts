@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import type { SmsProvider, SmsToSend } from "../../use-cases/ports.js";
+import type { SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 import { SmsProviderError } from "../../use-cases/sms-errors.js";
 import { type ProviderSettings, snsPublishSmsRequest } from "./provider-requests.js";
 import { type RetryOptions, retryThrottled } from "./retry.js";
@@ -17,11 +17,13 @@ export class SnsSmsProvider implements SmsProvider {
     private readonly retry: RetryOptions = {},
   ) {}
 
-  async send(input: SmsToSend): Promise<void> {
+  async send(input: SmsToSend): Promise<SmsReceipt> {
     const request = snsPublishSmsRequest(input, this.settings);
-    await retryThrottled(async () => {
+    return await retryThrottled(async () => {
       try {
-        await this.sns.send(new PublishCommand(request));
+        // SNS's delivery-status logs name the text by this MessageId only.
+        const { MessageId } = await this.sns.send(new PublishCommand(request));
+        return { providerMessageId: MessageId };
       } catch (error) {
         const name = (error as Error).name;
         const kind = THROTTLED.has(name) ? "throttled" : CREDENTIALS.has(name) ? "credentials" : undefined;

@@ -1,6 +1,6 @@
 import { smsTemplateText } from "../../domain/notification/sms-templates.js";
 import { DEFAULT_TEMPLATES, templateVariables } from "../../domain/notification/templates.js";
-import type { SmsProvider, SmsToSend } from "../../use-cases/ports.js";
+import type { SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 import { SmsProviderError } from "../../use-cases/sms-errors.js";
 import { callProvider, type FetchLike } from "./http-call.js";
 import type { CachedSecretCredentials } from "./provider-credentials.js";
@@ -29,13 +29,13 @@ export class TencentSmsProvider implements SmsProvider {
 
   constructor(private readonly options: TencentSmsProviderOptions) {}
 
-  async send(input: SmsToSend): Promise<void> {
+  async send(input: SmsToSend): Promise<SmsReceipt> {
     const order = input.sms ? templateVariables(smsTemplateText(input.sms, DEFAULT_TEMPLATES)) : [];
     const payload = JSON.stringify(tencentSendSmsRequest(input, this.options.settings, order));
-    await retryThrottled(() => this.call(payload), this.options.retry);
+    return await retryThrottled(() => this.call(payload), this.options.retry);
   }
 
-  private async call(payload: string): Promise<void> {
+  private async call(payload: string): Promise<SmsReceipt> {
     const credentials = await this.options.credentials.get();
     const timestamp = Math.floor((this.options.now ?? (() => new Date()))().getTime() / 1000);
     const authorization = signTc3(
@@ -70,11 +70,13 @@ export class TencentSmsProvider implements SmsProvider {
     );
     const response = (json.Response ?? {}) as {
       Error?: { Code?: string; Message?: string };
-      SendStatusSet?: Array<{ Code?: string; Message?: string }>;
+      SendStatusSet?: Array<{ Code?: string; Message?: string; SerialNo?: string }>;
     };
     // A request-level error, else the one number's status.
     const failure = response.Error ?? response.SendStatusSet?.find((entry) => entry.Code !== "Ok");
-    if (status === 200 && !failure && response.SendStatusSet?.length) return;
+    // The status callback names the text by this SerialNo ("sid").
+    if (status === 200 && !failure && response.SendStatusSet?.length)
+      return { providerMessageId: response.SendStatusSet[0]?.SerialNo };
     const code = failure?.Code ?? `HTTP${status}`;
     const message = failure?.Message ?? "";
     if (THROTTLED.test(code)) throw new SmsProviderError("tencent", "throttled", code, message);

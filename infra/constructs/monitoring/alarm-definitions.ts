@@ -26,7 +26,7 @@ export interface AlarmDefinition {
   readonly pinnedLogicalId?: string;
   readonly description: string;
   readonly metric: cloudwatch.IMetric;
-  readonly comparison: ">" | ">=";
+  readonly comparison: ">" | ">=" | "<";
   readonly threshold: number;
   /** @default 1 */
   readonly evaluationPeriods?: number;

@@ -19,6 +19,7 @@ import {
   DEPLOYMENT_METRICS,
   SettlewatchMetricFactory,
 } from "./metric-factory.js";
+import { smsDeliveryAlarms, smsDeliveryWidgets } from "./sms-delivery-monitoring.js";
 
 export interface MonitoredQueue {
   readonly name: string;
@@ -70,7 +71,11 @@ export class SettlewatchMonitoring extends Construct {
     this.metrics = metrics;
 
     const context: AlarmContext = { deployment, metrics, resources: props.resources };
-    const definitions = [...settlewatchAlarms(context, props.facts), ...(props.extraAlarms?.(context) ?? [])];
+    const definitions = [
+      ...settlewatchAlarms(context, props.facts),
+      ...smsDeliveryAlarms(deployment),
+      ...(props.extraAlarms?.(context) ?? []),
+    ];
     const toOps = new SnsAction(props.opsTopic);
     const alarms = new Map<string, cloudwatch.Alarm>();
     for (const definition of definitions) {
@@ -224,9 +229,16 @@ export class SettlewatchMonitoring extends Construct {
         ),
       ),
     );
+    for (const row of smsDeliveryWidgets(deployment)) this.dashboard.addWidgets(...row);
     for (const row of props.extraDashboardRows?.(metrics) ?? []) this.dashboard.addWidgets(...row);
   }
 }
+
+const COMPARISON_OPERATORS: Record<AlarmDefinition["comparison"], cloudwatch.ComparisonOperator> = {
+  ">": cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  ">=": cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  "<": cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+};
 
 /** One alarm from its definition, to the ops topic on ALARM and on OK. */
 function createAlarm(scope: Construct, definition: AlarmDefinition, toOps: SnsAction): cloudwatch.Alarm {
@@ -234,10 +246,7 @@ function createAlarm(scope: Construct, definition: AlarmDefinition, toOps: SnsAc
     ...(definition.alarmName ? { alarmName: definition.alarmName } : {}),
     alarmDescription: definition.description,
     metric: definition.metric,
-    comparisonOperator:
-      definition.comparison === ">"
-        ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
-        : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    comparisonOperator: COMPARISON_OPERATORS[definition.comparison],
     threshold: definition.threshold,
     evaluationPeriods: definition.evaluationPeriods ?? 1,
     treatMissingData: definition.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,

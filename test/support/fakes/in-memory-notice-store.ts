@@ -1,4 +1,10 @@
-import type { NoticeRecord, NoticeStore } from "../../../functions/use-cases/ports.js";
+import type { SmsProviderId } from "../../../functions/domain/notification/sms-providers.js";
+import type {
+  DeliveryRecord,
+  NoticeRecord,
+  NoticeStore,
+  RecordDeliveryResult,
+} from "../../../functions/use-cases/ports.js";
 
 interface Entry {
   record: NoticeRecord;
@@ -78,5 +84,44 @@ export class InMemoryNoticeStore implements NoticeStore {
   async get(noticeId: string, channel: string): Promise<NoticeRecord | undefined> {
     const entry = this.entries.get(`${noticeId}\u0000${channel}`);
     return entry ? copy(entry.record) : undefined;
+  }
+
+  async recordDelivery(record: DeliveryRecord): Promise<RecordDeliveryResult> {
+    const entry = this.entries.get(`${record.noticeId}\u0000sms`);
+    if (!entry) return { outcome: "not-sent" };
+    if (entry.record.deliveryStatus) return { outcome: "already-final", notice: copy(entry.record) };
+    if (entry.record.status !== "SENT") return { outcome: "not-sent" };
+    const fallback = record.fallback;
+    entry.record = {
+      ...entry.record,
+      deliveryStatus: record.state,
+      deliveryReportedAt: record.reportedAt,
+      ...(record.errorCode ? { deliveryErrorCode: record.errorCode } : {}),
+      ...(fallback && "noticeId" in fallback ? { fallbackNoticeId: fallback.noticeId } : {}),
+      ...(fallback && "none" in fallback ? { fallbackNone: fallback.none } : {}),
+    };
+    return { outcome: "recorded", notice: copy(entry.record) };
+  }
+
+  private readonly providerMessages = new Map<string, string>();
+
+  async recordProviderMessage(input: {
+    provider: SmsProviderId;
+    providerMessageId: string;
+    noticeId: string;
+    at: string;
+  }): Promise<void> {
+    const entry = this.entries.get(`${input.noticeId}\u0000sms`);
+    // The adapter's update is conditional on the notice existing, and throws otherwise.
+    if (!entry) throw new Error(`no SMS notice ${input.noticeId}`);
+    entry.record = { ...entry.record, providerMessageId: input.providerMessageId };
+    this.providerMessages.set(`${input.provider}\u0000${input.providerMessageId}`, input.noticeId);
+  }
+
+  async noticeOfProviderMessage(
+    provider: SmsProviderId,
+    providerMessageId: string,
+  ): Promise<string | undefined> {
+    return this.providerMessages.get(`${provider}\u0000${providerMessageId}`);
   }
 }
