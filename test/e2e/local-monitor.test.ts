@@ -172,7 +172,7 @@ describe("local monitor over HTTP", () => {
     expect("code" in put ? put.code : 0).toBe(1);
     expect(put.stdout).toContain("merchant m-cli: 201");
     expect(put.stderr).toContain("profile [1]: merchantId is required");
-  });
+  }, 60_000); // two CLI processes (a tsx start each) while other files run
 
   it("npm start without Java stops with one line saying how to install it", async () => {
     const nodeDir = join(process.cwd(), "node_modules", ".bin");
@@ -182,5 +182,5 @@ describe("local monitor over HTTP", () => {
     expect("code" in failure ? failure.code : 0).toBe(2);
     expect(failure.stderr.trim().split("\n")).toHaveLength(1);
     expect(failure.stderr).toContain("apt-get install -y openjdk-17-jre-headless");
-  });
+  }, 60_000);
 });
