@@ -1,6 +1,11 @@
 /**
  * Ingest throughput on DynamoDB Local: 20,000 confirmations through the use case and through the local
  * HTTP API, next to the bare PutItem writes of the same items at the same concurrency, in one run.
+ * Each round runs on a DynamoDB Local of its own, as each `npm start` does: DynamoDB Local looks up
+ * the first record of a table's stream on every write by scanning its stream records in order, with
+ * no index, so on an instance shared with an earlier monitor's table every write of the later
+ * table's stream scans the earlier one's records (round 2 fell to 0.06-0.08× of bare writes that
+ * way). See docs/benchmarks.md.
  * Run: node bin/run-ts.js bench/ingest.bench.ts [count]
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -35,19 +40,19 @@ function confirmations(prefix: string) {
   }));
 }
 
-const dynamo = await startDynamoDbLocal();
-const client = localDynamoDbClient(dynamo.endpoint);
-const db = documentClient(client);
 const rate = (n: number, ms: number) => (n / ms) * 1000;
 const figures: Record<string, number> = {};
 
-try {
-  const config = loadLocalConfig({
-    env: { SETTLEWATCH_WEBHOOK_SECRETS: JSON.stringify({ [ACQUIRER]: [SECRET] }) },
-  });
-  config.port = 0;
+const config = loadLocalConfig({
+  env: { SETTLEWATCH_WEBHOOK_SECRETS: JSON.stringify({ [ACQUIRER]: [SECRET] }) },
+});
+config.port = 0;
 
-  for (const round of [1, 2]) {
+for (const round of [1, 2]) {
+  const dynamo = await startDynamoDbLocal();
+  const client = localDynamoDbClient(dynamo.endpoint);
+  const db = documentClient(client);
+  try {
     // 1. Bare writes: the same items the repository writes, plain PutItem, same concurrency.
     const bareTable = `bench-bare-${round}`;
     await ensureTable(client, bareTable, { stream: false });
@@ -124,10 +129,10 @@ try {
     }
     figures[`local HTTP API r${round}`] = rate(COUNT, performance.now() - start);
     await monitor.stop();
+  } finally {
+    client.destroy();
+    await dynamo.stop();
   }
-} finally {
-  client.destroy();
-  await dynamo.stop();
 }
 
 console.log(`ingest: ${COUNT} confirmations, write concurrency ${CONCURRENCY}, DynamoDB Local (in memory)`);
@@ -137,6 +142,6 @@ for (const round of [1, 2]) {
   const bare = figures[`bare writes r${round}`] ?? Number.NaN;
   console.log(
     `  round ${round}: use case / bare = ${((figures[`use case r${round}`] ?? 0) / bare).toFixed(2)}x, ` +
-      `HTTP / bare = ${((figures[`local HTTP API r${round}`] ?? 0) / bare).toFixed(2)}x (target >= 0.70x)`,
+      `HTTP / bare = ${((figures[`local HTTP API r${round}`] ?? 0) / bare).toFixed(2)}x (target >= 0.90x)`,
   );
 }

@@ -1,10 +1,13 @@
 /**
  * What the open-payment counters cost next to the payment writes they follow, on DynamoDB Local
  * with its real table stream: N payments written PENDING, then moved to OVERDUE; after each step the
- * stream's records are counted as Lambda's event source would hand them over (batches of 100,
- * 4 stream shards at once). Prints changes counted per second, write units per change, the ratio
- * to the writes of the payments themselves, a re-delivery of everything (counted 0 times), and what
- * reading the gauges costs (it must not grow with N).
+ * stream's records are counted as Lambda's event source would hand them over (batches of 100 from
+ * one stream shard, in order per shard, up to 4 shards at once; markers, which do not need the
+ * order, take any 4 batches at once), two ways side by side, each into its own counter table:
+ * "markers" (before issue 14: a marker per change, in transactions) and "lanes" (one conditional
+ * write per acquirer and batch, guarded by the shard's watermark). Prints changes counted per
+ * second, write units per change, the ratio to the writes of the payments themselves, a re-delivery
+ * of everything (counted 0 times), and what reading the gauges costs (it must not grow with N).
  * Run: node bin/run-ts.js bench/open-payment-stats.bench.ts [payments]
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -43,7 +46,14 @@ const client = localDynamoDbClient(dynamo.endpoint);
 const db = documentClient(client);
 const meter = meterCapacity(client);
 const stream = new LocalTableStreamReader(client, TABLE, dynamo.endpoint);
-const stats = new DynamoDbOpenPaymentStatsStore(db, TABLE);
+/** Each way counts into a table of its own (the counters of both would add up in one). */
+const stores = {
+  markers: new DynamoDbOpenPaymentStatsStore(db, `${TABLE}-markers`),
+  lanes: new DynamoDbOpenPaymentStatsStore(db, `${TABLE}-lanes`),
+};
+type Way = keyof typeof stores;
+/** A shard's changes, as the event source hands them over. */
+type ShardChanges = { lane: string; changes: ItemChange[] };
 // DynamoDB Local's ConsumedCapacity for TransactWriteItems is not what DynamoDB bills (it charges
 // 2 WRU per item of up to 1 KB in a transaction), so the items of each transaction are counted
 // too and priced that way. Every marker and counter item is well under 1 KB.
@@ -58,36 +68,59 @@ client.middlewareStack.add(
 );
 
 /** Counts changes as the event source delivers them; returns ms, write units and the result totals. */
-async function count(changes: ItemChange[]) {
-  const batches: ItemChange[][] = [];
-  for (let start = 0; start < changes.length; start += BATCH)
-    batches.push(changes.slice(start, start + BATCH));
+async function count(shards: ShardChanges[], way: Way) {
+  const batches: ShardChanges[] = [];
+  for (const { lane, changes } of shards)
+    for (let start = 0; start < changes.length; start += BATCH)
+      batches.push({ lane, changes: changes.slice(start, start + BATCH) });
   meter.reset();
   transactionItems = 0;
   const started = performance.now();
-  const results = await pMap(batches, (batch) => countTableChanges(batch, { stats, metrics: noMetrics }), {
-    concurrency: SHARDS_AT_ONCE,
-  });
+  const countBatch = ({ lane, changes }: ShardChanges) =>
+    countTableChanges(changes, { stats: stores[way], metrics: noMetrics }, way === "lanes" ? { lane } : {});
+  // Markers take batches in any order. A lane's batches come in order, one at a time (Lambda with
+  // ParallelizationFactor 1); different lanes (shards) at once.
+  const results =
+    way === "markers"
+      ? await pMap(batches, countBatch, { concurrency: SHARDS_AT_ONCE })
+      : (
+          await pMap(
+            new Set(shards.map((shard) => shard.lane)),
+            async (lane) => {
+              const done = [];
+              for (const batch of batches.filter((b) => b.lane === lane)) done.push(await countBatch(batch));
+              return done;
+            },
+            { concurrency: SHARDS_AT_ONCE },
+          )
+        ).flat();
   const ms = performance.now() - started;
   const counted = results.reduce((sum, r) => sum + r.counted, 0);
   const alreadyCounted = results.reduce((sum, r) => sum + r.alreadyCounted, 0);
-  // What DynamoDB would bill: 2 WRU per transaction item (cancelled transactions too).
+  // What DynamoDB would bill: 2 WRU per transaction item (cancelled transactions too); plain
+  // conditional updates as metered (1 WRU per KB of the larger of the old and new item).
   return {
     ms,
-    write: 2 * transactionItems,
-    localWrite: meter.write,
+    write: way === "markers" ? 2 * transactionItems : meter.write,
     requests: meter.requests,
     counted,
     alreadyCounted,
   };
 }
 
+/** The stream's new records, shard by shard. */
+const readShards = async (): Promise<ShardChanges[]> =>
+  await stream.consumeByShard(async (lane, records) => ({
+    lane,
+    changes: records.map(changeOfStreamRecord),
+  }));
+
 /** One counting step's figures, next to the write units of the payment writes it follows. */
 const countedLine = (label: string, result: Awaited<ReturnType<typeof count>>, paymentWrites: number) =>
   line(label, {
     changes: result.counted,
     "changes/s": (result.counted / (result.ms / 1000)).toFixed(0),
-    "WRU (2 × items)": result.write.toFixed(0),
+    WRU: result.write.toFixed(0),
     "WRU/change": (result.write / result.counted).toFixed(2),
     "× the payment writes": (result.write / paymentWrites).toFixed(2),
   });
@@ -101,15 +134,18 @@ const line = (label: string, figures: Record<string, string | number>) =>
 
 try {
   await ensureTable(client, TABLE);
+  for (const way of ["markers", "lanes"] as const)
+    await ensureTable(client, `${TABLE}-${way}`, { stream: false });
   const items = Array.from({ length: PAYMENTS }, (_, i) => toItem(payment(i), 16));
 
   meter.reset();
   await batchPutItems(db, TABLE, items);
   const insertWrites = meter.write;
   line("payments written (PENDING)", { payments: PAYMENTS, WRU: insertWrites.toFixed(0) });
-  const inserts = (await stream.readNew()).map(changeOfStreamRecord);
-  const insertCount = await count(inserts);
-  countedLine("counted: new payments", insertCount, insertWrites);
+  const inserts = await readShards();
+  line("stream shards read", { shards: inserts.length });
+  for (const way of ["markers", "lanes"] as const)
+    countedLine(`counted: new payments (${way})`, await count(inserts, way), insertWrites);
 
   meter.reset();
   await pMap(
@@ -128,32 +164,40 @@ try {
   );
   const transitionWrites = meter.write;
   line("payments moved PENDING → OVERDUE", { payments: PAYMENTS, WRU: transitionWrites.toFixed(0) });
-  const transitions = (await stream.readNew()).map(changeOfStreamRecord);
-  const transitionCount = await count(transitions);
-  countedLine("counted: PENDING → OVERDUE", transitionCount, transitionWrites);
+  const transitions = await readShards();
+  for (const way of ["markers", "lanes"] as const)
+    countedLine(`counted: PENDING → OVERDUE (${way})`, await count(transitions, way), transitionWrites);
 
-  const replay = await count([...inserts, ...transitions]);
-  line("re-delivered (all of them again)", {
-    counted: replay.counted,
-    "already counted": replay.alreadyCounted,
-    "WRU (2 × items)": replay.write.toFixed(0),
-    ms: replay.ms.toFixed(0),
-  });
+  for (const way of ["markers", "lanes"] as const) {
+    const replay = await count([...inserts, ...transitions], way);
+    line(`re-delivered, all again (${way})`, {
+      counted: replay.counted,
+      "already counted": replay.alreadyCounted,
+      WRU: replay.write.toFixed(0),
+      ms: replay.ms.toFixed(0),
+    });
+  }
 
-  meter.reset();
-  const started = performance.now();
-  const totals = await stats.totals();
-  line("gauges read (check, every run)", {
-    counters: totals.length,
-    RRU: meter.read.toFixed(1),
-    requests: meter.requests,
-    ms: (performance.now() - started).toFixed(1),
-  });
-  const overdue = totals.filter((t) => t.state === "OVERDUE").reduce((sum, t) => sum + t.count, 0);
-  const pending = totals.filter((t) => t.state === "PENDING").reduce((sum, t) => sum + t.count, 0);
-  if (overdue !== PAYMENTS || pending !== 0)
-    throw new Error(`counters say ${pending} pending / ${overdue} overdue, expected 0 / ${PAYMENTS}`);
-  console.log(`check: counters = 0 pending / ${overdue} overdue, exactly the ${PAYMENTS} payments written`);
+  for (const way of ["markers", "lanes"] as const) {
+    meter.reset();
+    const started = performance.now();
+    const totals = await stores[way].totals();
+    line(`gauges read (${way})`, {
+      counters: totals.length,
+      RRU: meter.read.toFixed(1),
+      requests: meter.requests,
+      ms: (performance.now() - started).toFixed(1),
+    });
+    const overdue = totals.filter((t) => t.state === "OVERDUE").reduce((sum, t) => sum + t.count, 0);
+    const pending = totals.filter((t) => t.state === "PENDING").reduce((sum, t) => sum + t.count, 0);
+    if (overdue !== PAYMENTS || pending !== 0)
+      throw new Error(
+        `${way}: counters say ${pending} pending / ${overdue} overdue, expected 0 / ${PAYMENTS}`,
+      );
+    console.log(
+      `check (${way}): counters = 0 pending / ${overdue} overdue, exactly the ${PAYMENTS} payments written`,
+    );
+  }
 } finally {
   stream.close();
   client.destroy();

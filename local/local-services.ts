@@ -115,9 +115,18 @@ export function localServices(
   const openPaymentStats = new DynamoDbOpenPaymentStatsStore(db, config.tableName, () => clock.now());
   const countChanges = async () => {
     if (!options.tableStream) return undefined;
-    // Moves past the records only once they are counted: a failure is retried at the next check.
-    return await options.tableStream.consume((records) =>
-      countTableChanges(records.map(changeOfStreamRecord), { stats: openPaymentStats, metrics }),
+    // Shard by shard, as Lambda does: each shard is a lane with its own watermark. The reader
+    // moves past a shard's records only once they are counted (a failure is retried next time).
+    const results = await options.tableStream.consumeByShard((lane, records) =>
+      countTableChanges(records.map(changeOfStreamRecord), { stats: openPaymentStats, metrics }, { lane }),
+    );
+    return results.reduce(
+      (sum, result) => ({
+        counted: sum.counted + result.counted,
+        alreadyCounted: sum.alreadyCounted + result.alreadyCounted,
+        ignored: sum.ignored + result.ignored,
+      }),
+      { counted: 0, alreadyCounted: 0, ignored: 0 },
     );
   };
   const ingest: IngestConfirmationsDeps = {

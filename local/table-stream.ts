@@ -62,6 +62,29 @@ export class LocalTableStreamReader {
     return result;
   }
 
+  /**
+   * Like `consume`, one shard at a time, as Lambda hands a stream over (a batch never mixes
+   * shards): `handle` gets each shard's new records with the shard's id, and the reader moves past
+   * a shard's records only when its `handle` succeeds.
+   */
+  async consumeByShard<T>(handle: (shardId: string, records: _Record[]) => Promise<T>): Promise<T[]> {
+    this.streamArn ??= await this.latestStreamArn();
+    const { StreamDescription } = await this.streams.send(
+      new DescribeStreamCommand({ StreamArn: this.streamArn }),
+    );
+    const results: T[] = [];
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId;
+      const position = shardId ? this.positions.get(shardId) : null;
+      if (!shardId || position === null) continue;
+      const read = await this.readShard(shardId, position);
+      if (read.records.length > 0) results.push(await handle(shardId, read.records));
+      const reached = read.closed ? null : (read.records.at(-1)?.dynamodb?.SequenceNumber ?? position);
+      if (reached !== undefined) this.positions.set(shardId, reached);
+    }
+    return results;
+  }
+
   private async readShard(
     shardId: string,
     after: string | undefined,

@@ -16,16 +16,18 @@ const stats = new DynamoDbOpenPaymentStatsStore(db, env.TABLE_NAME);
 
 /**
  * The table's change stream (payment items and settlement-file days, filtered by the event source)
- * → the open-payment counters. A failed batch is retried whole by Lambda; the per-change markers
- * make the retry count only what was not counted yet.
+ * → the open-payment counters. The event source's tumbling window puts the batch's `shardId` in the
+ * event: each shard is a lane whose watermark makes a retried or split batch count only what was
+ * not counted yet. The window's state is not used (returned empty, as the window requires).
  */
-const countChanges = async (event: DynamoDBStreamEvent) => {
-  const result = await countTableChanges(event.Records.map(changeOfStreamRecord), {
-    stats,
-    metrics: businessMetrics,
-  });
+const countChanges = async (event: DynamoDBStreamEvent & { shardId?: string }) => {
+  const result = await countTableChanges(
+    event.Records.map(changeOfStreamRecord),
+    { stats, metrics: businessMetrics },
+    { lane: event.shardId },
+  );
   logger.debug("table changes counted", { ...result });
-  return result;
+  return { ...result, state: {} };
 };
 
 export const handler = settlewatchHandler(countChanges, { businessMetrics });

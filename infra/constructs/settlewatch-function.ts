@@ -169,6 +169,8 @@ export interface TableStreamConsumerOptions {
   readonly retryAttempts: number;
   /** Where the event source sends the position of records it gave up on. */
   readonly onFailure: BindableQueue;
+  /** A tumbling window: the event then names its stream shard (`shardId`); its state is unused. */
+  readonly tumblingWindow?: Duration;
 }
 
 export interface QueueConsumerOptions {
@@ -368,6 +370,8 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
       batchSize: options.batchSize,
       bisectBatchOnError: true,
       retryAttempts: options.retryAttempts,
+      // A tumbling window puts the batch's shardId in the event: the counter's watermark per shard.
+      ...(options.tumblingWindow ? { tumblingWindow: options.tumblingWindow } : {}),
       // The destination only; the grant is written out below (SqsDlq's would add KMS wildcards).
       onFailure: { bind: () => ({ destination: options.onFailure.queueArn }) },
       filters: [...options.filters],

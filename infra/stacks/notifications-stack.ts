@@ -50,6 +50,8 @@ export const NOTICE_VISIBILITY_TIMEOUT = Duration.seconds(NOTIFIER_TIMEOUT.toSec
 export const DEAD_LETTER_RETENTION = Duration.days(14);
 /** Table-stream records per invocation of the counter (counted in transactions of 25). */
 export const TABLE_STREAM_BATCH_SIZE = 100;
+/** The stream event source's tumbling window, there to name the shard of each batch. */
+export const TABLE_STREAM_WINDOW_SECONDS = 60;
 /** Retries of a failing stream batch (bisected each time) before it is given up and reported. */
 export const TABLE_STREAM_RETRY_ATTEMPTS = 10;
 /**
@@ -241,6 +243,8 @@ export class NotificationsStack extends Stack {
         filters: TABLE_STREAM_FILTERS,
         retryAttempts: TABLE_STREAM_RETRY_ATTEMPTS,
         onFailure: this.tableStreamFailureQueue,
+        // Only for the shardId in the event: the counter's watermark per stream shard (lane).
+        tumblingWindow: Duration.seconds(TABLE_STREAM_WINDOW_SECONDS),
       });
 
     this.checkCalendars = new SettlewatchFunction(this, "CheckCalendars", {

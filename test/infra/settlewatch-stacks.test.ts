@@ -918,6 +918,8 @@ describe("notifications stack", () => {
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
+      // The window only makes each event name its shard (the counter's lane).
+      TumblingWindowInSeconds: 60,
       FilterCriteria: {
         Filters: [
           { Pattern: JSON.stringify({ dynamodb: { Keys: { pk: { S: [{ prefix: "PAY#" }] } } } }) },

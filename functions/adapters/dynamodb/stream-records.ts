@@ -24,8 +24,10 @@ const image = (raw: Record<string, unknown> | undefined) =>
 export function changeOfStreamRecord(record: StreamRecordLike): ItemChange {
   const changeId = record.eventID ?? record.dynamodb?.SequenceNumber;
   if (!changeId) throw new Error("stream record without eventID or SequenceNumber");
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
   return {
     changeId,
+    ...(sequenceNumber ? { sequenceNumber } : {}),
     oldImage: image(record.dynamodb?.OldImage),
     newImage: image(record.dynamodb?.NewImage),
   };

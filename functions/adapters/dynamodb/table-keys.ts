@@ -83,6 +83,14 @@ export const keys = {
     pk: OPEN_PAYMENT_COUNTERS_PARTITION,
     sk: `${acquirer}#${bucket}#${currency}#${String(shard).padStart(2, "0")}`,
   }),
+  /**
+   * All open-payment counters of one acquirer in one item per counter shard, with the watermark of
+   * each stream shard (lane) counted into it: one small write counts a whole stream batch.
+   */
+  openPaymentTally: (acquirer: string, shard: number) => ({
+    pk: OPEN_PAYMENT_COUNTERS_PARTITION,
+    sk: `TALLY#${acquirer}#${String(shard).padStart(2, "0")}`,
+  }),
   /** Marks one table change as counted, so a re-delivered stream record is not counted twice. */
   countedChange: (changeId: string) => ({ pk: `COUNTED#${changeId}`, sk: "CHANGE" }),
 } as const;

@@ -29,6 +29,11 @@ export type ItemImage = Readonly<Record<string, unknown>>;
 export interface ItemChange {
   /** Unique per change (the stream record's eventID): what makes counting it idempotent. */
   changeId: string;
+  /**
+   * The stream record's sequence number (decimal digits): increases along a stream shard, so a
+   * shard's watermark tells which of its changes were counted.
+   */
+  sequenceNumber?: string | undefined;
   oldImage?: ItemImage | undefined;
   newImage?: ItemImage | undefined;
 }
@@ -36,6 +41,7 @@ export interface ItemChange {
 /** What one change means for the counters and the flow metrics. */
 export interface ChangeEffect {
   changeId: string;
+  sequenceNumber?: string | undefined;
   /** Counter deltas (non-zero only). */
   deltas: OpenPaymentTotal[];
   /** The acquirer of a payment this change moved OVERDUE → SETTLED_LATE. */
@@ -104,7 +110,11 @@ export function effectOf(change: ItemChange): ChangeEffect {
     ...(before ? [{ ...before, count: -1, amountMinor: -before.amountMinor }] : []),
     ...(after ? [after] : []),
   ]);
-  const effect: ChangeEffect = { changeId: change.changeId, deltas };
+  const effect: ChangeEffect = {
+    changeId: change.changeId,
+    ...(change.sequenceNumber ? { sequenceNumber: change.sequenceNumber } : {}),
+    deltas,
+  };
   const { oldImage, newImage } = change;
   if (
     oldImage?.entity === "payment" &&
@@ -137,4 +147,9 @@ export function hasEffect(effect: ChangeEffect): boolean {
     effect.reversed !== undefined ||
     effect.fileReceived !== undefined
   );
+}
+
+/** The acquirer whose counters or flows an effect moves (a payment never changes acquirer). */
+export function acquirerOf(effect: ChangeEffect): string | undefined {
+  return effect.deltas[0]?.acquirer ?? effect.settledLate ?? effect.reversed ?? effect.fileReceived;
 }
