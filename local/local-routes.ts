@@ -1,7 +1,9 @@
 import { checkAsOf, type InputLimits } from "../functions/domain/validation/input-limits.js";
 import { type HttpRequest, type HttpResponse, json } from "../functions/http/http-types.js";
+import { merchantPageRoutes } from "../functions/http/merchant-page.js";
 import { confirmationsRoute, operatorRoutes, type Route } from "../functions/http/routes.js";
 import { InvalidJsonError, InvalidRequestError } from "../functions/use-cases/errors.js";
+import { buildMerchantPage } from "../web/build-merchant-page.js";
 import type { LocalServices } from "./local-services.js";
 
 /**
@@ -61,6 +63,8 @@ export function localRoutes(
       },
     },
     ...operatorRoutes(services.operator),
+    // The merchant page at /m/, built from web/merchant on its first request.
+    ...merchantPageRoutes(buildMerchantPage),
   ];
 }
 

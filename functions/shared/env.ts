@@ -148,3 +148,10 @@ export const envKeys = {
   checkCalendars: Object.keys(checkCalendarsEnvSchema.shape) as Array<keyof CheckCalendarsEnv>,
   countTableChanges: Object.keys(countTableChangesEnvSchema.shape) as Array<keyof CountTableChangesEnv>,
 } as const;
+
+/** The merchant page's function: serves the page's files from its bundle, reads no table. */
+export const merchantPageEnvSchema = z.object({
+  DEPLOYMENT: commonEnv.DEPLOYMENT,
+  POWERTOOLS_SERVICE_NAME: commonEnv.POWERTOOLS_SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: commonEnv.POWERTOOLS_METRICS_NAMESPACE,
+});

@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { ingestConfirmationsEnvSchema, operatorApiEnvSchema } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import { smsEnvironment, usedSmsProviders } from "../config/sms-deployment.js";
+import { MerchantPage } from "../constructs/merchant-page.js";
 import {
   type BindableSecret,
   type BindableTable,
@@ -31,6 +32,7 @@ export class ApiStack extends Stack {
   readonly stage: apigwv2.HttpStage;
   readonly ingestConfirmations: SettlewatchFunction<typeof ingestConfirmationsEnvSchema>;
   readonly operatorApi: SettlewatchFunction<typeof operatorApiEnvSchema>;
+  readonly merchantPage: MerchantPage;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -150,7 +152,14 @@ export class ApiStack extends Stack {
       authorizer: iam,
     });
 
+    this.merchantPage = new MerchantPage(this, "MerchantPage", {
+      deploymentName: deployment.name,
+      httpApi: this.api,
+      logRetention,
+    });
+
     new CfnOutput(this, "ApiUrl", { value: this.stage.url });
+    new CfnOutput(this, "MerchantPageUrl", { value: `${this.stage.url}m/` });
     new CfnOutput(this, "WebhookUrl", { value: `${this.stage.url}v1/confirmations` });
     new CfnOutput(this, "IngestConfirmationsLogGroup", {
       value: this.ingestConfirmations.logGroup.logGroupName,

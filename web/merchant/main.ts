@@ -1,0 +1,243 @@
+import { ApiError, type LookupQuery, merchantApi, type PaymentMatch } from "./api.js";
+import { formatAmount, formatClock, instantOfTime, parseAmount } from "./format.js";
+import { applyLang, type Lang, rememberLang, storedLang, type TextKey, t } from "./i18n.js";
+import { isArrived, lookupAnswer, paymentList } from "./render.js";
+
+// The merchant page's controller: which section shows, what each form sends, what each answer shows.
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`the page has no #${id}`);
+  return element as T;
+}
+
+const ui = {
+  lang: byId<HTMLButtonElement>("lang"),
+  signOut: byId<HTMLButtonElement>("sign-out"),
+  status: byId("status"),
+  signIn: byId("sign-in"),
+  phoneForm: byId<HTMLFormElement>("phone-form"),
+  phone: byId<HTMLInputElement>("phone"),
+  codeForm: byId<HTMLFormElement>("code-form"),
+  code: byId<HTMLInputElement>("code"),
+  changePhone: byId<HTMLButtonElement>("change-phone"),
+  app: byId("app"),
+  tabLookup: byId<HTMLButtonElement>("tab-lookup"),
+  tabOutstanding: byId<HTMLButtonElement>("tab-outstanding"),
+  lookupView: byId("lookup-view"),
+  lookupForm: byId<HTMLFormElement>("lookup-form"),
+  currency: byId<HTMLSelectElement>("currency"),
+  amount: byId<HTMLInputElement>("amount"),
+  at: byId<HTMLInputElement>("at"),
+  within: byId<HTMLSelectElement>("within"),
+  order: byId<HTMLInputElement>("order"),
+  answer: byId("answer"),
+  outstandingView: byId("outstanding-view"),
+  outstanding: byId("outstanding"),
+  arrived: byId("arrived"),
+};
+
+let lang: Lang = storedLang();
+/** What is on screen, so a language switch can redraw it. */
+let redraw: (() => void) | undefined;
+
+function say(key: TextKey | undefined, error = false): void {
+  ui.status.textContent = key ? t(lang, key) : "";
+  ui.status.classList.toggle("error", error);
+}
+
+function setLang(next: Lang): void {
+  lang = next;
+  applyLang(lang);
+  ui.lang.textContent = t(lang, "switchTo");
+  ui.lang.lang = lang === "en" ? "zh-CN" : "en";
+  redraw?.();
+}
+
+function showSignIn(message?: TextKey): void {
+  ui.app.hidden = true;
+  ui.signOut.hidden = true;
+  ui.signIn.hidden = false;
+  ui.codeForm.hidden = true;
+  ui.phoneForm.hidden = false;
+  redraw = undefined;
+  say(message, message === "sessionOver");
+}
+
+function showApp(view: "lookup" | "outstanding"): void {
+  ui.signIn.hidden = true;
+  ui.app.hidden = false;
+  ui.signOut.hidden = false;
+  ui.lookupView.hidden = view !== "lookup";
+  ui.outstandingView.hidden = view !== "outstanding";
+  ui.tabLookup.setAttribute("aria-pressed", String(view === "lookup"));
+  ui.tabOutstanding.setAttribute("aria-pressed", String(view === "outstanding"));
+}
+
+/** A failed call: a lost session goes back to sign-in; anything else is said in one line. */
+function failed(error: unknown, refusal: TextKey = "failed"): void {
+  const status = error instanceof ApiError ? error.status : 0;
+  if (status === 401 && !ui.app.hidden) showSignIn("sessionOver");
+  else if (status === 429) say("tooMany", true);
+  else say(status >= 400 && status < 500 ? refusal : "failed", true);
+}
+
+async function busy(form: HTMLFormElement, work: () => Promise<void>): Promise<void> {
+  const button = form.querySelector<HTMLButtonElement>("button[type=submit]");
+  if (button) button.disabled = true;
+  try {
+    await work();
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+function phoneSubmitted(event: SubmitEvent): void {
+  event.preventDefault();
+  const phone = ui.phone.value.trim();
+  if (!phone) {
+    say("badPhone", true);
+    return;
+  }
+  void busy(ui.phoneForm, async () => {
+    try {
+      await merchantApi.signIn(phone);
+      ui.phoneForm.hidden = true;
+      ui.codeForm.hidden = false;
+      ui.code.value = "";
+      ui.code.focus();
+      say("codeSent");
+    } catch (error) {
+      failed(error, "badPhone");
+    }
+  });
+}
+
+function codeSubmitted(event: SubmitEvent): void {
+  event.preventDefault();
+  const code = ui.code.value.trim();
+  if (!/^\d{6}$/.test(code)) {
+    say("badCode", true);
+    return;
+  }
+  void busy(ui.codeForm, async () => {
+    try {
+      await merchantApi.verify(ui.phone.value.trim(), code);
+      say("signedIn");
+      showApp("lookup");
+      ui.amount.focus();
+    } catch (error) {
+      failed(error, "codeRefused");
+    }
+  });
+}
+
+function lookupQuery(): { query: LookupQuery; amount: string; window: string } | undefined {
+  const currency = ui.currency.value;
+  const amountMinor = parseAmount(ui.amount.value, currency);
+  if (amountMinor === undefined) {
+    say("badAmount", true);
+    return undefined;
+  }
+  const order = ui.order.value.trim();
+  if (order && !/^[0-9A-Za-z-]{1,32}$/.test(order)) {
+    say("badOrder", true);
+    return undefined;
+  }
+  const now = new Date();
+  const at = ui.at.value ? instantOfTime(ui.at.value, now) : undefined;
+  const withinMinutes = Number(ui.within.value) || 30;
+  const query: LookupQuery = { amountMinor, currency, around: at ?? now, withinMinutes };
+  if (order) query.orderSuffix = order;
+  return {
+    query,
+    amount: formatAmount(amountMinor, currency, lang),
+    window: at
+      ? t(lang, "windowAround", { m: withinMinutes, time: formatClock(at, lang) })
+      : t(lang, "windowLast", { m: withinMinutes }),
+  };
+}
+
+function lookupSubmitted(event: SubmitEvent): void {
+  event.preventDefault();
+  const asked = lookupQuery();
+  if (!asked) return;
+  say(undefined);
+  void busy(ui.lookupForm, async () => {
+    try {
+      const answer = await merchantApi.lookup(asked.query);
+      redraw = () => ui.answer.replaceChildren(...lookupAnswer(answer, lang, asked));
+      redraw();
+    } catch (error) {
+      failed(error, "badAmount");
+    }
+  });
+}
+
+function drawOutstanding(matches: PaymentMatch[]): void {
+  redraw = () => {
+    ui.outstanding.replaceChildren(
+      ...paymentList(
+        matches.filter((m) => !isArrived(m)),
+        lang,
+        "noOutstanding",
+      ),
+    );
+    ui.arrived.replaceChildren(...paymentList(matches.filter(isArrived), lang, "noArrived"));
+  };
+  redraw();
+}
+
+async function openOutstanding(): Promise<void> {
+  showApp("outstanding");
+  say("loading");
+  try {
+    drawOutstanding((await merchantApi.outstanding()).matches);
+    say(undefined);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+async function signOut(): Promise<void> {
+  try {
+    await merchantApi.signOut();
+  } catch {
+    // the session is gone either way once the cookie is refused; show sign-in
+  }
+  ui.answer.replaceChildren();
+  showSignIn("signedOut");
+}
+
+/** First paint: signed in already (the session cookie is still valid) or not. */
+async function start(): Promise<void> {
+  setLang(lang);
+  ui.lang.addEventListener("click", () => {
+    const next: Lang = lang === "zh-CN" ? "en" : "zh-CN";
+    rememberLang(next);
+    setLang(next);
+  });
+  ui.phoneForm.addEventListener("submit", phoneSubmitted);
+  ui.codeForm.addEventListener("submit", codeSubmitted);
+  ui.changePhone.addEventListener("click", () => showSignIn());
+  ui.lookupForm.addEventListener("submit", lookupSubmitted);
+  ui.tabLookup.addEventListener("click", () => {
+    showApp("lookup");
+    ui.answer.replaceChildren();
+    redraw = undefined;
+  });
+  ui.tabOutstanding.addEventListener("click", () => void openOutstanding());
+  ui.signOut.addEventListener("click", () => void signOut());
+  say("loading");
+  try {
+    await merchantApi.outstanding();
+    say(undefined);
+    showApp("lookup");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return showSignIn();
+    showSignIn();
+    failed(error);
+  }
+}
+
+void start();
