@@ -17,6 +17,12 @@ export interface MerchantPageProps {
 /** The directory, beside the function's index.mjs, that the page's files are built into. */
 export const MERCHANT_PAGE_BUNDLE_DIR = "merchant-page";
 
+/** The shell commands (run in the repository root) that build the page into a function bundle. */
+export function merchantPageBundlingCommands(outputDir: string): string[] {
+  const target = `${outputDir}/${MERCHANT_PAGE_BUNDLE_DIR}`;
+  return [`node bin/run-ts.js web/build-merchant-page.ts '${target.replaceAll("'", "'\\''")}'`];
+}
+
 /**
  * The merchant page at /m/ on the existing HTTP API: a small function whose bundle carries the
  * page's three files (built by web/build-merchant-page.ts at synth), served with the page's
@@ -39,9 +45,7 @@ export class MerchantPage extends Construct {
       },
       logRetention: props.logRetention,
       memorySize: 256,
-      afterBundling: (outputDir) => [
-        `node bin/run-ts.js web/build-merchant-page.ts '${outputDir.replaceAll("'", "'\\''")}/${MERCHANT_PAGE_BUNDLE_DIR}'`,
-      ],
+      afterBundling: merchantPageBundlingCommands,
     });
     const integration = new HttpLambdaIntegration("MerchantPage", this.function.function);
     // API Gateway routes /m and /m/ alike; /m/{file} is the hashed script and style sheet.
