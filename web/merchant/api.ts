@@ -1,36 +1,50 @@
 /**
  * The page's client of the merchant API (docs/contracts.md, "Merchant page API"): same origin,
- * session in an HttpOnly cookie the page never reads, a CSRF token on every state-changing request.
+ * session in an HttpOnly cookie the page never reads, a CSRF header on every state-changing request.
  */
 
-/** One payment as the lookup and the outstanding list return it. Optional fields may be absent. */
+/** One payment as the lookup and the outstanding list return it (no customer data). */
 export interface PaymentMatch {
+  /** The acquirer's reference, masked by the API ("4200****0001"). */
   paymentId: string;
   amountMinor: number;
   currency: string;
+  /** UTC instant the acquirer confirmed the payment. */
   confirmedAt: string;
+  /** The same instant on the merchant's wall clock ("YYYY-MM-DD HH:MM" in `timeZone`). */
+  confirmedAtLocal?: string | null;
+  timeZone?: string | null;
+  channel?: string | null;
+  /** The last characters of the merchant's order number. */
+  orderTail?: string | null;
   status: string;
   expectedBy?: string | null;
+  /** Where the money stands, in the language asked for. */
   explanation?: string | null;
-  channel?: string | null;
-  reference?: string | null;
-  orderId?: string | null;
-  acquirer?: string | null;
-  contact?: string | null;
-  timeZone?: string | null;
+  /** What to do now: whom to call and which reference to quote, when something is wrong. */
+  whatToDo?: string | null;
 }
 
 export interface LookupAnswer {
   verdict: "confirmed" | "not-found";
+  window?: { from: string; to: string };
   matches: PaymentMatch[];
+}
+
+export interface OutstandingAnswer {
+  pending: PaymentMatch[];
+  overdue: PaymentMatch[];
+  arrived: PaymentMatch[];
+  truncated?: boolean;
 }
 
 export interface LookupQuery {
   amountMinor: number;
   currency: string;
-  around: Date;
+  /** Absent: the last `withinMinutes` up to now; given: `withinMinutes` either side of it. */
+  around?: Date;
   withinMinutes: number;
-  orderSuffix?: string;
+  orderEndsWith?: string;
 }
 
 /** A refused or failed call: `status` 0 when the network failed. */
@@ -43,23 +57,14 @@ export class ApiError extends Error {
   }
 }
 
-const CSRF_COOKIE = "settlewatch_csrf";
-const CSRF_HEADER = "x-csrf-token";
-
-function cookie(name: string): string | undefined {
-  for (const part of document.cookie.split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(value.join("="));
-  }
-  return undefined;
-}
+/** Sent on every POST: a cross-site form cannot set it, and a cross-site fetch would need CORS. */
+const CSRF_HEADER = "x-settlewatch-csrf";
 
 async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (method !== "GET") {
     headers["content-type"] = "application/json";
-    const token = cookie(CSRF_COOKIE);
-    if (token) headers[CSRF_HEADER] = token;
+    headers[CSRF_HEADER] = "1";
   }
   let response: Response;
   try {
@@ -82,15 +87,17 @@ export const merchantApi = {
   signIn: (phone: string) => call<unknown>("POST", "/m/api/sign-in", { phone }),
   verify: (phone: string, code: string) => call<unknown>("POST", "/m/api/verify", { phone, code }),
   signOut: () => call<unknown>("POST", "/m/api/sign-out", {}),
-  outstanding: () => call<{ matches: PaymentMatch[] }>("GET", "/m/api/outstanding"),
-  lookup: (query: LookupQuery) => {
+  outstanding: (lang: string) =>
+    call<OutstandingAnswer>("GET", `/m/api/outstanding?${new URLSearchParams({ lang })}`),
+  lookup: (query: LookupQuery, lang: string) => {
     const params = new URLSearchParams({
       amountMinor: String(query.amountMinor),
       currency: query.currency,
-      around: query.around.toISOString(),
       withinMinutes: String(query.withinMinutes),
+      lang,
     });
-    if (query.orderSuffix) params.set("orderSuffix", query.orderSuffix);
+    if (query.around) params.set("around", query.around.toISOString());
+    if (query.orderEndsWith) params.set("orderEndsWith", query.orderEndsWith);
     return call<LookupAnswer>("GET", `/m/api/lookup?${params}`);
   },
 };

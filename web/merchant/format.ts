@@ -41,20 +41,22 @@ function knownZone(zone: string | null | undefined): string | undefined {
   }
 }
 
-/** An instant as the merchant reads it: date and time in the merchant's zone, with the zone's name. */
-export function formatInstant(iso: string, lang: Lang, zone?: string | null): string {
+/** An instant on the merchant's wall clock, "YYYY-MM-DD HH:MM" (the API's confirmedAtLocal format). */
+export function wallClock(iso: string, zone?: string | null): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const timeZone = knownZone(zone);
-  return new Intl.DateTimeFormat(lang, {
-    month: "short",
-    day: "numeric",
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
-    timeZoneName: "short",
     ...(timeZone ? { timeZone } : {}),
-  }).format(at);
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
 }
 
 /** "14:30" typed in the time field, as the latest such moment not in the future (today or yesterday). */

@@ -1,7 +1,7 @@
-import { ApiError, type LookupQuery, merchantApi, type PaymentMatch } from "./api.js";
+import { ApiError, type LookupQuery, merchantApi, type OutstandingAnswer } from "./api.js";
 import { formatAmount, formatClock, instantOfTime, parseAmount } from "./format.js";
 import { applyLang, type Lang, rememberLang, storedLang, type TextKey, t } from "./i18n.js";
-import { isArrived, lookupAnswer, paymentList } from "./render.js";
+import { lookupAnswer, paymentList } from "./render.js";
 
 // The merchant page's controller: which section shows, what each form sends, what each answer shows.
 
@@ -38,7 +38,7 @@ const ui = {
 };
 
 let lang: Lang = storedLang();
-/** What is on screen, so a language switch can redraw it. */
+/** Asks again for what is on screen, so a language switch redraws it (explanations come from the API). */
 let redraw: (() => void) | undefined;
 
 function say(key: TextKey | undefined, error = false): void {
@@ -132,7 +132,14 @@ function codeSubmitted(event: SubmitEvent): void {
   });
 }
 
-function lookupQuery(): { query: LookupQuery; amount: string; window: string } | undefined {
+interface Asked {
+  query: LookupQuery;
+  /** The minutes and time the answer's sentence names, as typed. */
+  withinMinutes: number;
+  at: Date | undefined;
+}
+
+function lookupQuery(): Asked | undefined {
   const currency = ui.currency.value;
   const amountMinor = parseAmount(ui.amount.value, currency);
   if (amountMinor === undefined) {
@@ -140,22 +147,32 @@ function lookupQuery(): { query: LookupQuery; amount: string; window: string } |
     return undefined;
   }
   const order = ui.order.value.trim();
-  if (order && !/^[0-9A-Za-z-]{1,32}$/.test(order)) {
+  if (order && !/^[0-9A-Za-z_-]{1,32}$/.test(order)) {
     say("badOrder", true);
     return undefined;
   }
-  const now = new Date();
-  const at = ui.at.value ? instantOfTime(ui.at.value, now) : undefined;
+  const at = ui.at.value ? instantOfTime(ui.at.value, new Date()) : undefined;
   const withinMinutes = Number(ui.within.value) || 30;
-  const query: LookupQuery = { amountMinor, currency, around: at ?? now, withinMinutes };
-  if (order) query.orderSuffix = order;
-  return {
-    query,
-    amount: formatAmount(amountMinor, currency, lang),
-    window: at
-      ? t(lang, "windowAround", { m: withinMinutes, time: formatClock(at, lang) })
-      : t(lang, "windowLast", { m: withinMinutes }),
-  };
+  const query: LookupQuery = { amountMinor, currency, withinMinutes };
+  if (at) query.around = at;
+  if (order) query.orderEndsWith = order;
+  return { query, withinMinutes, at };
+}
+
+async function lookUp(asked: Asked): Promise<void> {
+  try {
+    const answer = await merchantApi.lookup(asked.query, lang);
+    const { amountMinor, currency } = asked.query;
+    const window = asked.at
+      ? t(lang, "windowAround", { m: asked.withinMinutes, time: formatClock(asked.at, lang) })
+      : t(lang, "windowLast", { m: asked.withinMinutes });
+    ui.answer.replaceChildren(
+      ...lookupAnswer(answer, lang, { amount: formatAmount(amountMinor, currency, lang), window }),
+    );
+    redraw = () => void lookUp(asked);
+  } catch (error) {
+    failed(error, "badAmount");
+  }
 }
 
 function lookupSubmitted(event: SubmitEvent): void {
@@ -163,36 +180,21 @@ function lookupSubmitted(event: SubmitEvent): void {
   const asked = lookupQuery();
   if (!asked) return;
   say(undefined);
-  void busy(ui.lookupForm, async () => {
-    try {
-      const answer = await merchantApi.lookup(asked.query);
-      redraw = () => ui.answer.replaceChildren(...lookupAnswer(answer, lang, asked));
-      redraw();
-    } catch (error) {
-      failed(error, "badAmount");
-    }
-  });
+  void busy(ui.lookupForm, () => lookUp(asked));
 }
 
-function drawOutstanding(matches: PaymentMatch[]): void {
-  redraw = () => {
-    ui.outstanding.replaceChildren(
-      ...paymentList(
-        matches.filter((m) => !isArrived(m)),
-        lang,
-        "noOutstanding",
-      ),
-    );
-    ui.arrived.replaceChildren(...paymentList(matches.filter(isArrived), lang, "noArrived"));
-  };
-  redraw();
+function drawOutstanding(answer: OutstandingAnswer): void {
+  const open = [...answer.overdue, ...answer.pending];
+  ui.outstanding.replaceChildren(...paymentList(open, lang, "noOutstanding"));
+  ui.arrived.replaceChildren(...paymentList(answer.arrived, lang, "noArrived"));
 }
 
 async function openOutstanding(): Promise<void> {
   showApp("outstanding");
   say("loading");
   try {
-    drawOutstanding((await merchantApi.outstanding()).matches);
+    drawOutstanding(await merchantApi.outstanding(lang));
+    redraw = () => void openOutstanding();
     say(undefined);
   } catch (error) {
     failed(error);
@@ -230,7 +232,7 @@ async function start(): Promise<void> {
   ui.signOut.addEventListener("click", () => void signOut());
   say("loading");
   try {
-    await merchantApi.outstanding();
+    await merchantApi.outstanding(lang);
     say(undefined);
     showApp("lookup");
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { LookupAnswer, PaymentMatch } from "./api.js";
-import { formatAmount, formatInstant } from "./format.js";
+import { formatAmount, wallClock } from "./format.js";
 import { knownKey, type Lang, t } from "./i18n.js";
 
 // Every value from the API goes into the page as text (textContent), never as HTML: an order
@@ -24,59 +24,54 @@ function statusClass(status: string): string {
   return TROUBLE.has(status) ? "s-bad" : "s-wait";
 }
 
-export function isArrived(match: PaymentMatch): boolean {
-  return ARRIVED.has(match.status);
-}
-
 /** A status or channel in the page's language; a value the page does not know is shown as sent. */
 function label(lang: Lang, prefix: "status_" | "channel_", value: string): string {
   const key = knownKey(`${prefix}${value}`) ?? knownKey(`${prefix}${value.toLowerCase()}`);
   return key ? t(lang, key) : value;
 }
 
-/** A payment id as shown: its start and end, enough to tell it apart and to match a receipt. */
-export function maskReference(id: string): string {
-  return id.length <= 8 ? id : `${id.slice(0, 4)}…${id.slice(-4)}`;
+function details(rows: Array<[string, string | null | undefined]>): HTMLDListElement {
+  const list = el("dl");
+  for (const row of rows) {
+    const value = row[1];
+    if (value === undefined || value === null || value === "") continue;
+    list.append(el("dt", undefined, row[0]), el("dd", undefined, value));
+  }
+  return list;
 }
 
-function details(lang: Lang, rows: Array<[string, string | null | undefined]>): HTMLDListElement {
-  const list = el("dl");
-  for (const [name, value] of rows) {
-    if (value === undefined || value === null || value === "") continue;
-    list.append(el("dt", undefined, name), el("dd", undefined, value));
-  }
-  list.lang = lang;
-  return list;
+/** The confirmation time on the merchant's wall clock, as the API computed it, with the zone. */
+function confirmedTime(match: PaymentMatch): string {
+  const local = match.confirmedAtLocal ?? wallClock(match.confirmedAt, match.timeZone);
+  return match.timeZone ? `${local} (${match.timeZone})` : local;
 }
 
 /** One payment: amount and status on top, then time, channel, reference, order, arrival and why. */
 export function paymentCard(match: PaymentMatch, lang: Lang, mode: "lookup" | "outstanding"): HTMLElement {
   const card = el("article", `payment ${statusClass(match.status)}`);
+  card.dataset.status = match.status;
   const top = el("div", "top");
   top.append(
     el("span", "amount", formatAmount(match.amountMinor, match.currency, lang)),
     el("span", "badge", label(lang, "status_", match.status)),
   );
-  const reference = match.reference ?? maskReference(match.paymentId);
-  const expected = match.expectedBy ? formatInstant(match.expectedBy, lang, match.timeZone) : undefined;
+  const arrived = ARRIVED.has(match.status);
   card.append(
     top,
-    details(lang, [
-      [t(lang, "time"), formatInstant(match.confirmedAt, lang, match.timeZone)],
+    details([
+      [t(lang, "time"), confirmedTime(match)],
       [t(lang, "channel"), match.channel ? label(lang, "channel_", match.channel) : undefined],
-      [t(lang, "reference"), reference],
-      [t(lang, "order"), match.orderId],
-      [t(lang, mode === "outstanding" && !isArrived(match) ? "dueBy" : "expectedBy"), expected],
+      [t(lang, "reference"), match.paymentId],
+      [t(lang, "order"), match.orderTail ? `…${match.orderTail}` : undefined],
       [
-        t(lang, "call"),
-        mode === "outstanding" && !isArrived(match) ? (match.contact ?? match.acquirer) : undefined,
+        t(lang, mode === "outstanding" && !arrived ? "dueBy" : "expectedBy"),
+        match.expectedBy ? wallClock(match.expectedBy, match.timeZone) : undefined,
       ],
     ]),
   );
   if (match.explanation) card.append(el("p", "explain", match.explanation));
-  if (mode === "outstanding" && match.status === "OVERDUE") {
-    const who = match.contact ?? match.acquirer ?? "";
-    card.append(el("p", "todo", t(lang, "overdueTodo", { who, ref: match.reference ?? match.paymentId })));
+  if (mode === "outstanding" && match.whatToDo && TROUBLE.has(match.status)) {
+    card.append(el("p", "todo", match.whatToDo));
   }
   return card;
 }
@@ -87,14 +82,16 @@ export function lookupAnswer(
   lang: Lang,
   asked: { amount: string; window: string },
 ): HTMLElement[] {
-  if (answer.verdict === "confirmed" && answer.matches.length > 0) {
+  const cards = answer.matches.map((match) => paymentCard(match, lang, "lookup"));
+  if (answer.verdict === "confirmed") {
     const verdict = el("div", "verdict ok");
     verdict.append(
       el("strong", undefined, t(lang, "confirmedTitle")),
       el("p", undefined, t(lang, "confirmedCount", { n: answer.matches.length })),
     );
-    return [verdict, ...answer.matches.map((match) => paymentCard(match, lang, "lookup"))];
+    return [verdict, ...cards];
   }
+  // Not found, or found only reversed / refunded: no money is on its way for this amount.
   const verdict = el("div", "verdict none");
   verdict.setAttribute("role", "alert");
   verdict.append(
@@ -102,7 +99,7 @@ export function lookupAnswer(
     el("p", undefined, t(lang, "noneBody", { amount: asked.amount, window: asked.window })),
     el("p", undefined, t(lang, "noneAdvice")),
   );
-  return [verdict];
+  return [verdict, ...cards];
 }
 
 /** A list of payment cards, or one line saying it is empty. */
