@@ -41,7 +41,11 @@ let lang: Lang = storedLang();
 /** Asks again for what is on screen, so a language switch redraws it (explanations come from the API). */
 let redraw: (() => void) | undefined;
 
+/** The status line's message, kept so a language switch says it again in the new language. */
+let said: { key: TextKey | undefined; error: boolean } = { key: undefined, error: false };
+
 function say(key: TextKey | undefined, error = false): void {
+  said = { key, error };
   ui.status.textContent = key ? t(lang, key) : "";
   ui.status.classList.toggle("error", error);
 }
@@ -51,6 +55,7 @@ function setLang(next: Lang): void {
   applyLang(lang);
   ui.lang.textContent = t(lang, "switchTo");
   ui.lang.lang = lang === "en" ? "zh-CN" : "en";
+  say(said.key, said.error);
   redraw?.();
 }
 
