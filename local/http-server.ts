@@ -62,7 +62,13 @@ export async function startHttpServer(options: {
         headers[name] = Array.isArray(value) ? value.join(",") : value;
       }
       response = await handleHttp(
-        { method: incoming.method ?? "GET", path: url.pathname, headers, body },
+        {
+          method: incoming.method ?? "GET",
+          path: url.pathname,
+          headers,
+          body,
+          rawQuery: url.search.slice(1),
+        },
         options.route,
         options.logger,
       );

@@ -11,6 +11,7 @@ import { settlementFileExpectationSchema } from "../functions/domain/overdue/set
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { inputLimitsSchema } from "../functions/domain/validation/input-limits.js";
 import { acquirerContactsSchema } from "../functions/shared/check-config.js";
+import { merchantPageConfigSchema } from "../functions/shared/merchant-page-config.js";
 import { smsProvidersSettingsSchema, smsRoutingSchema } from "../functions/shared/sms-config.js";
 
 /** The demo acquirer and secret used when nothing is configured, so a first run works out of the box. */
@@ -46,6 +47,12 @@ export const localConfigSchema = z.strictObject({
       providers: smsProvidersSettingsSchema.default({}),
     })
     .default({ routing: { default: "sns" }, providers: {} }),
+  /**
+   * The merchant page (/m/): sign-in policy, outstanding days, answer floor; `demoMerchant` (default
+   * true) registers the demo merchant when the demo webhook secret is in use, so a first run can sign in.
+   */
+  merchantPage: merchantPageConfigSchema,
+  demoMerchant: z.boolean().default(true),
   /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
   acquirerCsv: z
     .array(z.unknown())

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  ForbiddenError,
   InvalidJsonError,
   InvalidRequestError,
   NotFoundError,
@@ -39,6 +40,7 @@ export function errorResponse(error: unknown): { response: HttpResponse; unexpec
   const mapped: Array<[new (...args: never[]) => Error, number]> = [
     [InvalidJsonError, 400],
     [UnauthorizedError, 401],
+    [ForbiddenError, 403],
     [NotFoundError, 404],
     [ConflictError, 409],
     [PayloadTooLargeError, 413],

@@ -5,6 +5,8 @@ export interface HttpRequest {
   /** Header names in lower case. */
   headers: Record<string, string | undefined>;
   body: string;
+  /** The query string as sent (still percent-encoded, without "?"); absent = none. */
+  rawQuery?: string | undefined;
 }
 
 export interface HttpResponse {

@@ -31,6 +31,11 @@ export class UnauthorizedError extends Error {
   override name = "UnauthorizedError";
 }
 
+/** Refused whoever the caller is (e.g. a state-changing request from another site). */
+export class ForbiddenError extends Error {
+  override name = "ForbiddenError";
+}
+
 export class NotFoundError extends Error {
   override name = "NotFoundError";
 }

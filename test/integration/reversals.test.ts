@@ -7,7 +7,7 @@ import { validateConfirmation } from "../../functions/domain/confirmation/confir
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import { confirmationFingerprint } from "../../functions/domain/payment/payment.js";
 import { postConfirmations } from "../../functions/http/routes.js";
-import { AMOUNT_INDEX, DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
+import { AMOUNT_INDEX, amountSortPrefix, DUE_INDEX, keys } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import { ingestSettlementFile } from "../../functions/use-cases/ingest-settlement-file.js";
 import { countTableChanges } from "../../functions/use-cases/open-payment-stats.js";
@@ -195,7 +195,9 @@ describe("reversals close the original payment (POST /v1/confirmations on Dynamo
     });
     // Still due, and findable by the amount now expected (settlement matching's window rung).
     expect(await indexEntries("p-3")).toHaveLength(1);
-    expect(stored?.[AMOUNT_INDEX.partitionKey]).toBe(keys.amountLookup("m-shanghai-001", "CNY", 10000));
+    expect(String(stored?.[AMOUNT_INDEX.sortKey])).toMatch(
+      new RegExp(`^${amountSortPrefix("CNY", 10000)}${String(stored?.confirmedAtUtc)}#`),
+    );
 
     // Re-delivered: not applied twice.
     const again = await post(reversal("v-3", "p-3", { amountMinor: 2850 }));
