@@ -119,8 +119,18 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
     return code;
   };
 
-  const shot = async (page: Page, lang: string, screen: string) => {
-    if (SCREENSHOTS) await page.screenshot({ path: join(IMAGES, `merchant-page-${lang}-${screen}.png`) });
+  const shot = async (page: Page, lang: string, screen: string, fullPage = false) => {
+    if (SCREENSHOTS) {
+      await page.screenshot({ path: join(IMAGES, `merchant-page-${lang}-${screen}.png`), fullPage });
+    }
+  };
+
+  /** The answer is on the phone's one screen: `selector` lies wholly inside the 360×740 viewport. */
+  const onScreen = async (page: Page, selector: string) => {
+    const box = await page.locator(selector).first().boundingBox();
+    expect(box, selector).not.toBeNull();
+    expect(box?.y).toBeGreaterThanOrEqual(0);
+    expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(PHONE.viewport.height);
   };
 
   /** A fresh phone (no cookie, no stored language) on the page, with every CSP report and dialog collected. */
@@ -208,6 +218,8 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
         expect(cardText).not.toContain("4200001234202612040042");
         expect(cardText).toContain("(Asia/Shanghai)");
         expect(cardText).toContain("…0042");
+        await onScreen(page, ".verdict.ok");
+        await onScreen(page, "#answer .payment");
         await shot(page, expected.lang, "confirmed");
 
         // A faked screenshot's amount: nothing confirmed → the large "do not hand over" answer.
@@ -217,6 +229,7 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
         expect(await page.textContent(".verdict.none strong")).toBe(expected.none);
         expect(await page.textContent(".verdict.none")).toContain(expected.advice);
         expect(await page.locator("#answer .payment").count()).toBe(0);
+        await onScreen(page, ".verdict.none");
         // Browser-side code as text: the tests' tsconfig has no DOM types.
         const fontSize = await page.evaluate<string>(
           "getComputedStyle(document.querySelector('.verdict.none strong')).fontSize",
@@ -244,7 +257,7 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
         expect(await arrived.count()).toBe(1);
         const arrivedStatus = (await arrived.getAttribute("data-status")) as "SETTLED" | "SETTLED_LATE";
         expect(await arrived.locator(".badge").textContent()).toBe(expected.arrived[arrivedStatus]);
-        await shot(page, expected.lang, "outstanding");
+        await shot(page, expected.lang, "outstanding", true);
 
         // The choice of language survives a reload; the session too (the cookie).
         await page.reload();

@@ -174,6 +174,8 @@ async function lookUp(asked: Asked): Promise<void> {
     ui.answer.replaceChildren(
       ...lookupAnswer(answer, lang, { amount: formatAmount(amountMinor, currency, lang), window }),
     );
+    // The answer fills the phone's screen: the form scrolls away above it.
+    ui.answer.scrollIntoView({ block: "start" });
     redraw = () => void lookUp(asked);
   } catch (error) {
     failed(error, "badAmount");
