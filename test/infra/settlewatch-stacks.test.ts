@@ -502,7 +502,7 @@ describe("functions", () => {
     const groups = [api, notifications, files].flatMap((template) =>
       Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
     );
-    expect(groups).toHaveLength(10); // eight functions + API access logs + distributed-ingest executions
+    expect(groups).toHaveLength(11); // nine functions + API access logs + distributed-ingest executions
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -753,7 +753,7 @@ describe("least privilege", () => {
 
   it("roles can be assumed by Lambda only", () => {
     for (const [template, count] of [
-      [api, 2],
+      [api, 3],
       [notifications, 4],
       [files, 2],
     ] as const) {
@@ -1182,6 +1182,7 @@ describe("HTTP API", () => {
   it("has the webhook route public and the operator routes IAM-authorized, each on its function", () => {
     const ingest = integrationTarget(apiId(synth.api.ingestConfirmations.function));
     const operator = integrationTarget(apiId(synth.api.operatorApi.function));
+    const page = integrationTarget(apiId(synth.api.merchantPage.function.function));
     const routes = Object.values(resources(api))
       .filter((r) => r.Type === "AWS::ApiGatewayV2::Route")
       .map((r) => ({
@@ -1197,9 +1198,25 @@ describe("HTTP API", () => {
         { route: "GET /v1/merchants/{merchantId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/payments/{acquirer}/{paymentId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/settlement-files/{fileId}", auth: "AWS_IAM", target: operator },
+        { route: "GET /m", auth: "NONE", target: page },
+        { route: "GET /m/{file}", auth: "NONE", target: page },
       ].sort(byName("route")),
     );
     api.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0); // IAM needs no authorizer resource
+  });
+
+  it("serves the merchant page from a function whose bundle carries the page's built files", () => {
+    const fn = synth.api.merchantPage.function;
+    const code = fnProps(fn).Code as { S3Key: string };
+    const dir = join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`, "merchant-page");
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    for (const [, file] of html.matchAll(/(?:src|href)="\/m\/([^"]+)"/g)) {
+      expect(existsSync(join(dir, String(file))), String(file)).toBe(true);
+    }
+    expect(fnProps(fn)).toMatchObject({ MemorySize: 256, Architectures: ["arm64"] });
+    expect(Object.keys(variables(fn)).sort()).toEqual(
+      ["DEPLOYMENT", "NODE_OPTIONS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"].sort(),
+    );
   });
 
   it("logs access as JSON and throttles the stage as configured", () => {
@@ -1237,6 +1254,8 @@ describe("cdk-nag AwsSolutions", () => {
       [
         "AwsSolutions-SMG4 Settlewatch-cn-example-Data/WebhookSecrets/Resource",
         "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/POST--v1--confirmations/Resource",
+        "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/GET--m/Resource",
+        "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/GET--m--{file}/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/IngestConfirmations/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",

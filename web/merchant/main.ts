@@ -59,7 +59,29 @@ function setLang(next: Lang): void {
   redraw?.();
 }
 
+// Whether this phone signed in, as a hint only (the session itself is the HttpOnly cookie the page
+// cannot read): the page opens on the lookup at once, and the first 401 brings back the sign-in.
+const SIGNED_IN_KEY = "settlewatch.signedIn";
+
+function seemsSignedIn(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+function rememberSignedIn(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_KEY, "1");
+    else localStorage.removeItem(SIGNED_IN_KEY);
+  } catch {
+    // storage blocked: the page asks to sign in on every visit
+  }
+}
+
 function showSignIn(message?: TextKey): void {
+  rememberSignedIn(false);
   ui.app.hidden = true;
   ui.signOut.hidden = true;
   ui.signIn.hidden = false;
@@ -128,6 +150,7 @@ function codeSubmitted(event: SubmitEvent): void {
   void busy(ui.codeForm, async () => {
     try {
       await merchantApi.verify(ui.phone.value.trim(), code);
+      rememberSignedIn(true);
       say("signedIn");
       showApp("lookup");
       ui.amount.focus();
@@ -237,16 +260,9 @@ async function start(): Promise<void> {
   });
   ui.tabOutstanding.addEventListener("click", () => void openOutstanding());
   ui.signOut.addEventListener("click", () => void signOut());
-  say("loading");
-  try {
-    await merchantApi.outstanding(lang);
-    say(undefined);
-    showApp("lookup");
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return showSignIn();
-    showSignIn();
-    failed(error);
-  }
+  // No request before the merchant asks something: the first load is the page's three files.
+  if (seemsSignedIn()) showApp("lookup");
+  else showSignIn();
 }
 
 void start();
