@@ -211,6 +211,20 @@ describe("merchant page API (local monitor over HTTP, DynamoDB Local)", () => {
     });
   });
 
+  it("a number signs in to the profile that has it: a number taken off the profile no longer does", async () => {
+    const OLD = "+8613600001234";
+    const NEW = "+8613500005678";
+    await putMerchant("m-c", OLD);
+    await putMerchant("m-c", NEW);
+    const before = smsSent().length;
+    await post("/m/api/sign-in", { phone: OLD });
+    expect(smsSent().length).toBe(before);
+    const session = await signIn(NEW);
+    expect((await send("GET", "/m/api/outstanding", { session })).status).toBe(200);
+    const links = await itemsOf("merchant-phone");
+    expect(links.filter((item) => item.merchantId === "m-c")).toHaveLength(1);
+  });
+
   it("a code works once", async () => {
     await post("/m/api/sign-in", { phone: PHONE_A });
     const code = lastCode();
