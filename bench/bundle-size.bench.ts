@@ -57,6 +57,7 @@ const handlers = [
     name: "count-table-changes",
     entry: join(REPO_ROOT, "functions/handlers/count-table-changes.handler.ts"),
   },
+  { name: "merchant-api", entry: join(REPO_ROOT, "functions/handlers/merchant-api.handler.ts") },
 ];
 
 // The handlers parse their environment at init: give them what the stacks give them (ARNs and URLs
@@ -97,6 +98,8 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   SETTLEMENT_BUCKET: "settlewatch-bench-settlement-files",
   ACQUIRER_CSV_MAPPINGS: settlementFileEnvironment(withCsvMappings).ACQUIRER_CSV_MAPPINGS,
   CALENDAR_HORIZON_DAYS: "90",
+  SIGN_IN_SECRET_ID: `arn:aws:secretsmanager:${deployment.region}:${account}:secret:bench-sign-in-AbCdEf`,
+  MERCHANT_PAGE: JSON.stringify(deployment.merchantPage),
 };
 const childEnv = {
   PATH: process.env.PATH ?? "",

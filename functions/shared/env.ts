@@ -135,6 +135,28 @@ export const countTableChangesEnvSchema = z.object({
 });
 export type CountTableChangesEnv = z.infer<typeof countTableChangesEnvSchema>;
 
+/** The merchant page's API (/m/api/…): sign-in codes go out through the alerts' SMS providers. */
+export const merchantApiEnvSchema = z.object({
+  ...commonEnv,
+  /** Secrets Manager secret (ARN) whose string is the HMAC key of the sign-in codes. */
+  SIGN_IN_SECRET_ID: z.string().min(1),
+  /** JSON: the deployment's merchantPage settings (functions/shared/merchant-page-config.ts). */
+  MERCHANT_PAGE: jsonText.default("{}"),
+  /** JSON {"<acquirer>": {"names": {...}, "hotline": "95017"}}: whom an overdue payment's "what to do" names. */
+  ACQUIRER_CONTACTS: jsonText.default("{}"),
+  SMS_ROUTING: jsonText.optional(),
+  SMS_PROVIDERS: jsonText.optional(),
+  SMS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/)
+    .optional(),
+  SMS_MAX_PRICE_USD: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
+});
+export type MerchantApiEnv = z.infer<typeof merchantApiEnvSchema>;
+
 /** The variable names each function needs; the CDK function construct must set every one. */
 export const envKeys = {
   ingestConfirmations: Object.keys(ingestConfirmationsEnvSchema.shape) as Array<keyof IngestConfirmationsEnv>,
@@ -147,6 +169,7 @@ export const envKeys = {
   distributedIngest: Object.keys(distributedIngestEnvSchema.shape) as Array<keyof DistributedIngestEnv>,
   checkCalendars: Object.keys(checkCalendarsEnvSchema.shape) as Array<keyof CheckCalendarsEnv>,
   countTableChanges: Object.keys(countTableChangesEnvSchema.shape) as Array<keyof CountTableChangesEnv>,
+  merchantApi: Object.keys(merchantApiEnvSchema.shape) as Array<keyof MerchantApiEnv>,
 } as const;
 
 /** The merchant page's function: serves the page's files from its bundle, reads no table. */

@@ -28,6 +28,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export type ResourceEnvKey =
   | "TABLE_NAME"
   | "WEBHOOK_SECRETS_ID"
+  | "SIGN_IN_SECRET_ID"
   | "CALENDAR_OVERRIDES_PARAMETER"
   | "NOTICE_QUEUE_URL"
   | "OPS_TOPIC_ARN"
