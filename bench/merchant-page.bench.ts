@@ -120,6 +120,8 @@ try {
   const browser = await launchChromium();
   const context = await browser.newContext(PHONE);
   await context.addCookies([{ name: "sw_session", value: cookie.split("=")[1] ?? "", url: `${base}/m/` }]);
+  // A returning merchant's phone: the session cookie and the page's signed-in hint, nothing cached.
+  await context.addInitScript("localStorage.setItem('settlewatch.signedIn', '1')");
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
@@ -152,7 +154,7 @@ try {
   await browser.close();
 
   console.log("\nfirst load (Chromium, 360x740, no cache; encoded bytes incl. headers):");
-  for (const [url, bytes] of transferred)
+  for (const [url, bytes] of loaded)
     console.log(`  ${(bytes / 1024).toFixed(1).padStart(6)} KB  ${url.replace(base, "")}`);
   console.log(`  ${(firstLoad / 1024).toFixed(1).padStart(6)} KB  total, loaded in ${ms(loadMs)}`);
   console.log(
