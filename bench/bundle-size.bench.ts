@@ -59,6 +59,7 @@ const handlers = [
   },
   { name: "sms-reports", entry: join(REPO_ROOT, "functions/handlers/sms-reports.handler.ts") },
   { name: "sms-delivery-logs", entry: join(REPO_ROOT, "functions/handlers/sms-delivery-logs.handler.ts") },
+  { name: "merchant-api", entry: join(REPO_ROOT, "functions/handlers/merchant-api.handler.ts") },
 ];
 
 // The handlers parse their environment at init: give them what the stacks give them (ARNs and URLs
@@ -100,6 +101,8 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   ACQUIRER_CSV_MAPPINGS: settlementFileEnvironment(withCsvMappings).ACQUIRER_CSV_MAPPINGS,
   CALENDAR_HORIZON_DAYS: "90",
   SMS_REPORT_TOKEN_SECRET_ID: "settlewatch/bench/sms-report-token",
+  SIGN_IN_SECRET_ID: `arn:aws:secretsmanager:${deployment.region}:${account}:secret:bench-sign-in-AbCdEf`,
+  MERCHANT_PAGE: JSON.stringify(deployment.merchantPage),
 };
 const childEnv = {
   PATH: process.env.PATH ?? "",

@@ -68,6 +68,7 @@ export async function startHttpServer(options: {
           headers,
           body,
           query: Object.fromEntries(url.searchParams),
+          rawQuery: url.search.slice(1),
         },
         options.route,
         options.logger,

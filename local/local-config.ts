@@ -11,6 +11,7 @@ import { settlementFileExpectationSchema } from "../functions/domain/overdue/set
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { inputLimitsSchema } from "../functions/domain/validation/input-limits.js";
 import { acquirerContactsSchema } from "../functions/shared/check-config.js";
+import { merchantPageConfigSchema } from "../functions/shared/merchant-page-config.js";
 import { smsProvidersSettingsSchema, smsRoutingSchema } from "../functions/shared/sms-config.js";
 
 /** The token of local SMS delivery-report callbacks when none is configured (never used in AWS). */
@@ -54,6 +55,12 @@ export const localConfigSchema = z.strictObject({
    * least 32 characters each; in AWS they come from Secrets Manager.
    */
   smsReportTokens: z.array(z.string().min(32)).min(1).default([DEMO_SMS_REPORT_TOKEN]),
+  /**
+   * The merchant page (/m/): sign-in policy, outstanding days, answer floor; `demoMerchant` (default
+   * true) registers the demo merchant when the demo webhook secret is in use, so a first run can sign in.
+   */
+  merchantPage: merchantPageConfigSchema,
+  demoMerchant: z.boolean().default(true),
   /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
   acquirerCsv: z
     .array(z.unknown())

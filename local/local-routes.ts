@@ -1,8 +1,11 @@
 import { checkAsOf, type InputLimits } from "../functions/domain/validation/input-limits.js";
 import { type HttpRequest, type HttpResponse, json } from "../functions/http/http-types.js";
+import { merchantPageRoutes } from "../functions/http/merchant-page.js";
+import { merchantRoutes } from "../functions/http/merchant-routes.js";
 import { confirmationsRoute, operatorRoutes, type Route } from "../functions/http/routes.js";
 import { smsReportsRoute } from "../functions/http/sms-report-route.js";
 import { InvalidJsonError, InvalidRequestError } from "../functions/use-cases/errors.js";
+import { buildMerchantPage } from "../web/build-merchant-page.js";
 import type { LocalServices } from "./local-services.js";
 
 /**
@@ -34,7 +37,7 @@ export function parseCheckRequest(
 }
 
 /**
- * Every route of the local monitor: the AWS HTTP API's routes (SMS delivery reports included), the settlement-file upload (an S3
+ * Every route of the local monitor: the AWS HTTP API's routes (SMS delivery reports and the merchant page's /m/api/… included), the settlement-file upload (an S3
  * drop in AWS) and POST /local/check (the EventBridge schedule in AWS). One table, so a known path
  * asked with another method answers 405 with its Allow header.
  */
@@ -63,6 +66,9 @@ export function localRoutes(
     },
     ...operatorRoutes(services.operator),
     smsReportsRoute(services.smsReports),
+    ...merchantRoutes(services.merchant),
+    // The merchant page at /m/, built from web/merchant on its first request.
+    ...merchantPageRoutes(buildMerchantPage),
   ];
 }
 

@@ -1,24 +1,33 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CachedMerchantRepository } from "../functions/adapters/cache/cached-merchant-repository.js";
 import { OverridableCalendarProvider } from "../functions/adapters/calendars/calendar-provider.js";
 import { systemClock } from "../functions/adapters/clock/system-clock.js";
+import {
+  cryptoRandom,
+  HmacSecretHasher,
+  newSignInSecret,
+} from "../functions/adapters/crypto/sign-in-crypto.js";
 import { DynamoDbCalendarHoldStore } from "../functions/adapters/dynamodb/calendar-hold-store.js";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
+import { DynamoDbMerchantPaymentReader } from "../functions/adapters/dynamodb/merchant-payment-reader.js";
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../functions/adapters/dynamodb/notice-store.js";
 import { DynamoDbOpenPaymentStatsStore } from "../functions/adapters/dynamodb/open-payment-stats-store.js";
 import { DynamoDbOverdueStore } from "../functions/adapters/dynamodb/overdue-store.js";
 import { DynamoDbPaymentRepository } from "../functions/adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
+import { DynamoDbSignInStore } from "../functions/adapters/dynamodb/sign-in-store.js";
 import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-records.js";
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
 import { StaticReportTokens } from "../functions/adapters/secrets/secrets-manager-report-tokens.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
 import { DEFAULT_CALENDAR_HORIZON_DAYS } from "../functions/domain/calendar/calendar-horizon.js";
+import type { MerchantApiDeps } from "../functions/http/merchant-routes.js";
 import type { OperatorDeps } from "../functions/http/routes.js";
 import type { SmsReportDeps } from "../functions/http/sms-report-route.js";
 import { smsDeliveryFrom } from "../functions/shared/sms-config.js";
@@ -29,6 +38,7 @@ import {
 } from "../functions/use-cases/deliver-notice.js";
 import type { IngestConfirmationsDeps } from "../functions/use-cases/ingest-confirmations.js";
 import type { IngestSettlementFileDeps } from "../functions/use-cases/ingest-settlement-file.js";
+import type { SecretHasher } from "../functions/use-cases/merchant-page-ports.js";
 import {
   type CountChangesResult,
   countTableChanges,
@@ -67,6 +77,8 @@ export interface LocalServices {
   /** SMS delivery reports (the AWS reports function); a fallback email is queued by the next check. */
   smsReports: SmsReportDeps;
   outbox: OutboxNoticeSender;
+  /** The merchant page's API (/m/api/…). */
+  merchant: MerchantApiDeps;
   /**
    * One calendar check and one overdue check, then every notice they queued delivered (what
    * EventBridge + SQS + the notifier do in AWS), then the open payments as the dashboard gauges show them.
@@ -94,6 +106,8 @@ export function localServices(
     tableStream?: LocalTableStreamReader;
     calendarMetrics?: CalendarMetrics;
     smsMetrics?: SmsMetrics;
+    /** Where the merchant page's use cases log (merchant ids and outcomes, never numbers). */
+    log?: (message: string, fields: Record<string, unknown>) => void;
   } = {},
 ): LocalServices {
   const db = documentClient(client);
@@ -212,8 +226,27 @@ export function localServices(
       await deliverQueued(at);
     },
   };
+  const merchant: MerchantApiDeps = {
+    signIn: new DynamoDbSignInStore(db, config.tableName),
+    payments: new DynamoDbMerchantPaymentReader(db, config.tableName),
+    merchants,
+    sender: outbox,
+    hasher: lazyHasher(config.dataDir),
+    random: cryptoRandom,
+    clock,
+    wait: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+    metrics,
+    policy: config.merchantPage.signIn,
+    smsRouting: config.sms.routing,
+    answerFloorMs: config.merchantPage.answerFloorMs,
+    log: options.log ?? (() => undefined),
+    inputLimits: config.inputLimits,
+    acquirers: config.acquirerContacts,
+    outstandingDays: config.merchantPage.outstandingDays,
+  };
   return {
     ingest,
+    merchant,
     operator: { ...ingest, settlementFiles: settlementStore },
     settlement,
     check,
@@ -243,4 +276,28 @@ export function localServices(
       return { calendars, report, deliveries, openPayments };
     },
   };
+}
+
+/** The hasher, its secret read (or made) at the first sign-in, not when simulate builds the services. */
+function lazyHasher(dataDir: string): SecretHasher {
+  let hasher: HmacSecretHasher | undefined;
+  const get = () => {
+    hasher ??= new HmacSecretHasher(localSignInSecret(dataDir));
+    return hasher;
+  };
+  return {
+    keyedHash: (purpose, value) => get().keyedHash(purpose, value),
+    hash: (value) => get().hash(value),
+    sameHash: (a, b) => get().sameHash(a, b),
+  };
+}
+
+/** The data folder's sign-in secret (codes are hashed with it), made on first use; AWS keeps it in Secrets Manager. */
+function localSignInSecret(dataDir: string): string {
+  const file = join(dataDir, "merchant-page.secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = newSignInSecret();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${secret}\n`, { encoding: "utf8", mode: 0o600 });
+  return secret;
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import type { HttpRequest } from "../functions/http/http-types.js";
 import { dispatch } from "../functions/http/routes.js";
+import { registerMerchant } from "../functions/use-cases/merchants.js";
 import type { BusinessMetrics, Clock } from "../functions/use-cases/ports.js";
 import { acquireDataDirLock, type DataDirLock, processStart } from "./data-dir-lock.js";
 import { localDynamoDbClient, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local.js";
@@ -30,6 +31,22 @@ export interface LocalMonitorOptions {
   /** Run the overdue check on a timer (config.checkIntervalSeconds). Default false. */
   runChecks?: boolean;
   print?: (line: string) => void;
+}
+
+/** The demo merchant of a first run: signs in on /m/ with its number, the code lands in the outbox. */
+export const DEMO_MERCHANT = {
+  merchantId: "demo-merchant",
+  name: "演示饺子馆 Demo Dumplings",
+  timeZone: "Asia/Shanghai",
+  calendar: "CN",
+  settlement: { cycle: "T+1", cutoff: "23:00", arrivalBy: "18:00", graceMinutes: 60, feeRate: "0.006" },
+  contact: { phone: "+8613800138000", language: "zh-CN", channels: ["sms"] },
+} as const;
+
+/** Registers the demo merchant unless a profile of that id exists (an edited one is kept). */
+async function ensureDemoMerchant(services: LocalServices): Promise<void> {
+  if (await services.operator.merchants.get(DEMO_MERCHANT.merchantId)) return;
+  await registerMerchant(DEMO_MERCHANT.merchantId, DEMO_MERCHANT, services.operator);
 }
 
 export const quietLogger: LocalLogger = { info: () => undefined, error: () => undefined };
@@ -79,7 +96,9 @@ export async function startLocalMonitor(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.print ? { print: options.print } : {}),
+      log: (message, fields) => logger.info(message, fields),
     });
+    if (config.usingDemoSecrets && config.demoMerchant) await ensureDemoMerchant(services);
     const runCheck = async (asOf?: Date) => {
       const clock = asOf ? { now: () => new Date(asOf.getTime()) } : undefined;
       const result = await services.checkAndNotify(clock);

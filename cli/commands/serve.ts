@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { consoleLogger } from "../../local/console-logger.js";
 import { loadLocalConfig } from "../../local/local-config.js";
-import { startLocalMonitor } from "../../local/monitor.js";
+import { DEMO_MERCHANT, startLocalMonitor } from "../../local/monitor.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -28,6 +28,12 @@ export function registerServeCommand(program: Command): void {
       console.log(`  acquirers with webhook secrets: ${Object.keys(config.webhookSecrets).join(", ")}`);
       if (config.usingDemoSecrets) {
         console.log("  no webhook secrets configured: using the demo secret of 'demo-acquirer' (local only)");
+      }
+      console.log(`  merchant page API: ${monitor.url}/m/api/… (see docs/local.md)`);
+      if (config.usingDemoSecrets && config.demoMerchant) {
+        console.log(
+          `  demo merchant '${DEMO_MERCHANT.merchantId}' signs in with 13800138000; the code is in ${config.dataDir}/outbox.jsonl`,
+        );
       }
       console.log("Press Ctrl+C to stop.");
       const shutdown = async () => {

@@ -5,10 +5,13 @@ import type { HttpRequest, HttpResponse } from "./http-types.js";
 export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  // Payload v2 moves the Cookie header into `cookies`.
+  if (event.cookies?.length) headers.cookie = event.cookies.join("; ");
   const rawBody = event.body ?? "";
   return {
     method: event.requestContext.http.method,
     path: event.rawPath,
+    rawQuery: event.rawQueryString ?? "",
     headers,
     // The signature is over the exact bytes sent, so a base64 body is decoded, never re-serialised.
     body: event.isBase64Encoded ? Buffer.from(rawBody, "base64").toString("utf8") : rawBody,

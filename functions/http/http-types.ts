@@ -7,6 +7,8 @@ export interface HttpRequest {
   body: string;
   /** Query parameters (the last value of a repeated name); never logged (may carry a token). */
   query?: Record<string, string | undefined>;
+  /** The query string as sent (still percent-encoded, without "?"); absent = none. */
+  rawQuery?: string | undefined;
 }
 
 export interface HttpResponse {

@@ -150,6 +150,27 @@ export type SmsReportsEnv = z.infer<typeof smsReportsEnvSchema>;
 /** SNS SMS delivery-status logs (CloudWatch Logs subscription): no token, CloudWatch Logs invokes it. */
 export const smsDeliveryLogsEnvSchema = smsReportsEnvSchema.omit({ SMS_REPORT_TOKEN_SECRET_ID: true });
 export type SmsDeliveryLogsEnv = z.infer<typeof smsDeliveryLogsEnvSchema>;
+/** The merchant page's API (/m/api/…): sign-in codes go out through the alerts' SMS providers. */
+export const merchantApiEnvSchema = z.object({
+  ...commonEnv,
+  /** Secrets Manager secret (ARN) whose string is the HMAC key of the sign-in codes. */
+  SIGN_IN_SECRET_ID: z.string().min(1),
+  /** JSON: the deployment's merchantPage settings (functions/shared/merchant-page-config.ts). */
+  MERCHANT_PAGE: jsonText.default("{}"),
+  /** JSON {"<acquirer>": {"names": {...}, "hotline": "95017"}}: whom an overdue payment's "what to do" names. */
+  ACQUIRER_CONTACTS: jsonText.default("{}"),
+  SMS_ROUTING: jsonText.optional(),
+  SMS_PROVIDERS: jsonText.optional(),
+  SMS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/)
+    .optional(),
+  SMS_MAX_PRICE_USD: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
+});
+export type MerchantApiEnv = z.infer<typeof merchantApiEnvSchema>;
 
 /** The variable names each function needs; the CDK function construct must set every one. */
 export const envKeys = {
@@ -165,4 +186,12 @@ export const envKeys = {
   countTableChanges: Object.keys(countTableChangesEnvSchema.shape) as Array<keyof CountTableChangesEnv>,
   smsReports: Object.keys(smsReportsEnvSchema.shape) as Array<keyof SmsReportsEnv>,
   smsDeliveryLogs: Object.keys(smsDeliveryLogsEnvSchema.shape) as Array<keyof SmsDeliveryLogsEnv>,
+  merchantApi: Object.keys(merchantApiEnvSchema.shape) as Array<keyof MerchantApiEnv>,
 } as const;
+
+/** The merchant page's function: serves the page's files from its bundle, reads no table. */
+export const merchantPageEnvSchema = z.object({
+  DEPLOYMENT: commonEnv.DEPLOYMENT,
+  POWERTOOLS_SERVICE_NAME: commonEnv.POWERTOOLS_SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: commonEnv.POWERTOOLS_METRICS_NAMESPACE,
+});

@@ -10,7 +10,7 @@ const providerId = z.enum(SMS_PROVIDERS);
 /** Per language, template key → registered code (Alibaba Cloud "SMS_123456789") or id (Tencent "1234567"). */
 export const templateCodesSchema = z.partialRecord(
   z.enum(LANGUAGES),
-  z.record(z.string().regex(/^[a-z]+(\.(one|other))?$/), z.string().regex(/^[A-Za-z0-9_]{1,64}$/)),
+  z.record(z.string().regex(/^[a-z]+(-[a-z]+)*(\.(one|other))?$/), z.string().regex(/^[A-Za-z0-9_]{1,64}$/)),
 );
 
 /** A provider's non-secret settings as the notifier receives them. */

@@ -21,7 +21,12 @@ export const ORDER_INDEX = {
   sortKey: "gsi2sk",
 } as const;
 
-/** Lookup index: payments by merchant, currency and exact amount, sorted by trade date (third rung). */
+/**
+ * Lookup index: payments by merchant and trade date, sorted by currency, exact amount and
+ * confirmation instant. One entry per payment serves three reads, each O(results): the window rung
+ * of settlement matching (merchant + amount over a few trade dates), the merchant page's "did it
+ * arrive?" (merchant + amount + a time window) and its outstanding list (merchant + recent days).
+ */
 export const AMOUNT_INDEX = {
   name: "amount",
   partitionKey: "gsi3pk",

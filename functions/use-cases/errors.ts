@@ -31,7 +31,7 @@ export class UnauthorizedError extends Error {
   override name = "UnauthorizedError";
 }
 
-/** Credentials were given but are not valid (a wrong token): 403, where a missing one is 401. */
+/** Refused: wrong credentials (a wrong token; a missing one is 401), or a request refused whoever sends it (e.g. a state-changing request from another site). */
 export class ForbiddenError extends Error {
   override name = "ForbiddenError";
 }

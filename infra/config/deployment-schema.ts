@@ -15,6 +15,7 @@ import {
 } from "../../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { inputLimitsSchema } from "../../functions/domain/validation/input-limits.js";
 import { notifyEnvSchema } from "../../functions/shared/env.js";
+import { merchantPageConfigSchema } from "../../functions/shared/merchant-page-config.js";
 import { DEFAULT_DUE_SHARDS } from "../../functions/shared/table-schema.js";
 import { chinaRegionProblems } from "./china-regions.js";
 import { smsConfigProblems, smsProviderConfigShape } from "./sms-deployment.js";
@@ -287,6 +288,17 @@ export const deploymentSchema = z
         }),
       })
       .default({ throttle: { rateLimit: 50, burstLimit: 100 } }),
+    /** The merchant page (/m/): sign-in policy, outstanding days, answer floor; sign-in's own throttle. */
+    merchantPage: merchantPageConfigSchema,
+    merchantPageThrottle: z
+      .strictObject({
+        /** POST /m/api/sign-in and /m/api/verify, each: requests per second and burst (all callers). */
+        signIn: z.strictObject({
+          rateLimit: z.number().positive().max(1_000),
+          burstLimit: z.number().int().positive().max(1_000),
+        }),
+      })
+      .default({ signIn: { rateLimit: 5, burstLimit: 10 } }),
     /** How often the overdue check runs (EventBridge rate, minutes). Runs may overlap safely. */
     checkSchedule: z
       .strictObject({ rateMinutes: z.number().int().min(1).max(60) })

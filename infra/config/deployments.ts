@@ -59,6 +59,7 @@ export const deployments: readonly DeploymentInput[] = [
             escalation: "SMS_000000002",
             "arrived.one": "SMS_000000003",
             "arrived.other": "SMS_000000004",
+            "sign-in-code": "SMS_000000005",
           },
           en: {
             "overdue.one": "SMS_000000011",
@@ -67,6 +68,7 @@ export const deployments: readonly DeploymentInput[] = [
             "escalation.other": "SMS_000000014",
             "arrived.one": "SMS_000000015",
             "arrived.other": "SMS_000000016",
+            "sign-in-code": "SMS_000000017",
           },
         },
       },

@@ -3,7 +3,7 @@ import { Duration, Stack, Token } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import { type BundlingOptions, NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { z } from "zod";
@@ -28,6 +28,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export type ResourceEnvKey =
   | "TABLE_NAME"
   | "WEBHOOK_SECRETS_ID"
+  | "SIGN_IN_SECRET_ID"
   | "CALENDAR_OVERRIDES_PARAMETER"
   | "NOTICE_QUEUE_URL"
   | "OPS_TOPIC_ARN"
@@ -158,6 +159,8 @@ export interface SettlewatchFunctionProps<S extends z.ZodObject> {
   readonly timeout?: Duration;
   /** Active X-Ray tracing: on for functions behind the API (request path), off elsewhere. @default false */
   readonly tracing?: boolean;
+  /** Shell commands run (in the repository root) after esbuild, to add files to the bundle in `outputDir`. */
+  readonly afterBundling?: (outputDir: string) => string[];
 }
 
 export interface TableStreamConsumerOptions {
@@ -178,6 +181,18 @@ export interface QueueConsumerOptions {
   readonly batchSize: number;
   /** Most function instances the event source invokes at once (2-1000). */
   readonly maxConcurrency: number;
+}
+
+/** FUNCTION_BUNDLING plus commands that add files to the bundle (e.g. the merchant page's). */
+function withAfterBundling(afterBundling: (outputDir: string) => string[]): BundlingOptions {
+  return {
+    ...FUNCTION_BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) => afterBundling(outputDir),
+    },
+  };
 }
 
 /**
@@ -218,7 +233,7 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      bundling: FUNCTION_BUNDLING,
+      bundling: props.afterBundling ? withAfterBundling(props.afterBundling) : FUNCTION_BUNDLING,
       environment: { NODE_OPTIONS: FUNCTION_NODE_OPTIONS },
     });
 

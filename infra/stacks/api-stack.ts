@@ -5,14 +5,23 @@ import { HttpIamAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import {
   ingestConfirmationsEnvSchema,
+  merchantApiEnvSchema,
   operatorApiEnvSchema,
   smsReportsEnvSchema,
 } from "../../functions/shared/env.js";
+import { AMOUNT_INDEX } from "../../functions/shared/table-schema.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
-import { deliveryReportSettings, smsEnvironment, usedSmsProviders } from "../config/sms-deployment.js";
+import {
+  deliveryReportSettings,
+  smsEnvironment,
+  smsSecretNames,
+  usedSmsProviders,
+} from "../config/sms-deployment.js";
+import { MerchantPage } from "../constructs/merchant-page.js";
 import {
   type BindableSecret,
   type BindableTable,
@@ -20,6 +29,7 @@ import {
   SettlewatchFunction,
 } from "../constructs/settlewatch-function.js";
 import { acknowledgeNagFinding } from "../nag.js";
+import { checkEnvironment } from "./notifications-stack.js";
 
 export interface ApiStackProps extends StackProps {
   readonly deployment: Deployment;
@@ -37,6 +47,8 @@ export class ApiStack extends Stack {
   readonly operatorApi: SettlewatchFunction<typeof operatorApiEnvSchema>;
   /** SMS delivery-report callbacks; only where sms.deliveryReports.tokenSecretName is set. */
   readonly smsReports: SettlewatchFunction<typeof smsReportsEnvSchema> | undefined;
+  readonly merchantApi: SettlewatchFunction<typeof merchantApiEnvSchema>;
+  readonly merchantPage: MerchantPage;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -78,14 +90,17 @@ export class ApiStack extends Stack {
       logRetention,
       tracing: true,
     })
-      // The settlement-file report reads FILE# items; the route shares the settlement store.
-      .bindTable(props.table, "RW", { indexes: SETTLEMENT_STORE_INDEXES })
+      // The settlement-file report reads FILE# items; the route shares the settlement store. A
+      // profile whose number changed drops the old number's sign-in link (MPHONE# items only).
+      .bindTable(props.table, "RW", { indexes: SETTLEMENT_STORE_INDEXES, deletablePartitions: ["MPHONE#*"] })
       .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter)
       // Registering a merchant creates its email topic and subscribes the merchant's address.
       .bindMerchantEmailTopics(
         { prefix: merchantEmailTopicPrefix(deployment), key: props.notificationsKey },
         "register",
       );
+
+    this.merchantApi = this.merchantApiFunction(props, common, logRetention);
 
     this.api = new apigwv2.HttpApi(this, "HttpApi", {
       description: `settlewatch ${deployment.name}: confirmations webhook and operator API`,
@@ -157,13 +172,97 @@ export class ApiStack extends Stack {
     });
 
     this.smsReports = this.addSmsReportsRoute(deployment, props.table, logRetention);
+    this.addMerchantRoutes(deployment);
+    this.merchantPage = new MerchantPage(this, "MerchantPage", {
+      deploymentName: deployment.name,
+      httpApi: this.api,
+      logRetention,
+    });
 
     new CfnOutput(this, "ApiUrl", { value: this.stage.url });
+    new CfnOutput(this, "MerchantPageUrl", { value: `${this.stage.url}m/` });
     new CfnOutput(this, "WebhookUrl", { value: `${this.stage.url}v1/confirmations` });
     new CfnOutput(this, "IngestConfirmationsLogGroup", {
       value: this.ingestConfirmations.logGroup.logGroupName,
     });
     new CfnOutput(this, "OperatorApiLogGroup", { value: this.operatorApi.logGroup.logGroupName });
+    new CfnOutput(this, "MerchantApiUrl", { value: `${this.stage.url}m/api/` });
+  }
+
+  /** The merchant page's API function: the table (codes, sessions, the amount index), SMS like the notifier. */
+  private merchantApiFunction(
+    props: ApiStackProps,
+    common: {
+      DEPLOYMENT: string;
+      DUE_SHARDS: string;
+      DEFAULT_MERCHANT_TERMS: string;
+      INPUT_LIMITS: string;
+      POWERTOOLS_SERVICE_NAME: string;
+      POWERTOOLS_METRICS_NAMESPACE: string;
+    },
+    logRetention: logs.RetentionDays,
+  ): SettlewatchFunction<typeof merchantApiEnvSchema> {
+    const { deployment } = props;
+    // The HMAC key of the sign-in codes. Rotating it only voids the codes of the last 5 minutes.
+    const signInSecret = new secretsmanager.Secret(this, "SignInSecret", {
+      description: `settlewatch ${deployment.name}: HMAC key of the merchant page's one-time sign-in codes`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    acknowledgeNagFinding(
+      signInSecret,
+      "AwsSolutions-SMG4",
+      "The sign-in secret only keys the hashes of one-time codes that live 5 minutes; replacing it (a redeploy with a new value, or a manual PutSecretValue) voids at most the codes in flight and signs nobody out, so no rotation Lambda is kept for it.",
+    );
+    const mainland = usedSmsProviders(deployment.region, deployment.sms).some((id) => id !== "sns");
+    const fn = new SettlewatchFunction(this, "MerchantApi", {
+      entry: "functions/handlers/merchant-api.handler.ts",
+      description: `settlewatch ${deployment.name}: the merchant page's API (/m/api/…)`,
+      envSchema: merchantApiEnvSchema,
+      environment: {
+        ...common,
+        MERCHANT_PAGE: JSON.stringify(deployment.merchantPage),
+        ACQUIRER_CONTACTS: checkEnvironment(deployment).ACQUIRER_CONTACTS,
+        ...(deployment.sms.senderId ? { SMS_SENDER_ID: deployment.sms.senderId } : {}),
+        ...(deployment.sms.maxPriceUsd ? { SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd } : {}),
+        ...(mainland ? smsEnvironment(deployment) : {}),
+      },
+      logRetention,
+      tracing: true,
+    })
+      // Sign-out deletes its session item (MSESSION# only); codes and quotas expire by TTL.
+      .bindTable(props.table, "RW", { indexes: [AMOUNT_INDEX.name], deletablePartitions: ["MSESSION#*"] })
+      .bindSecret("SIGN_IN_SECRET_ID", signInSecret);
+    if (usedSmsProviders(deployment.region, deployment.sms).includes("sns")) fn.allowSmsToPhoneNumbers();
+    for (const name of smsSecretNames(deployment)) fn.allowSecretByName(name);
+    return fn;
+  }
+
+  /**
+   * Public routes (a merchant has no AWS credentials): the function checks the session cookie and
+   * CSRF on each. Sign-in and verify get their own, lower throttle on top of the stage's.
+   */
+  private addMerchantRoutes(deployment: Deployment): void {
+    const integration = new HttpLambdaIntegration("MerchantApi", this.merchantApi.function);
+    const routes = [
+      ...this.api.addRoutes({
+        path: "/m/api/{action}",
+        methods: [apigwv2.HttpMethod.POST, apigwv2.HttpMethod.GET],
+        integration,
+      }),
+    ];
+    for (const route of routes)
+      acknowledgeNagFinding(
+        route,
+        "AwsSolutions-APIG4",
+        "The merchant page is used by merchants on their phones, who have no AWS credentials. The function authenticates every read by a session cookie (HttpOnly, Secure, SameSite=Strict) opened with a one-time SMS code, refuses state-changing requests without the CSRF header or from another origin, and sign-in is throttled per route and capped per number.",
+      );
+    const { rateLimit, burstLimit } = deployment.merchantPageThrottle.signIn;
+    const throttle = { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit };
+    (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
+      "POST /m/api/{action}": throttle,
+    };
+    // Route settings name the route's key: the stage must not be updated before the route exists.
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 
   /**

@@ -502,7 +502,7 @@ describe("functions", () => {
     const groups = [api, notifications, files].flatMap((template) =>
       Object.values(resources(template)).filter((r) => r.Type === "AWS::Logs::LogGroup"),
     );
-    expect(groups).toHaveLength(11); // nine functions (SMS reports too) + API access logs + distributed-ingest executions
+    expect(groups).toHaveLength(13); // eleven functions (SMS reports, merchant API and page too) + API access logs + distributed-ingest executions
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(deployment.logRetentionDays);
   });
 
@@ -560,6 +560,7 @@ describe("least privilege", () => {
       if (text.includes("TableStreamFailureQueue")) return "stream-failure-queue";
       if (text.includes("SettlewatchOpsTopic")) return "ops-topic";
       if (text.includes("RefSettlewatchWebhookSecrets")) return "webhook-secret";
+      if (text.includes("SignInSecret")) return "sign-in-secret";
       if (text === JSON.stringify({ "Fn::GetAtt": [PINNED_LOGICAL_IDS.noticeQueue, "Arn"] }))
         return "notice-queue";
       if (text === JSON.stringify({ Ref: PINNED_LOGICAL_IDS.opsTopic })) return "ops-topic";
@@ -659,6 +660,26 @@ describe("least privilege", () => {
         "sns:Subscribe merchant-email-topics",
         "sns:TagResource merchant-email-topics",
         ...notificationsKeyProducer,
+        // A profile whose number changed drops the old number's sign-in link: those items only.
+        `dynamodb:DeleteItem table if ${JSON.stringify({
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["MPHONE#*"] },
+        })}`,
+      ].sort(),
+    );
+  });
+
+  it("merchant page function: table (amount index only, session deletes), its sign-in secret, the SMS provider's secret", () => {
+    expect(grants(synth.api.merchantApi)).toEqual(
+      [
+        ...logs,
+        ...xray,
+        ...tableReadWriteOn(["amount"]),
+        `dynamodb:DeleteItem table if ${JSON.stringify({
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["MSESSION#*"] },
+        })}`,
+        "secretsmanager:GetSecretValue sign-in-secret",
+        // No SNS SMS in cn-north-1: codes go through Alibaba Cloud like the alerts.
+        `secretsmanager:GetSecretValue ${JSON.stringify({ "Fn::Join": ["", ["arn:aws-cn:secretsmanager:cn-north-1:", { Ref: "AWS::AccountId" }, ":secret:settlewatch/cn-example/aliyun-sms-??????"]] })}`,
       ].sort(),
     );
   });
@@ -753,7 +774,7 @@ describe("least privilege", () => {
 
   it("roles can be assumed by Lambda only", () => {
     for (const [template, count] of [
-      [api, 3],
+      [api, 5],
       [notifications, 4],
       [files, 2],
     ] as const) {
@@ -1098,6 +1119,8 @@ describe("HTTP API", () => {
   it("has the webhook route public and the operator routes IAM-authorized, each on its function", () => {
     const ingest = integrationTarget(apiId(synth.api.ingestConfirmations.function));
     const operator = integrationTarget(apiId(synth.api.operatorApi.function));
+    const merchant = integrationTarget(apiId(synth.api.merchantApi.function));
+    const page = integrationTarget(apiId(synth.api.merchantPage.function.function));
     const routes = Object.values(resources(api))
       .filter((r) => r.Type === "AWS::ApiGatewayV2::Route")
       .map((r) => ({
@@ -1119,9 +1142,38 @@ describe("HTTP API", () => {
         { route: "GET /v1/merchants/{merchantId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/payments/{acquirer}/{paymentId}", auth: "AWS_IAM", target: operator },
         { route: "GET /v1/settlement-files/{fileId}", auth: "AWS_IAM", target: operator },
+        { route: "GET /m", auth: "NONE", target: page },
+        { route: "GET /m/{file}", auth: "NONE", target: page },
+        // The merchant page: public (merchants have no AWS credentials), session cookie + CSRF in the function.
+        { route: "POST /m/api/{action}", auth: "NONE", target: merchant },
+        { route: "GET /m/api/{action}", auth: "NONE", target: merchant },
       ].sort(byName("route")),
     );
     api.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0); // IAM needs no authorizer resource
+  });
+
+  it("serves the merchant page from a function whose bundle carries the page's built files", () => {
+    const fn = synth.api.merchantPage.function;
+    const code = fnProps(fn).Code as { S3Key: string };
+    const dir = join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`, "merchant-page");
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    for (const [, file] of html.matchAll(/(?:src|href)="\/m\/([^"]+)"/g)) {
+      expect(existsSync(join(dir, String(file))), String(file)).toBe(true);
+    }
+    expect(fnProps(fn)).toMatchObject({ MemorySize: 256, Architectures: ["arm64"] });
+    expect(Object.keys(variables(fn)).sort()).toEqual(
+      ["DEPLOYMENT", "NODE_OPTIONS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"].sort(),
+    );
+  });
+
+  it("throttles the merchant page's POSTs (sign-in, verify, sign-out) below the stage", () => {
+    const { rateLimit, burstLimit } = deployment.merchantPageThrottle.signIn;
+    api.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      RouteSettings: {
+        "POST /m/api/{action}": { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+      },
+    });
+    expect(rateLimit).toBeLessThan(deployment.api.throttle.rateLimit);
   });
 
   it("logs access as JSON and throttles the stage as configured", () => {
@@ -1159,10 +1211,16 @@ describe("cdk-nag AwsSolutions", () => {
       [
         "AwsSolutions-SMG4 Settlewatch-cn-example-Data/WebhookSecrets/Resource",
         "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/POST--v1--confirmations/Resource",
+        "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/GET--m/Resource",
+        "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/GET--m--{file}/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/IngestConfirmations/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/POST--v1--sms-reports--{provider}/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/SmsReports/Role/DefaultPolicy/Resource",
+        "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Api/MerchantApi/Role/DefaultPolicy/Resource",
+        "AwsSolutions-SMG4 Settlewatch-cn-example-Api/SignInSecret/Resource",
+        "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/POST--m--api--{action}/Resource",
+        "AwsSolutions-APIG4 Settlewatch-cn-example-Api/HttpApi/GET--m--api--{action}/Resource",
         "AwsSolutions-IAM5[Resource::arn:aws-cn:sns:cn-north-1:<AWS::AccountId>:settlewatch-cn-example-merchant-*] Settlewatch-cn-example-Api/OperatorApi/Role/DefaultPolicy/Resource",
         "AwsSolutions-IAM5[Resource::*] Settlewatch-cn-example-Notifications/CountTableChanges/Role/DefaultPolicy/Resource",
         "AwsSolutions-SQS3 Settlewatch-cn-example-Notifications/TableStreamFailureQueue/Resource",

@@ -18,7 +18,13 @@ const ALIYUN = {
   signName: "结算提醒",
   secretName: "settlewatch/cn-test/aliyun-sms",
   templateCodes: {
-    "zh-CN": { overdue: "SMS_1", escalation: "SMS_2", "arrived.one": "SMS_3", "arrived.other": "SMS_4" },
+    "zh-CN": {
+      overdue: "SMS_1",
+      escalation: "SMS_2",
+      "arrived.one": "SMS_3",
+      "arrived.other": "SMS_4",
+      "sign-in-code": "SMS_5",
+    },
     en: {
       "overdue.one": "SMS_11",
       "overdue.other": "SMS_12",
@@ -26,6 +32,7 @@ const ALIYUN = {
       "escalation.other": "SMS_14",
       "arrived.one": "SMS_15",
       "arrived.other": "SMS_16",
+      "sign-in-code": "SMS_17",
     },
   },
 };

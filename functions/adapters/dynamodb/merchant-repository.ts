@@ -1,5 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { MerchantProfile } from "../../domain/merchant/merchant-profile.js";
+import { phoneHashOf } from "../../domain/merchant-page/sign-in-code.js";
 import type { MerchantRepository } from "../../use-cases/ports.js";
 import { keys } from "./table-keys.js";
 
@@ -45,6 +47,42 @@ export class DynamoDbMerchantRepository implements MerchantRepository {
           },
         }),
       );
+    await this.linkPhone(profile, Attributes?.profile as MerchantProfile | undefined);
     return { created: Attributes === undefined };
+  }
+
+  /**
+   * The merchant page signs in by the profile's mobile number: one link item per number (the last
+   * profile put with a number owns it); a number taken off the profile no longer signs in.
+   */
+  private async linkPhone(profile: MerchantProfile, previous: MerchantProfile | undefined): Promise<void> {
+    const phone = profile.contact.phone;
+    const before = previous?.contact.phone;
+    if (phone)
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.merchantPhone(phoneHashOf(phone)),
+            entity: "merchant-phone",
+            merchantId: profile.merchantId,
+          },
+        }),
+      );
+    if (before && before !== phone) {
+      try {
+        await this.db.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: keys.merchantPhone(phoneHashOf(before)),
+            // Another merchant may have taken the number since: leave its link alone.
+            ConditionExpression: "merchantId = :me",
+            ExpressionAttributeValues: { ":me": profile.merchantId },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { tradeDateOf } from "../../domain/matching/payment-lookup.js";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/reversal-confirmations.js";
 import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
@@ -99,11 +100,15 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       values[":reversed"] = update.reversedMinor;
     }
     if (update.amountMinor !== update.condition.amountMinor) {
-      // The amount index finds payments by what is still expected.
-      sets.push("#amountKey = :amountKey");
-      names["#amountKey"] = AMOUNT_INDEX.partitionKey;
-      const { merchantId } = update.payment;
-      values[":amountKey"] = keys.amountLookup(merchantId, update.currency, update.amountMinor);
+      // The amount index finds payments by what is still expected (the amount is in its sort key).
+      sets.push("#amountSort = :amountSort");
+      names["#amountSort"] = AMOUNT_INDEX.sortKey;
+      values[":amountSort"] = keys.amountSort({
+        ...update.payment,
+        currency: update.currency,
+        amountMinor: update.amountMinor,
+        confirmedAtUtc: update.confirmedAtUtc,
+      });
     }
     let expression = `SET ${sets.join(", ")}`;
     if (update.leaveDueIndex) {
@@ -230,16 +235,8 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
     item[ORDER_INDEX.sortKey] = keys.orderSort(payment.merchantId, payment.acquirer, payment.paymentId);
   }
   if (payment.kind === "payment") {
-    item[AMOUNT_INDEX.partitionKey] = keys.amountLookup(
-      payment.merchantId,
-      payment.currency,
-      payment.amountMinor,
-    );
-    item[AMOUNT_INDEX.sortKey] = keys.amountSort(
-      arrival?.tradeDate ?? payment.confirmedAtUtc.slice(0, 10),
-      payment.acquirer,
-      payment.paymentId,
-    );
+    item[AMOUNT_INDEX.partitionKey] = keys.amountLookup(payment.merchantId, tradeDateOf(payment));
+    item[AMOUNT_INDEX.sortKey] = keys.amountSort(payment);
   }
   return item;
 }

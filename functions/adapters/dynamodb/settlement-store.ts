@@ -8,7 +8,11 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { AmountWindowQuery, PaymentLookup } from "../../domain/matching/payment-lookup.js";
+import {
+  type AmountWindowQuery,
+  datesBetween,
+  type PaymentLookup,
+} from "../../domain/matching/payment-lookup.js";
 import type {
   MatchablePayment,
   PaymentIdentity,
@@ -21,7 +25,7 @@ import type { SettlementLine } from "../../domain/settlement-files/settlement-re
 import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX, TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
 import type { HeldCredit, KeptLine, SettlementStore, StoredFile } from "../../use-cases/settlement-ports.js";
 import { fromItem } from "./payment-repository.js";
-import { keys } from "./table-keys.js";
+import { amountSortPrefix, keys } from "./table-keys.js";
 
 const BATCH_GET_LIMIT = 100;
 
@@ -154,13 +158,28 @@ export class DynamoDbSettlementStore implements SettlementStore {
     return await this.fetchIndexed(Items ?? []);
   }
 
+  /** One exact-amount range per trade date of the window (the index is partitioned by merchant and day). */
   private async byAmountWindow(query: AmountWindowQuery): Promise<MatchablePayment[]> {
-    const items = await this.amountIndexRange(
-      keys.amountLookup(query.merchantId, query.currency, query.amountMinor),
-      query.from,
-      query.to,
+    const prefix = amountSortPrefix(query.currency, query.amountMinor);
+    const pages = await Promise.all(
+      datesBetween(query.from, query.to, 62).map(async (tradeDate) => {
+        const { Items } = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: AMOUNT_INDEX.name,
+            KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+            ExpressionAttributeNames: { "#pk": AMOUNT_INDEX.partitionKey, "#sk": AMOUNT_INDEX.sortKey },
+            ExpressionAttributeValues: {
+              ":pk": keys.amountLookup(query.merchantId, tradeDate),
+              ":prefix": prefix,
+            },
+            Limit: 20,
+          }),
+        );
+        return Items ?? [];
+      }),
     );
-    return await this.fetchIndexed(items);
+    return await this.fetchIndexed(pages.flat().slice(0, 20));
   }
 
   /** Index hits are keys only; the items are re-read consistently (the index can lag). */

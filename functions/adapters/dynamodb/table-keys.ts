@@ -19,10 +19,25 @@ export const keys = {
   orderLookup: (orderId: string) => `ORDER#${orderId}`,
   orderSort: (merchantId: string, acquirer: string, paymentId: string) =>
     `${merchantId}#${acquirer}#${paymentId}`,
-  amountLookup: (merchantId: string, currency: string, amountMinor: number) =>
-    `AMT#${merchantId}#${currency}#${amountMinor}`,
-  amountSort: (tradeDate: string, acquirer: string, paymentId: string) =>
-    `${tradeDate}#${acquirer}#${paymentId}`,
+  /** One partition per merchant and trade date (YYYY-MM-DD): a merchant's day of payments. */
+  amountLookup: (merchantId: string, tradeDate: string) => `AMT#${merchantId}#${tradeDate}`,
+  /** Currency and zero-padded amount first (exact-amount ranges), then the confirmation instant. */
+  amountSort: (payment: {
+    currency: string;
+    amountMinor: number;
+    confirmedAtUtc: string;
+    acquirer: string;
+    paymentId: string;
+  }) =>
+    `${amountSortPrefix(payment.currency, payment.amountMinor)}${payment.confirmedAtUtc}#${payment.acquirer}#${payment.paymentId}`,
+  /** A one-time sign-in code, by a keyed hash of the phone number (no number in clear in a key). */
+  signInCode: (phoneHash: string) => ({ pk: `SIGNIN#${phoneHash}`, sk: "CODE" }),
+  /** The codes sent to a number in one hour (the per-hour cap), same partition as the code. */
+  signInQuota: (phoneHash: string, hour: string) => ({ pk: `SIGNIN#${phoneHash}`, sk: `QUOTA#${hour}` }),
+  /** Which merchant a mobile number signs in to (kept with the merchant profile). */
+  merchantPhone: (phoneHash: string) => ({ pk: `MPHONE#${phoneHash}`, sk: "MERCHANT" }),
+  /** A merchant page session, by the sha256 of its random id (the id itself is only in the cookie). */
+  merchantSession: (sessionHash: string) => ({ pk: `MSESSION#${sessionHash}`, sk: "SESSION" }),
   /** A settlement file, keyed by the sha256 of its bytes; its kept lines share the partition. */
   file: (fileId: string) => ({ pk: `FILE#${fileId}`, sk: "FILE" }),
   fileLine: (fileId: string, source: number) => ({
@@ -102,3 +117,11 @@ export const CALENDARS_IN_USE_PARTITION = "CALENDARS";
 
 /** The partition of every open-payment counter: one small Query reads them all. */
 export const OPEN_PAYMENT_COUNTERS_PARTITION = "STATS#OPEN";
+
+/** Amounts are padded so that their sort keys order (and range) like numbers. */
+export const AMOUNT_SORT_DIGITS = 16;
+
+/** The sort-key prefix of every payment of one currency and exact amount in an amount-index partition. */
+export function amountSortPrefix(currency: string, amountMinor: number): string {
+  return `${currency}#${String(amountMinor).padStart(AMOUNT_SORT_DIGITS, "0")}#`;
+}

@@ -2,6 +2,7 @@
  * The port through which matching finds payments. The use case implements it on the table
  * (GetItem by key, the order index, a window query); unit tests implement it over arrays.
  */
+import { isoDateOfEpochDay, parseIsoDate } from "../calendar/civil-date.js";
 import type { Payment } from "../payment/payment.js";
 import type { MatchablePayment } from "./payment-state.js";
 
@@ -35,4 +36,14 @@ export interface PaymentLookup {
  */
 export function tradeDateOf(payment: Pick<Payment, "arrival" | "confirmedAtUtc">): string {
   return payment.arrival?.tradeDate ?? payment.confirmedAtUtc.slice(0, 10);
+}
+
+/** Every date from `from` to `to` (YYYY-MM-DD, inclusive), at most `max`; none when either is not a date. */
+export function datesBetween(from: string, to: string, max = 366): string[] {
+  const first = parseIsoDate(from);
+  const last = parseIsoDate(to);
+  if (first === undefined || last === undefined) return [];
+  const dates: string[] = [];
+  for (let day = first; day <= last && dates.length < max; day += 1) dates.push(isoDateOfEpochDay(day));
+  return dates;
 }

@@ -38,8 +38,9 @@ export interface ReversalClaim {
 /** One conditional write on the original payment. */
 export interface ReversalUpdate {
   payment: PaymentIdentity;
-  /** The payment's currency (the amount index is keyed by merchant, currency and amount). */
+  /** The payment's currency and confirmation instant (with the amount, the amount index's sort key). */
   currency: string;
+  confirmedAtUtc: string;
   reversalId: string;
   /** The state the decision was made on: status and the amount still expected. */
   condition: { status: PaymentStatus; amountMinor: number };
@@ -181,6 +182,7 @@ function decideOpenReversal(
   const update: ReversalUpdate = {
     payment: identityOf(original),
     currency: original.currency,
+    confirmedAtUtc: original.confirmedAtUtc,
     reversalId: claim.paymentId,
     condition: { status: original.status, amountMinor: expected },
     ...(full ? { status: "REVERSED" as const } : {}),

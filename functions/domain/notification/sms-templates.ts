@@ -21,6 +21,16 @@ export const SMS_TEMPLATE_KINDS = [
   "arrived",
 ] as const satisfies readonly MerchantNoticeKind[];
 
+/**
+ * The merchant page's sign-in code: its own registered template (not a notice kind: sent at once,
+ * never stored, never fitted). One part with any signature, no URL, no other variable.
+ */
+export const SIGN_IN_CODE_TEMPLATE = "sign-in-code";
+export const SIGN_IN_CODE_SMS: Readonly<Record<Language, string>> = {
+  "zh-CN": "您的登录验证码为{code}，5分钟内有效，请勿告诉他人。",
+  en: "Your settlewatch sign-in code is {code}. It expires in 5 minutes. Never share it.",
+};
+
 /** A notice's SMS as decided: which template, in which language, with which values. */
 export interface TemplatedSms {
   /** The template key, e.g. "overdue" or "arrived.one". */
@@ -63,6 +73,13 @@ export function listSmsTemplates(registry: TemplateRegistry = DEFAULT_TEMPLATES)
         entries.push({ key, language, text, variables: templateVariables(text) });
       }
     }
+    const signIn = SIGN_IN_CODE_SMS[language];
+    entries.push({
+      key: SIGN_IN_CODE_TEMPLATE,
+      language,
+      text: signIn,
+      variables: templateVariables(signIn),
+    });
   }
   return entries;
 }
@@ -151,6 +168,7 @@ export const LONGEST_PLAUSIBLE_VARIABLES: Readonly<Record<Language, Readonly<Rec
     items: "",
     nextStep: "请致电微信支付客服95017并提供单号。",
     reference: "4200001234202609300001",
+    code: "123456",
   },
   en: {
     count: "9999",
@@ -160,6 +178,7 @@ export const LONGEST_PLAUSIBLE_VARIABLES: Readonly<Record<Language, Readonly<Rec
     items: "",
     nextStep: "Call WeChat Pay on 95017 and quote the ref.",
     reference: "4200001234202609300001",
+    code: "123456",
   },
 };
 

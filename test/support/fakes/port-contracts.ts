@@ -77,6 +77,7 @@ function fullReversal(original: Payment, reversalId: string): ReversalUpdate {
   return {
     payment: { acquirer: original.acquirer, paymentId: original.paymentId, merchantId: original.merchantId },
     currency: original.currency,
+    confirmedAtUtc: original.confirmedAtUtc,
     reversalId,
     condition: { status: "PENDING", amountMinor: original.amountMinor },
     status: "REVERSED",

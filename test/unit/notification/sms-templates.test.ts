@@ -24,12 +24,14 @@ describe("every SMS template, in every language, for every provider", () => {
       "zh-CN/escalation",
       "zh-CN/arrived.one",
       "zh-CN/arrived.other",
+      "zh-CN/sign-in-code",
       "en/overdue.one",
       "en/overdue.other",
       "en/escalation.one",
       "en/escalation.other",
       "en/arrived.one",
       "en/arrived.other",
+      "en/sign-in-code",
     ]);
     expect(templates[0]?.variables).toEqual(["count", "total", "confirmed", "due", "items", "nextStep"]);
   });
@@ -100,12 +102,14 @@ describe("containsUrl and missing codes", () => {
       missingTemplateCodes({ "zh-CN": { overdue: "SMS_1", escalation: "SMS_2", "arrived.one": "SMS_3" } }),
     ).toEqual([
       "zh-CN/arrived.other",
+      "zh-CN/sign-in-code",
       "en/overdue.one",
       "en/overdue.other",
       "en/escalation.one",
       "en/escalation.other",
       "en/arrived.one",
       "en/arrived.other",
+      "en/sign-in-code",
     ]);
   });
 });

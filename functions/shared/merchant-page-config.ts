@@ -1,0 +1,17 @@
+import * as z from "zod";
+import { signInPolicySchema } from "../domain/merchant-page/sign-in-code.js";
+
+/**
+ * The merchant page's settings, the same for the local monitor (`merchantPage` in the local config)
+ * and AWS (the deployment's `merchantPage`, passed to the function as MERCHANT_PAGE JSON).
+ */
+export const merchantPageConfigSchema = z
+  .strictObject({
+    signIn: signInPolicySchema,
+    /** How many days back (trade dates) the outstanding list reads. */
+    outstandingDays: z.number().int().min(1).max(62).default(7),
+    /** Every sign-in answer takes at least this long (known and unknown numbers alike). */
+    answerFloorMs: z.number().int().min(0).max(5000).default(400),
+  })
+  .default({ signIn: { codesPerHour: 5, sessionHours: 24 * 30 }, outstandingDays: 7, answerFloorMs: 400 });
+export type MerchantPageConfig = z.infer<typeof merchantPageConfigSchema>;
