@@ -106,6 +106,66 @@ describe("SMS provider and China-region checks at synth", () => {
     });
   });
 
+  const TENCENT = {
+    signName: "结算提醒",
+    secretName: "settlewatch/cn-test/tencent-sms",
+    smsSdkAppId: "1400787878",
+    templateCodes: {
+      "zh-CN": { overdue: "101", escalation: "102", "arrived.one": "103", "arrived.other": "104" },
+      en: {
+        "overdue.one": "111",
+        "overdue.other": "112",
+        "escalation.one": "113",
+        "escalation.other": "114",
+        "arrived.one": "115",
+        "arrived.other": "116",
+      },
+    },
+    templateParams: {
+      "101": ["total", "count", "confirmed", "due", "items", "nextStep"],
+      "102": ["count", "total", "confirmed", "due", "items", "nextStep"],
+      "103": ["reference", "total"],
+      "104": ["count", "total"],
+      "111": ["total", "due", "items", "nextStep"],
+      "112": ["count", "total", "due", "items", "nextStep"],
+      "113": ["total", "due", "items", "nextStep"],
+      "114": ["count", "total", "due", "items", "nextStep"],
+      "115": ["reference", "total"],
+      "116": ["count", "total"],
+    },
+  };
+
+  it("tencent: every configured template lists exactly the notice's variables (templateParams), passed to the notifier", () => {
+    const deployment = { ...base, sms: { provider: "tencent" as const, tencent: TENCENT } };
+    expect(problems(deployment)).toBe("");
+    const [loaded] = loadDeployments([deployment]);
+    const providers = JSON.parse(smsEnvironment(loaded as NonNullable<typeof loaded>).SMS_PROVIDERS);
+    expect(providers.tencent.templateParams["101"]).toEqual(TENCENT.templateParams["101"]);
+
+    const { "101": _none, ...withoutOverdue } = TENCENT.templateParams;
+    expect(
+      problems({
+        ...base,
+        sms: { provider: "tencent", tencent: { ...TENCENT, templateParams: withoutOverdue } },
+      }),
+    ).toContain(
+      'Tencent template 101 (zh-CN/overdue) has no templateParams: list its variables in the registered {1}, {2}, … order, e.g. ["count","total","confirmed","due","items","nextStep"]',
+    );
+    const wrong = {
+      ...TENCENT.templateParams,
+      "101": ["count", "total", "confirmed", "due", "reference", "count"],
+      "999": ["count"],
+    };
+    const message = problems({
+      ...base,
+      sms: { provider: "tencent", tencent: { ...TENCENT, templateParams: wrong } },
+    });
+    expect(message).toContain(
+      "Tencent template 101 (zh-CN/overdue) lacks items, nextStep; lists reference, which the notice does not have; lists count twice: it needs exactly count, total, confirmed, due, items, nextStep",
+    );
+    expect(message).toContain("999 is not a template id in templateCodes");
+  });
+
   it("cn-example sends through a mainland provider out of the box", () => {
     const cn = loadDeployments().find((d) => d.name === "cn-example");
     expect(cn?.sms.provider).toBe("aliyun");
