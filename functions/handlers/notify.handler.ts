@@ -7,7 +7,7 @@ import { documentClient } from "../adapters/dynamodb/document-client.js";
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
-import { awsNoticeSender } from "../adapters/sms/aws-notice-sender.js";
+import { awsNoticeSender, awsSmsPacing } from "../adapters/sms/aws-notice-sender.js";
 import { NOTICE_CHANNELS } from "../domain/notification/channels.js";
 import { notifyEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
@@ -21,6 +21,7 @@ const deps = {
   notices: new DynamoDbNoticeStore(db, env.TABLE_NAME),
   merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
   sender: awsNoticeSender(env),
+  smsPacing: awsSmsPacing(env, db),
   clock: systemClock,
   metrics: businessMetrics,
 };

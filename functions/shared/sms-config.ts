@@ -81,3 +81,17 @@ export function smsDeliveryFrom(
   ) as Partial<Record<SmsProviderId, { signName?: string; maxVariableLength?: number }>>;
   return { routing, providers: limits };
 }
+
+const perWindowCap = z.number().int().min(1).max(1000).optional();
+
+/** Per provider: requests in flight per notifier instance, and texts per number per window. */
+export const smsPacingSchema = z.partialRecord(
+  providerId,
+  z.strictObject({
+    concurrency: z.number().int().min(1).max(100).optional(),
+    perNumber: z
+      .strictObject({ perMinute: perWindowCap, perHour: perWindowCap, perDay: perWindowCap })
+      .optional(),
+  }),
+);
+export type SmsPacingInput = z.infer<typeof smsPacingSchema>;

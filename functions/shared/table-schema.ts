@@ -71,6 +71,14 @@ export const keys = {
   /** Notices waiting for their send time (quiet hours) live in these partitions of the same index. */
   outboxShard: (shard: number) => `OUTBOX#${String(shard).padStart(2, "0")}`,
   notice: (noticeId: string, channel: string) => ({ pk: `NOTICE#${noticeId}`, sk: `CHANNEL#${channel}` }),
+  /**
+   * Texts counted to one number (a hash of it, never the number) through one provider in one window
+   * (`minute#<start>`, `hour#<start>`, `day#<start>`); TTL-deleted a day after the window ends.
+   */
+  smsQuota: (provider: string, numberHash: string, window: string, start: string) => ({
+    pk: `SMSQUOTA#${provider}#${numberHash}`,
+    sk: `${window}#${start}`,
+  }),
   /** A payout batch (leg 2); its members (payments tied to it in bank-credit mode) share the partition. */
   batch: (batchKey: string) => ({ pk: `BATCH#${batchKey}`, sk: "BATCH" }),
   batchMember: (batchKey: string, acquirer: string, paymentId: string) => ({

@@ -8,6 +8,7 @@ import type {
   NoticeStore,
 } from "./ports.js";
 import { SmsProviderError } from "./sms-errors.js";
+import { paceSms, type SmsPacingDeps } from "./sms-pacing.js";
 
 export interface DeliverNoticeDeps {
   notices: NoticeStore;
@@ -15,9 +16,11 @@ export interface DeliverNoticeDeps {
   sender: NoticeSender;
   clock: Clock;
   metrics: BusinessMetrics;
+  /** Per-number SMS caps (absent: none, as locally). */
+  smsPacing?: SmsPacingDeps | undefined;
 }
 
-export type DeliveryOutcome = "sent" | "already-sent" | "unknown-notice" | "no-address";
+export type DeliveryOutcome = "sent" | "already-sent" | "unknown-notice" | "no-address" | "deferred";
 
 /** How each channel hands a claimed notice to the sender: one entry per channel, no if/else chain. */
 const SEND_BY_CHANNEL: Readonly<
@@ -74,12 +77,25 @@ export async function deliverNotice(
     address = found;
   }
 
+  // Over its number's cap, an SMS waits in the outbox (not sent, not marked sent) until allowed.
+  const paced =
+    existing.channel === "sms" && deps.smsPacing
+      ? await paceSms(existing, address, deps.clock.now(), deps.smsPacing)
+      : undefined;
+  if (paced && "deferredUntil" in paced) {
+    deps.metrics.count("SmsDeferred", 1);
+    return "deferred";
+  }
   const notice = await deps.notices.claim(message.noticeId, message.channel, deps.clock.now().toISOString());
-  if (!notice) return "already-sent";
+  if (!notice) {
+    await paced?.slot.release();
+    return "already-sent";
+  }
   const acquirer = notice.payments[0]?.acquirer;
   try {
     await SEND_BY_CHANNEL[notice.channel](notice, address, deps.sender);
   } catch (error) {
+    await paced?.slot.release(error);
     await deps.notices.release(message.noticeId, message.channel, (error as Error).message);
     deps.metrics.count("NoticesFailed", 1, acquirer);
     if (error instanceof SmsProviderError && error.kind === "credentials") {

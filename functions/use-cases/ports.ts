@@ -3,6 +3,7 @@ import type { StoredLine } from "../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../domain/matching/reversal-confirmations.js";
 import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { NoticeChannel } from "../domain/notification/channels.js";
+import type { QuotaWindow } from "../domain/notification/sms-pacing.js";
 import type { SmsProviderId } from "../domain/notification/sms-providers.js";
 import type { TemplatedSms } from "../domain/notification/sms-templates.js";
 import type { Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
@@ -97,6 +98,7 @@ export type BusinessMetricName =
   | "NoticesFailed"
   | "SmsCredentialsFailed"
   | "SmsThrottled"
+  | "SmsDeferred"
   | "SettlementFilesLate"
   | "SettlementFilesReceived"
   | "SettlementLinesMatched"
@@ -196,6 +198,23 @@ export interface NoticeStore {
   /** Gives a claimed notice back after a failed publish, so the queue's retry can send it. */
   release(noticeId: string, channel: string, reason: string): Promise<void>;
   get(noticeId: string, channel: string): Promise<NoticeRecord | undefined>;
+}
+
+/**
+ * Per-number SMS counters shared by every notifier instance (DynamoDB in AWS): a text counts in every
+ * window it falls in, all or none, so two instances never both take the last slot.
+ */
+export interface SmsSendQuota {
+  /** Counts one text to `phone` in each window unless one is full; returns the full ones (none: counted). */
+  take(provider: SmsProviderId, phone: string, windows: readonly QuotaWindow[]): Promise<QuotaWindow[]>;
+  /** Uncounts a text that was not handed to the provider. */
+  giveBack(provider: SmsProviderId, phone: string, windows: readonly QuotaWindow[]): Promise<void>;
+}
+
+/** Puts a notice back to wait in the outbox until `sendAfter` (the check queues it again then). */
+export interface NoticeDeferrals {
+  /** QUEUED/SCHEDULED → SCHEDULED not before `sendAfter`; false if it was sent meanwhile. */
+  defer(noticeId: string, channel: string, sendAfter: string): Promise<boolean>;
 }
 
 /** Which days' settlement files have been received, per acquirer. */

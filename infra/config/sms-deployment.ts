@@ -1,5 +1,10 @@
 import * as z from "zod";
 import {
+  pacingFor,
+  perNumberCapProblems,
+  type SmsPacing,
+} from "../../functions/domain/notification/sms-pacing.js";
+import {
   SMS_PROVIDER_TRAITS,
   SMS_PROVIDERS,
   type SmsProviderId,
@@ -11,6 +16,8 @@ import {
 } from "../../functions/domain/notification/sms-templates.js";
 import {
   providerSettingsSchema,
+  type SmsPacingInput,
+  smsPacingSchema,
   templateCodesSchema,
   templateParamsSchema,
 } from "../../functions/shared/sms-config.js";
@@ -46,6 +53,12 @@ export const smsProviderConfigShape = {
   byCallingCode: z
     .record(z.string().regex(/^[1-9]\d{0,3}$/, "a calling code without +, e.g. 86"), z.enum(SMS_PROVIDERS))
     .optional(),
+  /**
+   * Per provider: requests in flight per notifier instance (`concurrency`) and texts per number
+   * (`perNumber: { perMinute, perHour, perDay }`), over the defaults from the providers' documented
+   * limits (SMS_PACING_DEFAULTS). Only for providers the deployment uses.
+   */
+  pacing: smsPacingSchema.optional(),
   /** Alibaba Cloud SMS: { signName, templateCodes: { "zh-CN": { overdue: "SMS_…" } }, secretName } */
   aliyun: mainlandProvider.optional(),
   /** Tencent Cloud SMS: as aliyun, plus the SmsSdkAppId and the API region. */
@@ -77,6 +90,7 @@ interface SmsProviderConfig {
     | undefined;
   readonly senderId?: string | undefined;
   readonly maxPriceUsd?: string | undefined;
+  readonly pacing?: SmsPacingInput | undefined;
 }
 
 /** The default provider: the configured one, else SNS where the region has SNS SMS, else none. */
@@ -123,7 +137,36 @@ export function smsConfigProblems(region: string, sms: SmsProviderConfig): Array
       problems.push(...tencentParamProblems(settings.templateCodes, settings.templateParams));
     }
   }
+  return [...problems, ...pacingProblems(region, sms)];
+}
+
+function pacingProblems(region: string, sms: SmsProviderConfig): Array<[string[], string]> {
+  const used = usedSmsProviders(region, sms);
+  const problems: Array<[string[], string]> = [];
+  for (const id of Object.keys(sms.pacing ?? {})) {
+    if (!used.includes(id as SmsProviderId)) {
+      problems.push([["sms", "pacing", id], `${id} is not used by this deployment's SMS routing`]);
+      continue;
+    }
+    for (const message of perNumberCapProblems(pacingFor(id as SmsProviderId, sms.pacing).perNumber)) {
+      problems.push([["sms", "pacing", id, "perNumber"], message]);
+    }
+  }
   return problems;
+}
+
+/** The notifier's pacing per used provider, defaults filled in (SMS_PACING). */
+export function smsPacingEnvironment(deployment: {
+  readonly region: string;
+  readonly sms: SmsProviderConfig;
+}): {
+  SMS_PACING: string;
+} {
+  const resolved: Partial<Record<SmsProviderId, SmsPacing>> = {};
+  for (const id of usedSmsProviders(deployment.region, deployment.sms)) {
+    resolved[id] = pacingFor(id, deployment.sms.pacing);
+  }
+  return { SMS_PACING: JSON.stringify(resolved) };
 }
 
 /**

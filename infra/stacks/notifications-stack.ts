@@ -18,7 +18,12 @@ import {
   notifyEnvSchema,
 } from "../../functions/shared/env.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
-import { smsEnvironment, smsSecretNames, usedSmsProviders } from "../config/sms-deployment.js";
+import {
+  smsEnvironment,
+  smsPacingEnvironment,
+  smsSecretNames,
+  usedSmsProviders,
+} from "../config/sms-deployment.js";
 import { queueNotEmptyAlarm } from "../constructs/monitoring/queue-not-empty-alarm.js";
 import { PINNED_LOGICAL_IDS } from "../constructs/pinned-logical-ids.js";
 import { type BindableTable, SettlewatchFunction } from "../constructs/settlewatch-function.js";
@@ -193,6 +198,8 @@ export class NotificationsStack extends Stack {
         ...(deployment.sms.senderId ? { SMS_SENDER_ID: deployment.sms.senderId } : {}),
         ...(deployment.sms.maxPriceUsd ? { SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd } : {}),
         ...(mainland.length > 0 ? { SMS_PROVIDERS: smsEnvironment(deployment).SMS_PROVIDERS } : {}),
+        DUE_SHARDS: String(deployment.dueShards),
+        ...smsPacingEnvironment(deployment),
       },
       logRetention,
       timeout: NOTIFIER_TIMEOUT,
