@@ -199,7 +199,8 @@ export class NotificationsStack extends Stack {
         ...(deployment.sms.maxPriceUsd ? { SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd } : {}),
         ...(mainland.length > 0 ? { SMS_PROVIDERS: smsEnvironment(deployment).SMS_PROVIDERS } : {}),
         DUE_SHARDS: String(deployment.dueShards),
-        ...smsPacingEnvironment(deployment),
+        // Without it the notifier uses the same defaults (SMS_PACING_DEFAULTS).
+        ...(mainland.length > 0 || deployment.sms.pacing ? smsPacingEnvironment(deployment) : {}),
       },
       logRetention,
       timeout: NOTIFIER_TIMEOUT,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeploymentInput } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
-import { smsEnvironment } from "../../infra/config/sms-deployment.js";
+import { smsEnvironment, smsPacingEnvironment } from "../../infra/config/sms-deployment.js";
 
 const base: DeploymentInput = {
   name: "cn-test",
@@ -164,6 +164,38 @@ describe("SMS provider and China-region checks at synth", () => {
       "Tencent template 101 (zh-CN/overdue) lacks items, nextStep; lists reference, which the notice does not have; lists count twice: it needs exactly count, total, confirmed, due, items, nextStep",
     );
     expect(message).toContain("999 is not a template id in templateCodes");
+  });
+
+  it("pacing: defaults from the providers' documented limits per used provider, overrides checked", () => {
+    const [hk] = loadDeployments([
+      {
+        ...base,
+        name: "hk-test",
+        region: "ap-east-1",
+        icpRecordal: undefined,
+        sms: {
+          byCallingCode: { "86": "aliyun" },
+          aliyun: ALIYUN,
+          pacing: { aliyun: { perNumber: { perDay: 20 } } },
+        },
+      },
+    ]);
+    expect(JSON.parse(smsPacingEnvironment(hk as NonNullable<typeof hk>).SMS_PACING)).toEqual({
+      sns: { concurrency: 10, perNumber: {} },
+      aliyun: { concurrency: 5, perNumber: { perMinute: 1, perHour: 5, perDay: 20 } },
+    });
+    expect(
+      problems({
+        ...base,
+        sms: { provider: "aliyun", aliyun: ALIYUN, pacing: { tencent: { concurrency: 2 } } },
+      }),
+    ).toContain("tencent is not used by this deployment's SMS routing");
+    expect(
+      problems({
+        ...base,
+        sms: { provider: "aliyun", aliyun: ALIYUN, pacing: { aliyun: { perNumber: { perMinute: 6 } } } },
+      }),
+    ).toContain("perMinute (6) is more than perHour (5)");
   });
 
   it("cn-example sends through a mainland provider out of the box", () => {
