@@ -7,6 +7,7 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { ingestConfirmationsEnvSchema, operatorApiEnvSchema } from "../../functions/shared/env.js";
+import { lambdaActiveTracingAvailable } from "../config/china-regions.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import { smsEnvironment, usedSmsProviders } from "../config/sms-deployment.js";
 import {
@@ -51,7 +52,7 @@ export class ApiStack extends Stack {
       envSchema: ingestConfirmationsEnvSchema,
       environment: common,
       logRetention,
-      tracing: true,
+      tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       // A confirmation also settles the settlement lines that arrived before it (settlement store).
       .bindTable(props.table, "RW", { indexes: SETTLEMENT_STORE_INDEXES })
@@ -70,7 +71,7 @@ export class ApiStack extends Stack {
           : {}),
       },
       logRetention,
-      tracing: true,
+      tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       // The settlement-file report reads FILE# items; the route shares the settlement store.
       .bindTable(props.table, "RW", { indexes: SETTLEMENT_STORE_INDEXES })
