@@ -71,7 +71,7 @@ describe("China-region differences at synth", () => {
       sms: {},
       defaultMerchantTerms: { timeZone: "Asia/Singapore", calendar: "SG", settlement: { cycle: "T+1" } },
     });
-  }, 120_000);
+  }, 600_000);
   afterAll(() => {
     china?.cleanup();
     singapore?.cleanup();
