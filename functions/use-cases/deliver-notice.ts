@@ -95,8 +95,9 @@ export async function deliverNotice(
   try {
     await SEND_BY_CHANNEL[notice.channel](notice, address, deps.sender);
   } catch (error) {
-    await paced?.slot.release(error);
     await deps.notices.release(message.noticeId, message.channel, (error as Error).message);
+    // Best effort after the notice is safe: a count not given back only delays that number's next text.
+    await paced?.slot.release(error).catch(() => undefined);
     deps.metrics.count("NoticesFailed", 1, acquirer);
     if (error instanceof SmsProviderError && error.kind === "credentials") {
       deps.metrics.count("SmsCredentialsFailed", 1);
