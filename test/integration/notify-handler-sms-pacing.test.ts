@@ -47,7 +47,10 @@ interface Call {
   at: number;
 }
 
-describe("notify handler: per-number caps, bounded concurrency, throttling and credentials (aliyun over HTTP)", () => {
+// Several check runs and handler invocations per test on a shared machine: a generous timeout.
+describe("notify handler: per-number caps, bounded concurrency, throttling and credentials (aliyun over HTTP)", {
+  timeout: 240_000,
+}, () => {
   let table: TestTable;
   let notify: (
     event: SQSEvent,
