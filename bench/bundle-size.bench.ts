@@ -16,7 +16,7 @@ import { build } from "esbuild";
 import type { envKeys } from "../functions/shared/env.js";
 import { merchantEmailTopicPrefix } from "../infra/config/deployment-schema.js";
 import { loadDeployments } from "../infra/config/deployments.js";
-import { smsEnvironment } from "../infra/config/sms-deployment.js";
+import { smsEnvironment, smsPacingEnvironment } from "../infra/config/sms-deployment.js";
 import { esbuildOptionsFor, FUNCTION_NODE_OPTIONS } from "../infra/constructs/bundling.js";
 import { REPO_ROOT } from "../infra/constructs/settlewatch-function.js";
 import { settlementFileEnvironment } from "../infra/stacks/settlement-files-stack.js";
@@ -97,6 +97,7 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   DISTRIBUTED_CHUNK_BYTES: String(8 * 1024 * 1024),
   SMS_MAX_PRICE_USD: "0.05",
   ...smsEnvironment(deployment),
+  ...smsPacingEnvironment(deployment),
   SETTLEMENT_BUCKET: "settlewatch-bench-settlement-files",
   ACQUIRER_CSV_MAPPINGS: settlementFileEnvironment(withCsvMappings).ACQUIRER_CSV_MAPPINGS,
   CALENDAR_HORIZON_DAYS: "90",

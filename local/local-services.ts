@@ -247,7 +247,8 @@ export function localServices(
   return {
     ingest,
     merchant,
-    operator: { ...ingest, settlementFiles: settlementStore },
+    // Registration refuses a number no configured provider covers, as the operator API does in AWS.
+    operator: { ...ingest, settlementFiles: settlementStore, smsRouting: config.sms.routing },
     settlement,
     check,
     calendarCheck,

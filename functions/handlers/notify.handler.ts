@@ -8,7 +8,7 @@ import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-reposi
 import { DynamoDbNoticeStore } from "../adapters/dynamodb/notice-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
 import { EmfSmsMetrics } from "../adapters/metrics/emf-sms-metrics.js";
-import { awsNoticeSender } from "../adapters/sms/aws-notice-sender.js";
+import { awsNoticeSender, awsSmsPacing } from "../adapters/sms/aws-notice-sender.js";
 import { NOTICE_CHANNELS } from "../domain/notification/channels.js";
 import { notifyEnvSchema } from "../shared/env.js";
 import { logger, metrics } from "../shared/observability.js";
@@ -23,6 +23,7 @@ const deps = {
   notices: new DynamoDbNoticeStore(db, env.TABLE_NAME),
   merchants: new DynamoDbMerchantRepository(db, env.TABLE_NAME),
   sender: awsNoticeSender(env),
+  smsPacing: awsSmsPacing(env, db),
   clock: systemClock,
   metrics: businessMetrics,
   smsMetrics,

@@ -71,6 +71,8 @@ export type CheckOverdueEnv = z.infer<typeof checkOverdueEnvSchema>;
 export const notifyEnvSchema = z.object({
   TABLE_NAME: commonEnv.TABLE_NAME,
   DEPLOYMENT: commonEnv.DEPLOYMENT,
+  /** The check's outbox shards: an SMS over its number's cap waits in the same outbox partition. */
+  DUE_SHARDS: commonEnv.DUE_SHARDS,
   POWERTOOLS_SERVICE_NAME: commonEnv.POWERTOOLS_SERVICE_NAME,
   POWERTOOLS_METRICS_NAMESPACE: commonEnv.POWERTOOLS_METRICS_NAMESPACE,
   EMAIL_TOPIC_PREFIX: emailTopicsEnv.EMAIL_TOPIC_PREFIX,
@@ -88,6 +90,8 @@ export const notifyEnvSchema = z.object({
     .optional(),
   /** JSON provider id → non-secret settings (sign name, template codes, secret id): see shared/sms-config.ts. */
   SMS_PROVIDERS: jsonText.optional(),
+  /** JSON provider id → { concurrency, perNumber: { perMinute, perHour, perDay } }, resolved at synth. */
+  SMS_PACING: jsonText.optional(),
 });
 export type NotifyEnv = z.infer<typeof notifyEnvSchema>;
 

@@ -13,6 +13,18 @@ export const templateCodesSchema = z.partialRecord(
   z.record(z.string().regex(/^[a-z]+(-[a-z]+)*(\.(one|other))?$/), z.string().regex(/^[A-Za-z0-9_]{1,64}$/)),
 );
 
+/**
+ * Tencent: per registered template id, its variable names in the order the registered text numbers
+ * them ({1}, {2}, …), e.g. { "1234567": ["count", "total", "confirmed", "due", "items", "nextStep"] }.
+ */
+export const templateParamsSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9_]{1,64}$/),
+  z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, "a template variable name, e.g. count"))
+    .min(1)
+    .max(32),
+);
+
 /** A provider's non-secret settings as the notifier receives them. */
 export const providerSettingsSchema = z.strictObject({
   /** The registered signature without 【】: 2-12 characters (Chinese, letters, digits). */
@@ -24,6 +36,7 @@ export const providerSettingsSchema = z.strictObject({
     )
     .optional(),
   templateCodes: templateCodesSchema.optional(),
+  templateParams: templateParamsSchema.optional(),
   /** Tencent's SMS application id (SmsSdkAppId), e.g. 1400787878. */
   smsSdkAppId: z
     .string()
@@ -68,3 +81,17 @@ export function smsDeliveryFrom(
   ) as Partial<Record<SmsProviderId, { signName?: string; maxVariableLength?: number }>>;
   return { routing, providers: limits };
 }
+
+const perWindowCap = z.number().int().min(1).max(1000).optional();
+
+/** Per provider: requests in flight per notifier instance, and texts per number per window. */
+export const smsPacingSchema = z.partialRecord(
+  providerId,
+  z.strictObject({
+    concurrency: z.number().int().min(1).max(100).optional(),
+    perNumber: z
+      .strictObject({ perMinute: perWindowCap, perHour: perWindowCap, perDay: perWindowCap })
+      .optional(),
+  }),
+);
+export type SmsPacingInput = z.infer<typeof smsPacingSchema>;

@@ -10,6 +10,7 @@ import type {
   SmsReceipt,
 } from "./ports.js";
 import { SmsProviderError } from "./sms-errors.js";
+import { paceSms, type SmsPacingDeps } from "./sms-pacing.js";
 
 export interface DeliverNoticeDeps {
   notices: NoticeStore;
@@ -19,9 +20,11 @@ export interface DeliverNoticeDeps {
   metrics: BusinessMetrics;
   /** SmsSent per provider (the delivery rate's denominator); absent: not counted. */
   smsMetrics?: SmsMetrics | undefined;
+  /** Per-number SMS caps (absent: none, as locally). */
+  smsPacing?: SmsPacingDeps | undefined;
 }
 
-export type DeliveryOutcome = "sent" | "already-sent" | "unknown-notice" | "no-address";
+export type DeliveryOutcome = "sent" | "already-sent" | "unknown-notice" | "no-address" | "deferred";
 
 /** How each channel hands a claimed notice to the sender: one entry per channel, no if/else chain. */
 const SEND_BY_CHANNEL: Readonly<
@@ -82,14 +85,28 @@ export async function deliverNotice(
     address = found;
   }
 
+  // Over its number's cap, an SMS waits in the outbox (not sent, not marked sent) until allowed.
+  const paced =
+    existing.channel === "sms" && deps.smsPacing
+      ? await paceSms(existing, address, deps.clock.now(), deps.smsPacing)
+      : undefined;
+  if (paced && "deferredUntil" in paced) {
+    deps.metrics.count("SmsDeferred", 1);
+    return "deferred";
+  }
   const notice = await deps.notices.claim(message.noticeId, message.channel, deps.clock.now().toISOString());
-  if (!notice) return "already-sent";
+  if (!notice) {
+    await paced?.slot.release();
+    return "already-sent";
+  }
   const acquirer = notice.payments[0]?.acquirer;
   let receipt: SmsReceipt | undefined;
   try {
     receipt = (await SEND_BY_CHANNEL[notice.channel](notice, address, deps.sender)) ?? undefined;
   } catch (error) {
     await deps.notices.release(message.noticeId, message.channel, (error as Error).message);
+    // Best effort after the notice is safe: a count not given back only delays that number's next text.
+    await paced?.slot.release(error).catch(() => undefined);
     deps.metrics.count("NoticesFailed", 1, acquirer);
     if (error instanceof SmsProviderError && error.kind === "credentials") {
       deps.metrics.count("SmsCredentialsFailed", 1);

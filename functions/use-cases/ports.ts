@@ -5,6 +5,7 @@ import type { MerchantProfile } from "../domain/merchant/merchant-profile.js";
 import type { NoticeChannel } from "../domain/notification/channels.js";
 import type { DeliveryState } from "../domain/notification/delivery-report.js";
 import type { outboxShardOf } from "../domain/notification/notice-id.js";
+import type { QuotaWindow } from "../domain/notification/sms-pacing.js";
 import type { SmsProviderId } from "../domain/notification/sms-providers.js";
 import type { TemplatedSms } from "../domain/notification/sms-templates.js";
 import type { dueShardOf, Payment, PaymentNoticeEntry } from "../domain/payment/payment.js";
@@ -99,6 +100,7 @@ export type BusinessMetricName =
   | "NoticesFailed"
   | "SmsCredentialsFailed"
   | "SmsThrottled"
+  | "SmsDeferred"
   | "SettlementFilesLate"
   | "SettlementFilesReceived"
   | "SettlementLinesMatched"
@@ -257,6 +259,23 @@ export interface NoticeStore {
   }): Promise<void>;
   /** The notice a provider message id was recorded for. */
   noticeOfProviderMessage(provider: SmsProviderId, providerMessageId: string): Promise<string | undefined>;
+}
+
+/**
+ * Per-number SMS counters shared by every notifier instance (DynamoDB in AWS): a text counts in every
+ * window it falls in, all or none, so two instances never both take the last slot.
+ */
+export interface SmsSendQuota {
+  /** Counts one text to `phone` in each window unless one is full; returns the full ones (none: counted). */
+  take(provider: SmsProviderId, phone: string, windows: readonly QuotaWindow[]): Promise<QuotaWindow[]>;
+  /** Uncounts a text that was not handed to the provider. */
+  giveBack(provider: SmsProviderId, phone: string, windows: readonly QuotaWindow[]): Promise<void>;
+}
+
+/** Puts a notice back to wait in the outbox until `sendAfter` (the check queues it again then). */
+export interface NoticeDeferrals {
+  /** QUEUED/SCHEDULED → SCHEDULED not before `sendAfter`; false if it was sent meanwhile. */
+  defer(noticeId: string, channel: string, sendAfter: string): Promise<boolean>;
 }
 
 /** Which days' settlement files have been received, per acquirer. */

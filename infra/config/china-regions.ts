@@ -20,6 +20,14 @@ export function chinaRegionProblems(deployment: {
   return problems;
 }
 
+/**
+ * Whether Lambda's active X-Ray tracing may be turned on: "Amazon X-Ray integration with Lambda
+ * functions is not available in the China Regions" (Getting Started with AWS in China, Lambda).
+ */
+export function lambdaActiveTracingAvailable(region: string): boolean {
+  return !isChinaRegion(region);
+}
+
 /** Notes synth prints for a China-region deployment (warnings, not errors). */
 export function chinaRegionNotes(deployment: {
   readonly region: string;
@@ -29,6 +37,9 @@ export function chinaRegionNotes(deployment: {
   const notes = [
     `${deployment.region}: ARNs use the aws-cn partition and service endpoints end in amazonaws.com.cn; IAM policies here are built from the stack's partition, never a literal "arn:aws:".`,
     `${deployment.region}: merchant SMS go through a mainland provider (Amazon SNS has no SMS in the China regions); email notices still use SNS topics.`,
+    `${deployment.region}: Lambda has no X-Ray integration in the China regions, so the API functions are deployed without active tracing (elsewhere they are traced); follow a request through its structured logs (requestId, noticeId) and the dashboard's metrics instead.`,
+    `${deployment.region}: SQS dead-letter-queue redrive (console "Start DLQ redrive", StartMessageMoveTask) is not available in the China regions; after fixing the cause of a dead-letter alarm, move the messages back with receive-message / send-message / delete-message (docs/operations.md, "Redrive in the China regions").`,
+    `${deployment.region}: Lambda runtimes reach the China regions on their own schedule (AWS's runtime release dates do not apply there): check that nodejs24.x is offered in ${deployment.region} before the first deploy.`,
   ];
   const icp = deployment.icpRecordal as { pending?: true } | undefined;
   if (icp?.pending) {

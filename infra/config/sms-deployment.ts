@@ -1,11 +1,26 @@
 import * as z from "zod";
 import {
+  pacingFor,
+  perNumberCapProblems,
+  type SmsPacing,
+} from "../../functions/domain/notification/sms-pacing.js";
+import {
   SMS_PROVIDER_TRAITS,
   SMS_PROVIDERS,
   type SmsProviderId,
 } from "../../functions/domain/notification/sms-providers.js";
-import { missingTemplateCodes } from "../../functions/domain/notification/sms-templates.js";
-import { providerSettingsSchema, templateCodesSchema } from "../../functions/shared/sms-config.js";
+import {
+  listSmsTemplates,
+  missingTemplateCodes,
+  type TemplateCodes,
+} from "../../functions/domain/notification/sms-templates.js";
+import {
+  providerSettingsSchema,
+  type SmsPacingInput,
+  smsPacingSchema,
+  templateCodesSchema,
+  templateParamsSchema,
+} from "../../functions/shared/sms-config.js";
 
 // Which SMS provider a deployment uses, and what it registered there. Checked at synth: a region
 // without SNS SMS cannot use SNS, and a mainland provider needs its signature, every template's
@@ -67,12 +82,23 @@ export const smsProviderConfigShape = {
   byCallingCode: z
     .record(z.string().regex(/^[1-9]\d{0,3}$/, "a calling code without +, e.g. 86"), z.enum(SMS_PROVIDERS))
     .optional(),
+  /**
+   * Per provider: requests in flight per notifier instance (`concurrency`) and texts per number
+   * (`perNumber: { perMinute, perHour, perDay }`), over the defaults from the providers' documented
+   * limits (SMS_PACING_DEFAULTS). Only for providers the deployment uses.
+   */
+  pacing: smsPacingSchema.optional(),
   /** Alibaba Cloud SMS: { signName, templateCodes: { "zh-CN": { overdue: "SMS_…" } }, secretName } */
   aliyun: mainlandProvider.optional(),
-  /** Tencent Cloud SMS: as aliyun, plus the SmsSdkAppId and the API region. */
   deliveryReports: smsDeliveryReportsSchema.optional(),
+  /** Tencent Cloud SMS: as aliyun, plus the SmsSdkAppId and the API region. */
   tencent: mainlandProvider
     .extend({
+      /**
+       * Per registered template id, its variables in the registered {1}, {2}, … order (what
+       * `settlewatch sms-templates --provider tencent` prints): TemplateParamSet follows it.
+       */
+      templateParams: templateParamsSchema,
       smsSdkAppId: providerSettingsSchema.shape.smsSdkAppId.unwrap(),
       region: providerSettingsSchema.shape.region,
     })
@@ -86,11 +112,16 @@ interface SmsProviderConfig {
   readonly byCallingCode?: Readonly<Record<string, SmsProviderId>> | undefined;
   readonly aliyun?: z.output<typeof mainlandProvider> | undefined;
   readonly tencent?:
-    | (z.output<typeof mainlandProvider> & { smsSdkAppId: string; region?: TencentRegion | undefined })
+    | (z.output<typeof mainlandProvider> & {
+        smsSdkAppId: string;
+        region?: TencentRegion | undefined;
+        templateParams: Readonly<Record<string, readonly string[]>>;
+      })
     | undefined;
   readonly senderId?: string | undefined;
   readonly maxPriceUsd?: string | undefined;
   readonly deliveryReports?: z.output<typeof smsDeliveryReportsSchema> | undefined;
+  readonly pacing?: SmsPacingInput | undefined;
 }
 
 /** The default provider: the configured one, else SNS where the region has SNS SMS, else none. */
@@ -139,6 +170,85 @@ export function smsConfigProblems(region: string, sms: SmsProviderConfig): Array
     for (const missing of missingTemplateCodes(settings.templateCodes)) {
       problems.push([["sms", id, "templateCodes"], `no registered ${id} template code for ${missing}`]);
     }
+    if ("templateParams" in settings) {
+      problems.push(...tencentParamProblems(settings.templateCodes, settings.templateParams));
+    }
+  }
+  return [...problems, ...pacingProblems(region, sms)];
+}
+
+function pacingProblems(region: string, sms: SmsProviderConfig): Array<[string[], string]> {
+  const used = usedSmsProviders(region, sms);
+  const problems: Array<[string[], string]> = [];
+  for (const id of Object.keys(sms.pacing ?? {})) {
+    if (!used.includes(id as SmsProviderId)) {
+      problems.push([["sms", "pacing", id], `${id} is not used by this deployment's SMS routing`]);
+      continue;
+    }
+    for (const message of perNumberCapProblems(pacingFor(id as SmsProviderId, sms.pacing).perNumber)) {
+      problems.push([["sms", "pacing", id, "perNumber"], message]);
+    }
+  }
+  return problems;
+}
+
+/** The notifier's pacing per used provider, defaults filled in (SMS_PACING). */
+export function smsPacingEnvironment(deployment: {
+  readonly region: string;
+  readonly sms: SmsProviderConfig;
+}): {
+  SMS_PACING: string;
+} {
+  const resolved: Partial<Record<SmsProviderId, SmsPacing>> = {};
+  for (const id of usedSmsProviders(deployment.region, deployment.sms)) {
+    resolved[id] = pacingFor(id, deployment.sms.pacing);
+  }
+  return { SMS_PACING: JSON.stringify(resolved) };
+}
+
+/**
+ * Every configured Tencent template must list, in `templateParams[id]`, exactly the variables the
+ * notice it sends has (each once): TemplateParamSet is built in that order, and a missing or extra
+ * name would put a value in the wrong {n} or leave one blank.
+ */
+export function tencentParamProblems(
+  codes: TemplateCodes,
+  params: Readonly<Record<string, readonly string[]>>,
+): Array<[string[], string]> {
+  const problems: Array<[string[], string]> = [];
+  const used = new Set<string>();
+  for (const entry of listSmsTemplates()) {
+    const id = codes[entry.language]?.[entry.key];
+    if (id === undefined) continue;
+    used.add(id);
+    const path = ["sms", "tencent", "templateParams", id];
+    const listed = params[id];
+    const where = `Tencent template ${id} (${entry.language}/${entry.key})`;
+    if (!listed) {
+      problems.push([
+        path,
+        `${where} has no templateParams: list its variables in the registered {1}, {2}, … order, e.g. ${JSON.stringify(entry.variables)}`,
+      ]);
+      continue;
+    }
+    const missing = entry.variables.filter((name) => !listed.includes(name));
+    const extra = listed.filter((name) => !entry.variables.includes(name));
+    const twice = listed.filter((name, index) => listed.indexOf(name) !== index);
+    if (missing.length + extra.length + twice.length === 0) continue;
+    const parts = [
+      missing.length ? `lacks ${missing.join(", ")}` : "",
+      extra.length ? `lists ${extra.join(", ")}, which the notice does not have` : "",
+      twice.length ? `lists ${twice.join(", ")} twice` : "",
+    ].filter(Boolean);
+    problems.push([path, `${where} ${parts.join("; ")}: it needs exactly ${entry.variables.join(", ")}`]);
+  }
+  for (const id of Object.keys(params)) {
+    if (!used.has(id)) {
+      problems.push([
+        ["sms", "tencent", "templateParams", id],
+        `${id} is not a template id in templateCodes`,
+      ]);
+    }
   }
   return problems;
 }
@@ -164,6 +274,13 @@ export function smsEnvironment(deployment: { readonly region: string; readonly s
       secretId: settings.secretName,
       ...(settings.maxVariableLength ? { maxVariableLength: settings.maxVariableLength } : {}),
       ...("smsSdkAppId" in settings ? { smsSdkAppId: settings.smsSdkAppId } : {}),
+      ...("templateParams" in settings
+        ? {
+            templateParams: Object.fromEntries(
+              Object.entries(settings.templateParams).map(([id, names]) => [id, [...names]]),
+            ),
+          }
+        : {}),
       ...("region" in settings && settings.region ? { region: settings.region } : {}),
     };
   }

@@ -14,6 +14,7 @@ import {
   smsReportsEnvSchema,
 } from "../../functions/shared/env.js";
 import { AMOUNT_INDEX } from "../../functions/shared/table-schema.js";
+import { lambdaActiveTracingAvailable } from "../config/china-regions.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import {
   deliveryReportSettings,
@@ -69,7 +70,7 @@ export class ApiStack extends Stack {
       envSchema: ingestConfirmationsEnvSchema,
       environment: common,
       logRetention,
-      tracing: true,
+      tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       // A confirmation also settles the settlement lines that arrived before it (settlement store).
       .bindTable(props.table, "RW", { indexes: SETTLEMENT_STORE_INDEXES })
@@ -88,7 +89,7 @@ export class ApiStack extends Stack {
           : {}),
       },
       logRetention,
-      tracing: true,
+      tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       // The settlement-file report reads FILE# items; the route shares the settlement store. A
       // profile whose number changed drops the old number's sign-in link (MPHONE# items only).
@@ -227,7 +228,7 @@ export class ApiStack extends Stack {
         ...(mainland ? smsEnvironment(deployment) : {}),
       },
       logRetention,
-      tracing: true,
+      tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       // Sign-out deletes its session item (MSESSION# only); codes and quotas expire by TTL.
       .bindTable(props.table, "RW", { indexes: [AMOUNT_INDEX.name], deletablePartitions: ["MSESSION#*"] })
@@ -288,7 +289,7 @@ export class ApiStack extends Stack {
         SMS_REPORT_TOKEN_SECRET_ID: tokenSecretName,
       },
       logRetention,
-      tracing: true,
+      tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       .bindTable(table, "RW")
       .allowSecretByName(tokenSecretName);

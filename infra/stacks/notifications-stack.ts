@@ -19,6 +19,7 @@ import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-
 import {
   deliveryReportSettings,
   smsEnvironment,
+  smsPacingEnvironment,
   smsSecretNames,
   usedSmsProviders,
 } from "../config/sms-deployment.js";
@@ -195,6 +196,9 @@ export class NotificationsStack extends Stack {
         ...(deployment.sms.senderId ? { SMS_SENDER_ID: deployment.sms.senderId } : {}),
         ...(deployment.sms.maxPriceUsd ? { SMS_MAX_PRICE_USD: deployment.sms.maxPriceUsd } : {}),
         ...(mainland.length > 0 ? { SMS_PROVIDERS: smsEnvironment(deployment).SMS_PROVIDERS } : {}),
+        DUE_SHARDS: String(deployment.dueShards),
+        // Without it the notifier uses the same defaults (SMS_PACING_DEFAULTS).
+        ...(mainland.length > 0 || deployment.sms.pacing ? smsPacingEnvironment(deployment) : {}),
       },
       logRetention,
       timeout: NOTIFIER_TIMEOUT,

@@ -106,9 +106,12 @@ describe("notifications stack with everything configured", () => {
 
   it("sets every variable of the notifier's env schema, the SMS ones from the config", () => {
     const variables = notifierVariables(synth.template);
-    // SNS alone: no SMS_PROVIDERS (the defaults); the SNS settings from the config.
+    // SNS alone: no SMS_PROVIDERS nor SMS_PACING (the defaults); the SNS settings from the config.
     expect(Object.keys(variables).sort()).toEqual(
-      [...envKeys.notify.filter((key) => key !== "SMS_PROVIDERS"), "NODE_OPTIONS"].sort(),
+      [
+        ...envKeys.notify.filter((key) => !["SMS_PROVIDERS", "SMS_PACING"].includes(key)),
+        "NODE_OPTIONS",
+      ].sort(),
     );
     expect(variables).toMatchObject({
       SMS_SENDER_ID: "Settlewatch",

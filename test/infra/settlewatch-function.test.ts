@@ -106,6 +106,7 @@ describe("SettlewatchFunction environment", () => {
         envSchema: notifyEnvSchema,
         environment: {
           DEPLOYMENT: "test",
+          DUE_SHARDS: "16",
           POWERTOOLS_SERVICE_NAME: "settlewatch",
           POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
           ...environment,

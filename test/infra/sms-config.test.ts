@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeploymentInput } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
-import { smsEnvironment } from "../../infra/config/sms-deployment.js";
+import { smsEnvironment, smsPacingEnvironment } from "../../infra/config/sms-deployment.js";
 
 const base: DeploymentInput = {
   name: "cn-test",
@@ -111,6 +111,98 @@ describe("SMS provider and China-region checks at synth", () => {
         secretId: "settlewatch/cn-test/aliyun-sms",
       },
     });
+  });
+
+  const TENCENT = {
+    signName: "结算提醒",
+    secretName: "settlewatch/cn-test/tencent-sms",
+    smsSdkAppId: "1400787878",
+    templateCodes: {
+      "zh-CN": { overdue: "101", escalation: "102", "arrived.one": "103", "arrived.other": "104" },
+      en: {
+        "overdue.one": "111",
+        "overdue.other": "112",
+        "escalation.one": "113",
+        "escalation.other": "114",
+        "arrived.one": "115",
+        "arrived.other": "116",
+      },
+    },
+    templateParams: {
+      "101": ["total", "count", "confirmed", "due", "items", "nextStep"],
+      "102": ["count", "total", "confirmed", "due", "items", "nextStep"],
+      "103": ["reference", "total"],
+      "104": ["count", "total"],
+      "111": ["total", "due", "items", "nextStep"],
+      "112": ["count", "total", "due", "items", "nextStep"],
+      "113": ["total", "due", "items", "nextStep"],
+      "114": ["count", "total", "due", "items", "nextStep"],
+      "115": ["reference", "total"],
+      "116": ["count", "total"],
+    },
+  };
+
+  it("tencent: every configured template lists exactly the notice's variables (templateParams), passed to the notifier", () => {
+    const deployment = { ...base, sms: { provider: "tencent" as const, tencent: TENCENT } };
+    expect(problems(deployment)).toBe("");
+    const [loaded] = loadDeployments([deployment]);
+    const providers = JSON.parse(smsEnvironment(loaded as NonNullable<typeof loaded>).SMS_PROVIDERS);
+    expect(providers.tencent.templateParams["101"]).toEqual(TENCENT.templateParams["101"]);
+
+    const { "101": _none, ...withoutOverdue } = TENCENT.templateParams;
+    expect(
+      problems({
+        ...base,
+        sms: { provider: "tencent", tencent: { ...TENCENT, templateParams: withoutOverdue } },
+      }),
+    ).toContain(
+      'Tencent template 101 (zh-CN/overdue) has no templateParams: list its variables in the registered {1}, {2}, … order, e.g. ["count","total","confirmed","due","items","nextStep"]',
+    );
+    const wrong = {
+      ...TENCENT.templateParams,
+      "101": ["count", "total", "confirmed", "due", "reference", "count"],
+      "999": ["count"],
+    };
+    const message = problems({
+      ...base,
+      sms: { provider: "tencent", tencent: { ...TENCENT, templateParams: wrong } },
+    });
+    expect(message).toContain(
+      "Tencent template 101 (zh-CN/overdue) lacks items, nextStep; lists reference, which the notice does not have; lists count twice: it needs exactly count, total, confirmed, due, items, nextStep",
+    );
+    expect(message).toContain("999 is not a template id in templateCodes");
+  });
+
+  it("pacing: defaults from the providers' documented limits per used provider, overrides checked", () => {
+    const [hk] = loadDeployments([
+      {
+        ...base,
+        name: "hk-test",
+        region: "ap-east-1",
+        icpRecordal: undefined,
+        sms: {
+          byCallingCode: { "86": "aliyun" },
+          aliyun: ALIYUN,
+          pacing: { aliyun: { perNumber: { perDay: 20 } } },
+        },
+      },
+    ]);
+    expect(JSON.parse(smsPacingEnvironment(hk as NonNullable<typeof hk>).SMS_PACING)).toEqual({
+      sns: { concurrency: 10, perNumber: {} },
+      aliyun: { concurrency: 5, perNumber: { perMinute: 1, perHour: 5, perDay: 20 } },
+    });
+    expect(
+      problems({
+        ...base,
+        sms: { provider: "aliyun", aliyun: ALIYUN, pacing: { tencent: { concurrency: 2 } } },
+      }),
+    ).toContain("tencent is not used by this deployment's SMS routing");
+    expect(
+      problems({
+        ...base,
+        sms: { provider: "aliyun", aliyun: ALIYUN, pacing: { aliyun: { perNumber: { perMinute: 6 } } } },
+      }),
+    ).toContain("perMinute (6) is more than perHour (5)");
   });
 
   it("cn-example sends through a mainland provider out of the box", () => {

@@ -78,6 +78,8 @@ describe("notifier through Alibaba Cloud and Tencent Cloud SMS (mocked at the HT
         tencent: {
           signName: "结算提醒",
           templateCodes: { "zh-CN": { overdue: "1234567" } },
+          // Registered with the total first: TemplateParamSet follows this order, not our text's.
+          templateParams: { "1234567": ["total", "count", "confirmed", "due", "items", "nextStep"] },
           smsSdkAppId: "1400787878",
           secretId: "sms/tencent",
         },
@@ -230,7 +232,7 @@ describe("notifier through Alibaba Cloud and Tencent Cloud SMS (mocked at the HT
     ]);
   });
 
-  it("tencent: one TC3-signed SendSms with app id, sign name, template id, ordered params and SessionContext = notice id", async () => {
+  it("tencent: one TC3-signed SendSms with app id, sign name, template id, params in the registered order (config) and SessionContext = notice id", async () => {
     secrets
       .on(GetSecretValueCommand)
       .resolves({ SecretString: JSON.stringify({ secretId: "AKIDexample", secretKey: "s3cr3t" }) });
@@ -254,7 +256,7 @@ describe("notifier through Alibaba Cloud and Tencent Cloud SMS (mocked at the HT
       SmsSdkAppId: "1400787878",
       SignName: "结算提醒",
       TemplateId: "1234567",
-      TemplateParamSet: [v.count, v.total, v.confirmed, v.due, v.items, v.nextStep],
+      TemplateParamSet: [v.total, v.count, v.confirmed, v.due, v.items, v.nextStep],
       SessionContext: sms.noticeId,
     });
     // Tencent's documented 6-character limit per variable: every value shortened by the rule.

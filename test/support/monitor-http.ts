@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadLocalConfig } from "../../local/local-config.js";
+import { type LocalConfig, loadLocalConfig } from "../../local/local-config.js";
 import { startLocalMonitor } from "../../local/monitor.js";
 import { signed, TEST_ACQUIRER, TEST_SECRET } from "./confirmations.js";
 
@@ -39,7 +39,12 @@ export function monitorHttp(url: () => string) {
  * A local monitor on the suite's DynamoDB Local with its own table, a free port, and the test
  * acquirer's webhook secret; stop it in afterAll.
  */
-export async function startTestMonitor(options: { tablePrefix: string; dynamoDbEndpoint: string }) {
+export async function startTestMonitor(options: {
+  tablePrefix: string;
+  dynamoDbEndpoint: string;
+  /** SMS routing and provider settings of the local config (default: SNS everywhere). */
+  sms?: LocalConfig["sms"];
+}) {
   const config = loadLocalConfig({
     cwd: mkdtempSync(join(tmpdir(), `settlewatch-${options.tablePrefix}-`)),
     env: {
@@ -48,5 +53,6 @@ export async function startTestMonitor(options: { tablePrefix: string; dynamoDbE
     },
   });
   config.tableName = `${options.tablePrefix}-${Date.now()}`;
+  if (options.sms) config.sms = options.sms;
   return await startLocalMonitor(config, { dynamoDbEndpoint: options.dynamoDbEndpoint });
 }

@@ -62,6 +62,14 @@ export const keys = {
   /** Notices waiting for their send time (quiet hours) live in these partitions of the same index. */
   outboxShard: (shard: number) => `OUTBOX#${String(shard).padStart(2, "0")}`,
   notice: (noticeId: string, channel: string) => ({ pk: `NOTICE#${noticeId}`, sk: `CHANNEL#${channel}` }),
+  /**
+   * Texts counted to one number (a hash of it, never the number) through one provider in one window
+   * (`minute#<start>`, `hour#<start>`, `day#<start>`); TTL-deleted a day after the window ends.
+   */
+  smsQuota: (provider: string, numberHash: string, window: string, start: string) => ({
+    pk: `SMSQUOTA#${provider}#${numberHash}`,
+    sk: `${window}#${start}`,
+  }),
   /** A provider's id of a text → its notice, for delivery reports that carry only that id (SNS, Tencent sid). */
   smsProviderMessage: (provider: string, providerMessageId: string) => ({
     pk: `SMSMSG#${provider}#${providerMessageId}`,

@@ -3,8 +3,6 @@ import { dirname } from "node:path";
 import type { NoticeChannel } from "../../domain/notification/channels.js";
 import { maskEmail, maskPhone } from "../../domain/notification/mask.js";
 import type { SmsProviderId } from "../../domain/notification/sms-providers.js";
-import { smsTemplateText } from "../../domain/notification/sms-templates.js";
-import { DEFAULT_TEMPLATES, templateVariables } from "../../domain/notification/templates.js";
 import type { NoticeSender, SmsToSend } from "../../use-cases/ports.js";
 import {
   type ProviderRequest,
@@ -38,14 +36,8 @@ export class OutboxNoticeSender implements NoticeSender {
   ) {}
 
   async sendSms(input: SmsToSend & { provider: SmsProviderId }): Promise<void> {
-    const order = input.sms ? templateVariables(smsTemplateText(input.sms, DEFAULT_TEMPLATES)) : [];
     const masked = { ...input, phone: maskPhone(input.phone) };
-    const { request } = previewProviderRequest(
-      input.provider,
-      masked,
-      this.smsSettings[input.provider],
-      order,
-    );
+    const { request } = previewProviderRequest(input.provider, masked, this.smsSettings[input.provider]);
     await this.record({
       channel: "sms",
       to: maskPhone(input.phone),

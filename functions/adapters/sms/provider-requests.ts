@@ -1,5 +1,10 @@
 import type { SmsProviderId } from "../../domain/notification/sms-providers.js";
-import type { TemplateCodes, TemplatedSms } from "../../domain/notification/sms-templates.js";
+import {
+  smsTemplateText,
+  type TemplateCodes,
+  type TemplatedSms,
+} from "../../domain/notification/sms-templates.js";
+import { DEFAULT_TEMPLATES, templateVariables } from "../../domain/notification/templates.js";
 import type { SmsToSend } from "../../use-cases/ports.js";
 
 // The exact request each provider gets for one text, built in one place: the adapters send these,
@@ -11,6 +16,8 @@ export interface ProviderSettings {
   signName?: string | undefined;
   /** Registered template codes (Alibaba Cloud) or ids (Tencent) per language and template key. */
   templateCodes?: TemplateCodes | undefined;
+  /** Tencent only: per registered template id, its variable names in the {1}, {2}, … order. */
+  templateParams?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Tencent only: the SMS application's SmsSdkAppId. */
   smsSdkAppId?: string | undefined;
   /** Secrets Manager secret holding the provider's credentials (never the credentials themselves). */
@@ -91,22 +98,37 @@ export function aliyunSendSmsRequest(input: SmsToSend, settings: ProviderSetting
 }
 
 /**
- * Tencent Cloud SendSms (sms 2021-01-11). Tencent templates number their variables {1}, {2}, …:
- * the values go in the order the names first appear in our template text, which is the order the
- * template was registered in (settlewatch sms-templates prints it).
+ * The order Tencent's template `templateId` numbers its variables ({1}, {2}, …): the registered
+ * order from the deployment config (`templateParams`, checked at synth), else the order the names
+ * first appear in our default template text (what `settlewatch sms-templates` prints).
  */
-export function tencentSendSmsRequest(
-  input: SmsToSend,
+export function tencentParamOrder(
+  sms: TemplatedSms,
   settings: ProviderSettings,
-  variableOrder: readonly string[],
-): TencentSendSmsRequest {
+  templateId: string,
+): string[] {
+  const registered = settings.templateParams?.[templateId];
+  if (registered) return [...registered];
+  return templateVariables(smsTemplateText(sms, DEFAULT_TEMPLATES));
+}
+
+/** Tencent Cloud SendSms (sms 2021-01-11): the values in the registered template's variable order. */
+export function tencentSendSmsRequest(input: SmsToSend, settings: ProviderSettings): TencentSendSmsRequest {
   const sms = requireTemplate(input.sms, "tencent");
+  const templateId = templateCode(sms, settings, "tencent");
+  const order = tencentParamOrder(sms, settings, templateId);
+  const unknown = order.filter((name) => !Object.hasOwn(sms.variables, name));
+  if (unknown.length > 0) {
+    throw new UnregisteredTemplateError(
+      `tencent template ${templateId} lists ${unknown.map((name) => `{${name}}`).join(", ")}, which ${sms.language}/${sms.template} does not have (templateParams in the deployment config)`,
+    );
+  }
   return {
     PhoneNumberSet: [input.phone],
     SmsSdkAppId: requireSetting(settings.smsSdkAppId, "smsSdkAppId", "tencent"),
     SignName: requireSetting(settings.signName, "signName", "tencent"),
-    TemplateId: templateCode(sms, settings, "tencent"),
-    TemplateParamSet: variableOrder.map((name) => sms.variables[name] ?? ""),
+    TemplateId: templateId,
+    TemplateParamSet: order.map((name) => sms.variables[name] ?? ""),
     SessionContext: input.noticeId,
   };
 }
@@ -136,7 +158,6 @@ export function previewProviderRequest(
   provider: SmsProviderId,
   input: SmsToSend,
   settings: ProviderSettings = {},
-  variableOrder: readonly string[] = [],
 ): ProviderRequest {
   const sms = input.sms;
   const code = sms ? `<${provider} code of ${sms.language}/${sms.template}>` : "<no template>";
@@ -154,7 +175,7 @@ export function previewProviderRequest(
   };
   if (provider === "aliyun") return { provider, request: aliyunSendSmsRequest(input, withPlaceholders) };
   if (provider === "tencent") {
-    return { provider, request: tencentSendSmsRequest(input, withPlaceholders, variableOrder) };
+    return { provider, request: tencentSendSmsRequest(input, withPlaceholders) };
   }
   return { provider, request: snsPublishSmsRequest(input, settings) };
 }

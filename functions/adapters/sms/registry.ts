@@ -1,8 +1,10 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import { SMS_PACING_DEFAULTS } from "../../domain/notification/sms-pacing.js";
 import type { SmsProviderId } from "../../domain/notification/sms-providers.js";
 import type { SmsProvider } from "../../use-cases/ports.js";
 import { AliyunSmsProvider } from "./aliyun-sms-provider.js";
+import { BoundedSmsProvider } from "./bounded-sms-provider.js";
 import type { FetchLike } from "./http-call.js";
 import {
   aliyunCredentialsSchema,
@@ -72,12 +74,18 @@ export class SmsProviders {
       Partial<Record<SmsProviderId, ProviderSettings & { region?: string | undefined }>>
     >,
     private readonly context: SmsProviderContext,
+    /** Requests in flight per provider in this container (default: SMS_PACING_DEFAULTS). */
+    private readonly concurrency: Readonly<Partial<Record<SmsProviderId, number>>> = {},
   ) {}
 
   get(id: SmsProviderId): SmsProvider {
     let provider = this.built.get(id);
     if (!provider) {
-      provider = SMS_PROVIDER_FACTORIES[id](this.settings[id] ?? {}, this.context);
+      const limit = this.concurrency[id] ?? SMS_PACING_DEFAULTS[id].concurrency;
+      provider = new BoundedSmsProvider(
+        SMS_PROVIDER_FACTORIES[id](this.settings[id] ?? {}, this.context),
+        limit,
+      );
       this.built.set(id, provider);
     }
     return provider;

@@ -4,7 +4,7 @@ import { SmsProviderError } from "../../use-cases/sms-errors.js";
 import { type ProviderSettings, snsPublishSmsRequest } from "./provider-requests.js";
 import { type RetryOptions, retryThrottled } from "./retry.js";
 
-const THROTTLED = new Set(["ThrottledException", "Throttling", "ThrottlingException"]);
+const THROTTLED = new Set(["Throttled", "ThrottledException", "Throttling", "ThrottlingException"]);
 const CREDENTIALS = new Set(["AuthorizationErrorException", "InvalidClientTokenId", "AccessDeniedException"]);
 
 /** Amazon SNS Publish to a phone number (where the region has SNS SMS): the rendered text, no template. */

@@ -1,5 +1,3 @@
-import { smsTemplateText } from "../../domain/notification/sms-templates.js";
-import { DEFAULT_TEMPLATES, templateVariables } from "../../domain/notification/templates.js";
 import type { SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 import { SmsProviderError } from "../../use-cases/sms-errors.js";
 import { callProvider, type FetchLike } from "./http-call.js";
@@ -30,8 +28,7 @@ export class TencentSmsProvider implements SmsProvider {
   constructor(private readonly options: TencentSmsProviderOptions) {}
 
   async send(input: SmsToSend): Promise<SmsReceipt> {
-    const order = input.sms ? templateVariables(smsTemplateText(input.sms, DEFAULT_TEMPLATES)) : [];
-    const payload = JSON.stringify(tencentSendSmsRequest(input, this.options.settings, order));
+    const payload = JSON.stringify(tencentSendSmsRequest(input, this.options.settings));
     return await retryThrottled(() => this.call(payload), this.options.retry);
   }
 

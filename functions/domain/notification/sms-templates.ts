@@ -103,22 +103,28 @@ export function renderSmsText(sms: TemplatedSms, registry: TemplateRegistry = DE
 
 const ELLIPSIS = "…";
 
+const GRAPHEMES = new Intl.Segmenter("und", { granularity: "grapheme" });
+
 /**
  * Shortens a variable value to at most `max` characters (Unicode code points, as the providers
- * count them): a longer value keeps its first `max - 1` code points and ends with "…". Cutting
- * by code point never splits a surrogate pair (an emoji stays whole or goes). Whitespace left at
- * the cut is dropped.
+ * count them): a longer value keeps the longest run of whole characters (grapheme clusters: an
+ * emoji with its modifiers, a flag, a letter with its accents) that fits in `max - 1` code points,
+ * and ends with "…". So a surrogate pair, a flag or a ZWJ sequence stays whole or goes; whitespace
+ * left at the cut is dropped.
  */
 export function shortenVariable(value: string, max: number | undefined): string {
   if (max === undefined) return value;
   if (!Number.isInteger(max) || max < 1) throw new RangeError("a variable limit is at least 1 character");
-  const codePoints = Array.from(value);
-  if (codePoints.length <= max) return value;
-  if (max === 1) return ELLIPSIS;
-  return `${codePoints
-    .slice(0, max - 1)
-    .join("")
-    .trimEnd()}${ELLIPSIS}`;
+  if (variableLength(value) <= max) return value;
+  let kept = "";
+  let used = 0;
+  for (const { segment } of GRAPHEMES.segment(value)) {
+    const size = variableLength(segment);
+    if (used + size > max - 1) break;
+    kept += segment;
+    used += size;
+  }
+  return `${kept.trimEnd()}${ELLIPSIS}`;
 }
 
 /** Length in code points, the unit of the providers' variable limits. */

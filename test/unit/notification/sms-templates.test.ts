@@ -61,11 +61,22 @@ describe("every SMS template, in every language, for every provider", () => {
   }
 });
 
+const SEGMENTER = new Intl.Segmenter("und", { granularity: "grapheme" });
+const graphemes = (text: string) => Array.from(SEGMENTER.segment(text), (part) => part.segment);
+
 describe("shortenVariable", () => {
   it("keeps a value within the limit, else cuts to limit - 1 code points and adds …", () => {
     expect(shortenVariable("¥1,284.50", 35)).toBe("¥1,284.50");
     expect(shortenVariable("请致电微信支付客服95017并提供单号。", 6)).toBe("请致电微信…");
     expect(shortenVariable("abc", undefined)).toBe("abc");
+  });
+
+  it("never cuts inside a character: a flag, a ZWJ family or an accented letter stays whole or goes", () => {
+    expect(shortenVariable("ab🇨🇳cd", 4)).toBe("ab…");
+    expect(shortenVariable("ab🇨🇳cd", 5)).toBe("ab🇨🇳…");
+    expect(shortenVariable("a👨‍👩‍👧b", 4)).toBe("a…");
+    expect(shortenVariable("cafe\u0301 noir", 6)).toBe("cafe\u0301…");
+    expect(shortenVariable("cafe\u0301 noir", 5)).toBe("caf…");
   });
 
   it("never cuts a surrogate pair: an emoji stays whole or goes", () => {
@@ -83,6 +94,13 @@ describe("shortenVariable", () => {
           expect(variableLength(short)).toBeLessThanOrEqual(max);
           expect(short.isWellFormed()).toBe(true);
           if (variableLength(value) <= max) expect(short).toBe(value);
+          else {
+            // Whole characters of the value, in order, then "…": never a cut inside a grapheme.
+            expect(short.endsWith("…")).toBe(true);
+            const kept = graphemes(short.slice(0, -1));
+            const original = graphemes(value);
+            expect(original.slice(0, kept.length).join("").trimEnd()).toBe(kept.join(""));
+          }
         },
       ),
     );
