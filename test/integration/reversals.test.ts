@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbOpenPaymentStatsStore } from "../../functions/adapters/dynamodb/open-payment-stats-store.js";
 import { changeOfStreamRecord } from "../../functions/adapters/dynamodb/stream-records.js";
-import { amountSortPrefix } from "../../functions/adapters/dynamodb/table-keys.js";
 import { validateConfirmation } from "../../functions/domain/confirmation/confirmation.js";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import { confirmationFingerprint } from "../../functions/domain/payment/payment.js";
@@ -19,7 +18,7 @@ import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, RecordingMetrics, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { csvFile, fileInput, settlementDeps } from "../support/settlement.js";
-import { isDueListPartition, tableKeys } from "../support/table-items.js";
+import { amountSortPrefix, isDueListPartition, tableKeys } from "../support/table-items.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the answer's JSON, read field by field in assertions
 type Answer = Record<string, any>;

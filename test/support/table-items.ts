@@ -1,5 +1,5 @@
 import { dueListPartition } from "../../functions/adapters/dynamodb/overdue-store.js";
-import { keys } from "../../functions/adapters/dynamodb/table-keys.js";
+import { amountSortPrefix, keys } from "../../functions/adapters/dynamodb/table-keys.js";
 import type { DueList } from "../../functions/use-cases/ports.js";
 
 /**
@@ -7,6 +7,9 @@ import type { DueList } from "../../functions/use-cases/ports.js";
  * adapter's own key builders: the PK/SK shapes live only in functions/adapters/dynamodb.
  */
 export const tableKeys = keys;
+
+/** The amount index sort-key prefix of one currency and exact amount. */
+export { amountSortPrefix };
 
 /** Shards a deployment may configure (local-config.ts and the deployment schema cap dueShards at 256). */
 const MAX_DUE_SHARDS = 256;
