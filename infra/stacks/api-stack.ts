@@ -258,7 +258,8 @@ export class ApiStack extends Stack {
         "The merchant page is used by merchants on their phones, who have no AWS credentials. The function authenticates every read by a session cookie (HttpOnly, Secure, SameSite=Strict) opened with a one-time SMS code, refuses state-changing requests without the CSRF header or from another origin, and sign-in is throttled per route and capped per number.",
       );
     const { rateLimit, burstLimit } = deployment.merchantPageThrottle.signIn;
-    const throttle = { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit };
+    // RouteSettings is plain JSON in CloudFormation: its keys are written as CloudFormation spells them.
+    const throttle = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
     (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = {
       "POST /m/api/{action}": throttle,
     };

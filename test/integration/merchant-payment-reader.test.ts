@@ -59,11 +59,11 @@ describe("merchant page reads on the amount index (DynamoDB Local)", () => {
     db.middlewareStack.add(
       (next) => async (args) => {
         const result = await next(args);
-        const output = result.output as { ScannedCount?: number };
-        scanned += output.ScannedCount ?? 0;
+        const output = result.output as { ScannedCount?: number } | undefined;
+        scanned += output?.ScannedCount ?? 0;
         return result;
       },
-      { step: "deserialize", name: "countScanned" },
+      { step: "initialize", name: "countScanned" },
     );
     reader = new DynamoDbMerchantPaymentReader(db, table.tableName);
   });

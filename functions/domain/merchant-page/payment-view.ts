@@ -41,12 +41,15 @@ export const LIVE_STATUSES: ReadonlySet<PaymentStatus> = new Set([
 export const OUTSTANDING_STATUSES: ReadonlySet<PaymentStatus> = new Set(["PENDING", "OVERDUE"]);
 export const ARRIVED_STATUSES: ReadonlySet<PaymentStatus> = new Set(["SETTLED", "SETTLED_LATE"]);
 
-/** The first and last 4 characters of a reference of 12 or more around a fixed "****" (the length stays hidden), else only the last 4. */
+/** The first and last 4 characters of a reference of 12 or more around a fixed "****" (the length stays hidden); of a shorter one at most its last 4, never more than half. */
 export function maskReference(reference: string): string {
   const chars = [...reference];
-  if (chars.length <= 4) return "*".repeat(chars.length);
+  if (chars.length < 12) {
+    // Short references: at most half shows, and never more than the last 4.
+    const keep = Math.min(4, Math.floor(chars.length / 2));
+    return `${"*".repeat(chars.length - keep)}${chars.slice(chars.length - keep).join("")}`;
+  }
   const tail = chars.slice(-4).join("");
-  if (chars.length < 12) return `${"*".repeat(chars.length - 4)}${tail}`;
   return `${chars.slice(0, 4).join("")}****${tail}`;
 }
 

@@ -92,7 +92,7 @@ export function quotaHourOf(now: Date): string {
 export function normalizeMobileNumber(typed: string): string | undefined {
   if (typed.length > 40) return undefined;
   const compact = typed.replace(/[\s\-().]/g, "");
-  const withCountry = /^1\d{10}$/.test(compact) ? `+86${compact}` : compact.replace(/^00/, "+");
+  const withCountry = /^1[3-9]\d{9}$/.test(compact) ? `+86${compact}` : compact.replace(/^00/, "+");
   return /^\+[1-9]\d{6,14}$/.test(withCountry) ? withCountry : undefined;
 }
 
