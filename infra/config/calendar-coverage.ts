@@ -6,10 +6,11 @@ import type { Deployment } from "./deployment-schema.js";
 // functions bundle (functions/domain/calendar/data/, written by `npm run calendars:build`):
 // - malformed data (a date that does not exist, a name index out of range, a year key that is not a
 //   year) fails synth, naming the calendar and the entry;
-// - a calendar that does not cover the current year fails synth: its data is stale, every due date
-//   this year would be a weekends-only guess;
-// - a year within the deployment's horizon (calendarCheck.horizonDays) that is not covered yet is a
-//   warning, not an error: China publishes next year's holidays in the autumn and chinese-days ships
+// - a calendar that covers neither the current year nor the one before fails synth: its data is
+//   stale, every due date would be a weekends-only guess;
+// - a year from the current one to the end of the deployment's horizon (calendarCheck.horizonDays)
+//   that is not covered yet is a warning, not an error (so a deploy in early January, before the
+//   package ships the year, is not blocked): China publishes next year's holidays in the autumn and chinese-days ships
 //   them later still. At run time the calendar check holds the payments that depend on it and
 //   raises the `settlewatch-<deployment>-calendar-horizon` alarm (docs/deploy.md, "Yearly calendar
 //   routine"), so deploying in the meantime is safe.
@@ -111,11 +112,11 @@ export function checkCalendarCoverage(
       errors.push(`${place}: calendar ${region}: the data is for region ${parsed.data.region}`);
     const covered = new Set(Object.keys(parsed.data.years).map(Number));
     const [first, last] = horizonYears(options.today, deployment.calendarCheck.horizonDays);
-    if (!covered.has(first))
+    if (!covered.has(first) && !covered.has(first - 1))
       errors.push(
-        `${place}: calendar ${region} has no data for the current year ${first} (stale data: upgrade its source package and run npm run calendars:build)`,
+        `${place}: calendar ${region} has no data for the current year ${first} nor the year before (stale data: upgrade its source package and run npm run calendars:build)`,
       );
-    for (let year = first + 1; year <= last; year += 1)
+    for (let year = covered.has(first) ? first + 1 : first; year <= last; year += 1)
       if (!covered.has(year))
         warnings.push(
           `${place}: calendar ${region} has no data for ${year}, within the ${deployment.calendarCheck.horizonDays}-day horizon: payments due in ${year} are held and the calendar-horizon alarm fires until the year is loaded (docs/deploy.md, "Yearly calendar routine")`,

@@ -15,7 +15,9 @@ describe("settlewatch sms-templates", () => {
     ]);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ provider: "aliyun", deployment: "cn-example", signature: "【结算提醒】" });
-    expect(report.templates).toHaveLength(10);
+    // The alert templates of zh-CN (4) and en (6, plural forms), and the merchant page's sign-in code in each.
+    expect(report.templates).toHaveLength(12);
+    expect(report.templates.map((t: { key: string }) => t.key)).toContain("sign-in-code");
     expect(report.templates[0]).toMatchObject({
       language: "zh-CN",
       key: "overdue",

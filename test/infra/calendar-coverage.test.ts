@@ -57,13 +57,20 @@ describe("calendar coverage at synth", () => {
     expect(calendarWarnings(cnStacks?.api ?? expect.fail("no stacks"))).toEqual([]);
   }, 180_000);
 
-  it("fails synth when a calendar does not cover the current year (stale data)", () => {
+  it("fails synth when a calendar covers neither the current year nor the one before (stale data)", () => {
     const { app, cleanup } = testApp({ "aws:cdk:bundling-stacks": [] });
     cleanups.push(cleanup);
-    expect(() => addSettlewatch(app, [hk, cn], { today: "2027-01-02" })).toThrow(
-      /deployment cn-example: calendar CN has no data for the current year 2027 \(stale data/,
+    expect(() => addSettlewatch(app, [hk, cn], { today: "2028-01-02" })).toThrow(
+      /deployment cn-example: calendar CN has no data for the current year 2028 nor the year before \(stale data/,
     );
   });
+
+  it("only warns in early January before the package ships the new year (deploys are not blocked)", () => {
+    const [cnStacks] = synthesize({ today: "2027-01-02" });
+    const warnings = calendarWarnings(cnStacks?.api ?? expect.fail("no stacks"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("calendar CN has no data for 2027");
+  }, 180_000);
 
   it("fails synth on malformed calendar data, naming the calendar and the entry", () => {
     const { app, cleanup } = testApp({ "aws:cdk:bundling-stacks": [] });

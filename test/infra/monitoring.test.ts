@@ -129,7 +129,7 @@ describe("monitoring stack", () => {
         )
         .filter((vars): vars is Record<string, unknown> => vars?.DEPLOYMENT !== undefined),
     );
-    expect(envs).toHaveLength(9); // the distributed-ingest steps', the table-stream counter's, the calendar check's and the SMS reports' too
+    expect(envs).toHaveLength(11); // the distributed-ingest steps', the table-stream counter's, the calendar check's, the SMS reports', the merchant API's and page's too
     for (const vars of envs) {
       expect(vars.POWERTOOLS_METRICS_NAMESPACE).toBe(BUSINESS_METRIC_NAMESPACE);
       expect(vars.POWERTOOLS_SERVICE_NAME).toBe(BUSINESS_METRIC_SERVICE);

@@ -118,8 +118,15 @@ describe("SMS provider and China-region checks at synth", () => {
     secretName: "settlewatch/cn-test/tencent-sms",
     smsSdkAppId: "1400787878",
     templateCodes: {
-      "zh-CN": { overdue: "101", escalation: "102", "arrived.one": "103", "arrived.other": "104" },
+      "zh-CN": {
+        overdue: "101",
+        escalation: "102",
+        "arrived.one": "103",
+        "arrived.other": "104",
+        "sign-in-code": "105",
+      },
       en: {
+        "sign-in-code": "117",
         "overdue.one": "111",
         "overdue.other": "112",
         "escalation.one": "113",
@@ -139,6 +146,8 @@ describe("SMS provider and China-region checks at synth", () => {
       "114": ["count", "total", "due", "items", "nextStep"],
       "115": ["reference", "total"],
       "116": ["count", "total"],
+      "105": ["code"],
+      "117": ["code"],
     },
   };
 

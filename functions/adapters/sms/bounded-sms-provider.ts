@@ -1,4 +1,4 @@
-import type { SmsProvider, SmsToSend } from "../../use-cases/ports.js";
+import type { SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 
 /**
  * A provider with at most `limit` requests in flight from this container: the notifier handles a
@@ -20,11 +20,13 @@ export class BoundedSmsProvider implements SmsProvider {
     return this.inner.id;
   }
 
-  async send(input: SmsToSend): Promise<void> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: the inner provider's receipt, if it gives one
+  async send(input: SmsToSend): Promise<SmsReceipt | void> {
     if (this.inFlight >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.inFlight += 1;
     try {
-      await this.inner.send(input);
+      // The provider's message id goes back to the notifier: delivery reports find the notice by it.
+      return await this.inner.send(input);
     } finally {
       // Hand the slot straight to the next waiter, or free it.
       const next = this.waiting.shift();

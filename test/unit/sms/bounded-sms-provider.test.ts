@@ -29,4 +29,17 @@ describe("BoundedSmsProvider", () => {
     expect(sent.sort()).toEqual(["n0", "n1", "n2", "n4", "n5", "n6"]);
     expect(bounded.id).toBe("aliyun");
   });
+
+  it("hands the provider's receipt back (delivery reports find the notice by its message id)", async () => {
+    const inner = {
+      id: "tencent" as const,
+      async send(input: SmsToSend) {
+        return { providerMessageId: `sid-${input.noticeId}` };
+      },
+    };
+    const bounded = new BoundedSmsProvider(inner, 1);
+    expect(await bounded.send({ phone: "+8613800138000", text: "t", noticeId: "n1" })).toEqual({
+      providerMessageId: "sid-n1",
+    });
+  });
 });

@@ -44,7 +44,7 @@ describe("register a merchant (in-memory ports)", () => {
     await expect(getMerchant(id, deps)).rejects.toThrow(`merchant ${id} is not registered`);
   });
 
-  it("subscribes the email address only when email is one of the channels", async () => {
+  it("subscribes an email address even on an SMS-only profile: it is where a failed text falls back", async () => {
     const contact = { email: "owner@example.com", language: "en", channels: ["sms", "email"] };
     await registerMerchant(
       id,
@@ -60,6 +60,22 @@ describe("register a merchant (in-memory ports)", () => {
       },
       deps,
     );
-    expect(subscribed).toEqual([[id, "owner@example.com"]]);
+    expect(subscribed).toEqual([
+      [id, "owner@example.com"],
+      ["m-sms-only", "owner@example.com"],
+    ]);
+  });
+
+  it("subscribes nothing for a profile without an email address", async () => {
+    await registerMerchant(
+      "m-no-email",
+      {
+        ...SHANGHAI_MERCHANT,
+        merchantId: "m-no-email",
+        contact: { phone: "+8613800138000", language: "en", channels: ["sms"] },
+      },
+      deps,
+    );
+    expect(subscribed).toEqual([]);
   });
 });
