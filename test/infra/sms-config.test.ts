@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DeploymentInput } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
 import { smsEnvironment, smsPacingEnvironment } from "../../infra/config/sms-deployment.js";
+import { ALIYUN_TEST_SETTINGS } from "./support/sms-fixtures.js";
 
 const base: DeploymentInput = {
   name: "cn-test",
@@ -14,28 +15,7 @@ const base: DeploymentInput = {
   icpRecordal: { pending: true },
 };
 
-const ALIYUN = {
-  signName: "结算提醒",
-  secretName: "settlewatch/cn-test/aliyun-sms",
-  templateCodes: {
-    "zh-CN": {
-      overdue: "SMS_1",
-      escalation: "SMS_2",
-      "arrived.one": "SMS_3",
-      "arrived.other": "SMS_4",
-      "sign-in-code": "SMS_5",
-    },
-    en: {
-      "overdue.one": "SMS_11",
-      "overdue.other": "SMS_12",
-      "escalation.one": "SMS_13",
-      "escalation.other": "SMS_14",
-      "arrived.one": "SMS_15",
-      "arrived.other": "SMS_16",
-      "sign-in-code": "SMS_17",
-    },
-  },
-};
+const ALIYUN = ALIYUN_TEST_SETTINGS;
 
 const problems = (input: DeploymentInput): string => {
   try {
