@@ -298,4 +298,28 @@ describe("notifier through Alibaba Cloud and Tencent Cloud SMS (mocked at the HT
     });
     expect((await deps.check.notices.get(sms.noticeId, "sms"))?.status).toBe("QUEUED");
   });
+
+  it("tencent hard failure (template not approved) and timeout: released, not marked sent", async () => {
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ secretId: "AKIDexample", secretKey: "s3cr3t" }) });
+    const refused = {
+      Response: {
+        SendStatusSet: [{ Code: "FailedOperation.TemplateIncorrectOrUnapproved", Message: "template" }],
+        RequestId: "r",
+      },
+    };
+    const http = scriptedFetch([{ status: 200, body: refused }, "timeout"]);
+    const deps = wire("tencent", http.fetchImpl);
+    const sms = await queuedSms(deps);
+    await expect(deliverNotice(sms, deps.deliver)).rejects.toMatchObject({
+      kind: "rejected",
+      code: "FailedOperation.TemplateIncorrectOrUnapproved",
+    });
+    await expect(deliverNotice(sms, deps.deliver)).rejects.toMatchObject({ kind: "timeout" });
+    expect(http.calls).toHaveLength(2); // neither is retried in the invocation
+    const record = await deps.check.notices.get(sms.noticeId, "sms");
+    expect(record?.status).toBe("QUEUED");
+    expect(record?.sentAt).toBeUndefined();
+  });
 });

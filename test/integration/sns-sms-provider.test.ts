@@ -95,4 +95,25 @@ describe("SNS as an SMS provider: throttling retried with backoff", () => {
     expect(record?.sentAt).toBeUndefined();
     expect(deps.metrics.get("SmsThrottled", "none")).toBe(1);
   });
+
+  it("a hard failure (invalid number) and a timeout: each one Publish, released, not marked sent", async () => {
+    const invalid = Object.assign(new Error("Invalid parameter: PhoneNumber"), {
+      name: "InvalidParameterException",
+    });
+    const timeout = Object.assign(new Error("socket timed out"), { name: "TimeoutError" });
+    sns.on(PublishCommand).rejectsOnce(invalid).rejectsOnce(timeout);
+    const deps = wire([]);
+    await runOverdueCheck(deps.check);
+    const sms = deps.queue.drain().find((message) => message.channel === "sms");
+    if (!sms) throw new Error("expected an SMS notice");
+    await expect(deliverNotice(sms, deps.deliver)).rejects.toMatchObject({
+      name: "InvalidParameterException",
+    });
+    await expect(deliverNotice(sms, deps.deliver)).rejects.toMatchObject({ name: "TimeoutError" });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2); // neither is retried in the invocation
+    const record = await deps.check.notices.get(sms.noticeId, "sms");
+    expect(record?.status).toBe("QUEUED");
+    expect(record?.sentAt).toBeUndefined();
+    expect(deps.metrics.get("NoticesFailed")).toBe(2);
+  });
 });
