@@ -1,10 +1,5 @@
-import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as lambda from "aws-cdk-lib/aws-lambda";
-import * as sns from "aws-cdk-lib/aws-sns";
-import * as sqs from "aws-cdk-lib/aws-sqs";
-import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Deployment, deploymentSchema } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
@@ -15,13 +10,11 @@ import {
   CURRENCY_BUSINESS_METRIC_NAMES,
   DASHBOARD_BUSINESS_METRIC_NAMES,
 } from "../../infra/constructs/monitoring/metric-factory.js";
-import {
-  SettlewatchMonitoring,
-  type SettlewatchMonitoringProps,
-} from "../../infra/constructs/monitoring/settlewatch-monitoring.js";
+import type { SettlewatchMonitoringProps } from "../../infra/constructs/monitoring/settlewatch-monitoring.js";
 import { PINNED_LOGICAL_IDS } from "../../infra/constructs/pinned-logical-ids.js";
 import { stackNames } from "../../infra/settlewatch-app.js";
 import { CALENDAR_HORIZON_METRIC } from "../../infra/stacks/notifications-stack.js";
+import { synthMonitoringAlone } from "./support/bare-monitoring.js";
 import { readValidationReport, type SynthesizedDeployment, synthesizeDeployment } from "./support/synth.js";
 
 const deployment = loadDeployments().find((d) => d.name === "cn-example");
@@ -411,30 +404,8 @@ describe("monitoring thresholds in config", () => {
     }
   });
 
-  const synthMonitoring = (config: Deployment, extras: Partial<SettlewatchMonitoringProps> = {}) => {
-    const stack = new Stack(new App(), "M", { env: { region: "eu-west-1", account: "123456789012" } });
-    const fn = lambda.Function.fromFunctionName(stack, "F", "f");
-    const queue = sqs.Queue.fromQueueArn(stack, "Q", "arn:aws:sqs:eu-west-1:123456789012:q");
-    new SettlewatchMonitoring(stack, "Monitoring", {
-      deployment: config,
-      functions: { f: fn },
-      resources: {
-        table: { tableName: "t" },
-        ingestConfirmations: fn,
-        checkOverdue: fn,
-        checkCalendars: fn,
-        noticeDeadLetterQueue: queue,
-        tableStreamFailureQueue: queue,
-        settlementFileDeadLetterQueue: queue,
-        distributedIngestStateMachine: sfn.StateMachine.fromStateMachineName(stack, "S", "s"),
-      },
-      facts: { noticeDeadLetterRetentionDays: 14, tableStreamRetryAttempts: 10 },
-      queues: [{ name: "q", queue, deadLetterQueue: queue }],
-      opsTopic: sns.Topic.fromTopicArn(stack, "T", "arn:aws:sns:eu-west-1:123456789012:ops"),
-      ...extras,
-    });
-    return Template.fromStack(stack);
-  };
+  const synthMonitoring = (config: Deployment, extras: Partial<SettlewatchMonitoringProps> = {}) =>
+    synthMonitoringAlone(config, extras, "eu-west-1");
 
   it("applies a per-acquirer overdue threshold, and leaves out the late-file alarm without file acquirers", () => {
     const config = deploymentSchema.parse(

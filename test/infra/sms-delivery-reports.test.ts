@@ -1,13 +1,8 @@
-import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
-import * as lambda from "aws-cdk-lib/aws-lambda";
-import * as sns from "aws-cdk-lib/aws-sns";
-import * as sqs from "aws-cdk-lib/aws-sqs";
-import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Deployment, deploymentSchema } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
-import { SettlewatchMonitoring } from "../../infra/constructs/monitoring/settlewatch-monitoring.js";
+import { synthMonitoringAlone } from "./support/bare-monitoring.js";
 import { readValidationReport, type SynthesizedDeployment, synthesizeDeployment } from "./support/synth.js";
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -24,29 +19,7 @@ const hk = all.find((d) => d.name === "hk-example");
 if (!cn || !hk) throw new Error("cn-example and hk-example must be configured");
 
 /** The monitoring construct alone in a bare stack (no bundling): the alarm as synthesized. */
-function monitoringTemplate(config: Deployment): Template {
-  const stack = new Stack(new App(), "M", { env: { region: config.region, account: "123456789012" } });
-  const fn = lambda.Function.fromFunctionName(stack, "F", "f");
-  const queue = sqs.Queue.fromQueueArn(stack, "Q", `arn:aws:sqs:${config.region}:123456789012:q`);
-  new SettlewatchMonitoring(stack, "Monitoring", {
-    deployment: config,
-    functions: { f: fn },
-    resources: {
-      table: { tableName: "t" },
-      ingestConfirmations: fn,
-      checkOverdue: fn,
-      checkCalendars: fn,
-      noticeDeadLetterQueue: queue,
-      tableStreamFailureQueue: queue,
-      settlementFileDeadLetterQueue: queue,
-      distributedIngestStateMachine: sfn.StateMachine.fromStateMachineName(stack, "S", "s"),
-    },
-    facts: { noticeDeadLetterRetentionDays: 14, tableStreamRetryAttempts: 10 },
-    queues: [{ name: "q", queue, deadLetterQueue: queue }],
-    opsTopic: sns.Topic.fromTopicArn(stack, "T", `arn:aws:sns:${config.region}:123456789012:ops`),
-  });
-  return Template.fromStack(stack);
-}
+const monitoringTemplate = (config: Deployment): Template => synthMonitoringAlone(config);
 
 function deliveryRateAlarms(template: Template): Record<string, Resource> {
   const found = template.findResources("AWS::CloudWatch::Alarm") as Record<string, Resource>;
