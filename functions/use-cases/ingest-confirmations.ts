@@ -161,13 +161,10 @@ export async function storeConfirmations(
     return profile;
   };
 
-  const prepared = await pMap(
-    items.entries(),
-    ([index, item]) => prepareOne(index, item, now, profileOf, deps),
-    {
-      concurrency: WRITE_CONCURRENCY,
-    },
-  );
+  const context: PrepareContext = { now, profileOf, deps };
+  const prepared = await pMap(items.entries(), ([index, item]) => prepareOne({ index, item }, context), {
+    concurrency: WRITE_CONCURRENCY,
+  });
   const results = await pMap(prepared, (item) => ("outcome" in item ? item.outcome : storeOne(item, deps)), {
     concurrency: WRITE_CONCURRENCY,
   });
@@ -229,19 +226,23 @@ type PreparedItem =
   | { index: number; payment: Payment; profile: MerchantProfile | undefined }
   | { outcome: ConfirmationOutcome };
 
+/** What every item of one request is prepared with: one instant, one profile cache, the ports. */
+interface PrepareContext {
+  now: Date;
+  profileOf: (merchantId: string) => Promise<MerchantProfile | undefined>;
+  deps: Omit<IngestConfirmationsDeps, "secrets">;
+}
+
 async function prepareOne(
-  index: number,
-  item: unknown,
-  now: Date,
-  profileOf: (merchantId: string) => Promise<MerchantProfile | undefined>,
-  deps: Omit<IngestConfirmationsDeps, "secrets">,
+  { index, item }: { index: number; item: unknown },
+  { now, profileOf, deps }: PrepareContext,
 ): Promise<PreparedItem> {
   const validated = validateConfirmation(item, now, deps.inputLimits);
   if (!validated.ok) return { outcome: rejectedOutcome(index, item, validated.errors) };
   const confirmation = validated.value;
   const profile = await profileOf(confirmation.merchantId);
   try {
-    return { index, payment: await buildPayment(confirmation, profile, now, deps), profile };
+    return { index, payment: await buildPayment({ confirmation, profile, now }, deps), profile };
   } catch (error) {
     // The domain names the input it could not use; anything else is a fault of ours (a 500).
     if (!(error instanceof ExpectedArrivalInputError)) throw error;
@@ -277,18 +278,23 @@ async function storeOne(
     // A reversal is stored first, then applied: a crash in between is mended by the acquirer's retry.
     if (claim) reversals.push(await applyReversal(claim, deps.payments));
     if (stored.pendingLines?.length && deps.settlement) {
-      await settleEarlyLines(stored.stored, stored.pendingLines, deps.settlement, profile);
+      await settleEarlyLines({
+        payment: stored.stored,
+        lines: stored.pendingLines,
+        store: deps.settlement,
+        profile,
+      });
     }
     if (!payment.merchantRegistered)
       deps.metrics.count("UnregisteredMerchantConfirmations", 1, payment.acquirer);
     if (payment.arrival?.calendarCoverage === "weekends-only")
       deps.metrics.count("CalendarNotCovered", 1, payment.acquirer);
-    return outcomeOf("accepted", index, stored.stored, reversals);
+    return outcomeOf({ status: "accepted", index, payment: stored.stored, decisions: reversals });
   }
   if (stored.existing.fingerprint === payment.fingerprint) {
     // A re-delivered reversal is decided again: a replay if it was applied, applied if it was not.
     const reversals = claim ? [await applyReversal(claim, deps.payments)] : [];
-    return outcomeOf("duplicate", index, stored.existing, reversals);
+    return outcomeOf({ status: "duplicate", index, payment: stored.existing, decisions: reversals });
   }
   return {
     status: "conflict",
@@ -300,10 +306,12 @@ async function storeOne(
 }
 
 async function buildPayment(
-  confirmation: Confirmation,
-  profile: MerchantProfile | undefined,
-  now: Date,
-  deps: Omit<IngestConfirmationsDeps, "secrets">,
+  {
+    confirmation,
+    profile,
+    now,
+  }: { confirmation: Confirmation; profile: MerchantProfile | undefined; now: Date },
+  deps: Pick<IngestConfirmationsDeps, "calendars" | "defaultTerms">,
 ): Promise<Payment> {
   const terms = profile ?? deps.defaultTerms;
   let arrival: ExpectedArrivalFields | undefined;
@@ -336,12 +344,17 @@ async function buildPayment(
   };
 }
 
-function outcomeOf(
-  status: "accepted" | "duplicate",
-  index: number,
-  payment: Payment,
-  decisions: readonly ReversalDecision[],
-): ConfirmationOutcome {
+function outcomeOf({
+  status,
+  index,
+  payment,
+  decisions,
+}: {
+  status: "accepted" | "duplicate";
+  index: number;
+  payment: Payment;
+  decisions: readonly ReversalDecision[];
+}): ConfirmationOutcome {
   const reversals = decisions.map(({ reversalId, originalPaymentId, outcome, reasonCode, reason }) => ({
     reversalId,
     originalPaymentId,
@@ -395,12 +408,17 @@ async function applyReversal(claim: ReversalClaim, payments: PaymentRepository):
  * Lines of a settlement file that came before this confirmation waited on its key; decide them
  * now with the same ladder. A write whose condition fails was decided by someone else meanwhile.
  */
-async function settleEarlyLines(
-  payment: Payment,
-  lines: StoredLine[],
-  store: SettlementStore,
-  profile: MerchantProfile | undefined,
-): Promise<void> {
+async function settleEarlyLines({
+  payment,
+  lines,
+  store,
+  profile,
+}: {
+  payment: Payment;
+  lines: StoredLine[];
+  store: SettlementStore;
+  profile: MerchantProfile | undefined;
+}): Promise<void> {
   const lookup = await store.lookupFor([]);
   const matches = await matchPendingLinesForConfirmation(payment, lines, lookup, {
     terms: {

@@ -11,15 +11,24 @@ export type SmsFailureKind =
   /** Anything else (network, 5xx). */
   | "failed";
 
+export interface SmsProviderFailure {
+  provider: string;
+  kind: SmsFailureKind;
+  /** The provider's own code (e.g. isv.BUSINESS_LIMIT_CONTROL, LimitExceeded.PhoneNumberDailyLimit). */
+  code: string;
+  message: string;
+}
+
 export class SmsProviderError extends Error {
   override name = "SmsProviderError";
-  constructor(
-    readonly provider: string,
-    readonly kind: SmsFailureKind,
-    /** The provider's own code (e.g. isv.BUSINESS_LIMIT_CONTROL, LimitExceeded.PhoneNumberDailyLimit). */
-    readonly code: string,
-    message: string,
-  ) {
+  readonly provider: string;
+  readonly kind: SmsFailureKind;
+  readonly code: string;
+
+  constructor({ provider, kind, code, message }: SmsProviderFailure) {
     super(`${provider} SMS ${kind}: ${code}: ${message}`);
+    this.provider = provider;
+    this.kind = kind;
+    this.code = code;
   }
 }

@@ -55,13 +55,13 @@ export class DynamoDbNoticeStore implements NoticeStore {
   }
 
   async markQueued(noticeId: string, channel: string): Promise<boolean> {
-    return await this.update(
+    return await this.update({
       noticeId,
       channel,
-      "SET #status = :queued REMOVE #gpk, #gsk",
-      "#status = :scheduled",
-      { ":queued": "QUEUED", ":scheduled": "SCHEDULED" },
-    );
+      expression: "SET #status = :queued REMOVE #gpk, #gsk",
+      condition: "#status = :scheduled",
+      values: { ":queued": "QUEUED", ":scheduled": "SCHEDULED" },
+    });
   }
 
   async claim(noticeId: string, channel: string, nowIso: string): Promise<NoticeRecord | undefined> {
@@ -96,17 +96,17 @@ export class DynamoDbNoticeStore implements NoticeStore {
   }
 
   async release(noticeId: string, channel: string, reason: string): Promise<void> {
-    await this.update(
+    await this.update({
       noticeId,
       channel,
-      "SET #status = :queued, lastError = :reason REMOVE sentAt",
-      "#status = :sent",
-      {
+      expression: "SET #status = :queued, lastError = :reason REMOVE sentAt",
+      condition: "#status = :sent",
+      values: {
         ":queued": "QUEUED",
         ":sent": "SENT",
         ":reason": reason.slice(0, 500),
       },
-    );
+    });
   }
 
   async get(noticeId: string, channel: string): Promise<NoticeRecord | undefined> {
@@ -205,13 +205,20 @@ export class DynamoDbNoticeStore implements NoticeStore {
     return typeof Item?.noticeId === "string" ? Item.noticeId : undefined;
   }
 
-  private async update(
-    noticeId: string,
-    channel: string,
-    expression: string,
-    condition: string,
-    values: Record<string, unknown>,
-  ): Promise<boolean> {
+  /** One conditional update of a notice row; false when the condition failed. */
+  private async update({
+    noticeId,
+    channel,
+    expression,
+    condition,
+    values,
+  }: {
+    noticeId: string;
+    channel: string;
+    expression: string;
+    condition: string;
+    values: Record<string, unknown>;
+  }): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({

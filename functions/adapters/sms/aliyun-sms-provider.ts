@@ -56,22 +56,28 @@ export class AliyunSmsProvider implements SmsProvider {
       credentials,
     );
     const url = `https://${HOST}/?${acsCanonicalQuery(query)}`;
-    const { status, json } = await callProvider(
-      "aliyun",
-      this.options.fetch ?? (fetch as FetchLike),
+    const { status, json } = await callProvider({
+      provider: "aliyun",
+      fetch: this.options.fetch ?? (fetch as FetchLike),
       url,
-      { method: "POST", headers },
-      this.options.timeoutMs ?? 5000,
-    );
+      init: { method: "POST", headers },
+      timeoutMs: this.options.timeoutMs ?? 5000,
+    });
     const code = String(json.Code ?? `HTTP${status}`);
     if (status === 200 && code === "OK")
       return { providerMessageId: typeof json.BizId === "string" ? json.BizId : undefined };
     const message = String(json.Message ?? "");
-    if (THROTTLED.test(code)) throw new SmsProviderError("aliyun", "throttled", code, message);
+    if (THROTTLED.test(code))
+      throw new SmsProviderError({ provider: "aliyun", kind: "throttled", code, message });
     if (CREDENTIALS.test(code)) {
       this.options.credentials.invalidate();
-      throw new SmsProviderError("aliyun", "credentials", code, message);
+      throw new SmsProviderError({ provider: "aliyun", kind: "credentials", code, message });
     }
-    throw new SmsProviderError("aliyun", status >= 500 ? "failed" : "rejected", code, message);
+    throw new SmsProviderError({
+      provider: "aliyun",
+      kind: status >= 500 ? "failed" : "rejected",
+      code,
+      message,
+    });
   }
 }

@@ -40,7 +40,8 @@ export class CachedSecretCredentials<T> {
   }
 
   private async read(): Promise<T> {
-    const fail = (code: string, why: string) => new SmsProviderError(this.provider, "credentials", code, why);
+    const fail = (code: string, why: string) =>
+      new SmsProviderError({ provider: this.provider, kind: "credentials", code, message: why });
     if (!this.secretId) throw fail("NoSecretConfigured", "no credentials secret is configured");
     let text: string | undefined;
     try {

@@ -27,7 +27,13 @@ export class SnsSmsProvider implements SmsProvider {
       } catch (error) {
         const name = (error as Error).name;
         const kind = THROTTLED.has(name) ? "throttled" : CREDENTIALS.has(name) ? "credentials" : undefined;
-        if (kind) throw new SmsProviderError("sns", kind, name, (error as Error).message);
+        if (kind)
+          throw new SmsProviderError({
+            provider: "sns",
+            kind,
+            code: name,
+            message: (error as Error).message,
+          });
         throw error;
       }
     }, this.retry);

@@ -46,11 +46,11 @@ export class TencentSmsProvider implements SmsProvider {
       },
       credentials,
     );
-    const { status, json } = await callProvider(
-      "tencent",
-      this.options.fetch ?? (fetch as FetchLike),
-      `https://${HOST}/`,
-      {
+    const { status, json } = await callProvider({
+      provider: "tencent",
+      fetch: this.options.fetch ?? (fetch as FetchLike),
+      url: `https://${HOST}/`,
+      init: {
         method: "POST",
         headers: {
           Authorization: authorization,
@@ -63,8 +63,8 @@ export class TencentSmsProvider implements SmsProvider {
         },
         body: payload,
       },
-      this.options.timeoutMs ?? 5000,
-    );
+      timeoutMs: this.options.timeoutMs ?? 5000,
+    });
     const response = (json.Response ?? {}) as {
       Error?: { Code?: string; Message?: string };
       SendStatusSet?: Array<{ Code?: string; Message?: string; SerialNo?: string }>;
@@ -76,11 +76,17 @@ export class TencentSmsProvider implements SmsProvider {
       return { providerMessageId: response.SendStatusSet[0]?.SerialNo };
     const code = failure?.Code ?? `HTTP${status}`;
     const message = failure?.Message ?? "";
-    if (THROTTLED.test(code)) throw new SmsProviderError("tencent", "throttled", code, message);
+    if (THROTTLED.test(code))
+      throw new SmsProviderError({ provider: "tencent", kind: "throttled", code, message });
     if (CREDENTIALS.test(code)) {
       this.options.credentials.invalidate();
-      throw new SmsProviderError("tencent", "credentials", code, message);
+      throw new SmsProviderError({ provider: "tencent", kind: "credentials", code, message });
     }
-    throw new SmsProviderError("tencent", status >= 500 ? "failed" : "rejected", code, message);
+    throw new SmsProviderError({
+      provider: "tencent",
+      kind: status >= 500 ? "failed" : "rejected",
+      code,
+      message,
+    });
   }
 }

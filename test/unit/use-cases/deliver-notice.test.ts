@@ -68,12 +68,12 @@ describe("deliver a notice at most once (in-memory ports)", () => {
 
   it("gives the notice back when the provider fails, so the queue's retry sends it once", async () => {
     await wiring.deps.notices.create(notice(), 0);
-    wiring.sender.failWith = new SmsProviderError(
-      "aliyun",
-      "throttled",
-      "isv.BUSINESS_LIMIT_CONTROL",
-      "slow down",
-    );
+    wiring.sender.failWith = new SmsProviderError({
+      provider: "aliyun",
+      kind: "throttled",
+      code: "isv.BUSINESS_LIMIT_CONTROL",
+      message: "slow down",
+    });
     await expect(deliverNotice(message, wiring.deps)).rejects.toThrow(SmsProviderError);
     expect(await wiring.deps.notices.get("n-1", "sms")).toMatchObject({ status: "QUEUED", attempts: 1 });
     expect(wiring.metrics.get("NoticesFailed", "wechatpay")).toBe(1);
@@ -94,7 +94,12 @@ describe("deliver a notice at most once (in-memory ports)", () => {
 
   it("counts a credentials failure apart, for the alarm that says the secret is wrong", async () => {
     await wiring.deps.notices.create(notice(), 0);
-    wiring.sender.failWith = new SmsProviderError("tencent", "credentials", "AuthFailure", "bad key");
+    wiring.sender.failWith = new SmsProviderError({
+      provider: "tencent",
+      kind: "credentials",
+      code: "AuthFailure",
+      message: "bad key",
+    });
     await expect(deliverNotice(message, wiring.deps)).rejects.toThrow("credentials");
     expect(wiring.metrics.get("SmsCredentialsFailed", "none")).toBe(1);
     expect(wiring.metrics.get("SmsThrottled", "none")).toBe(0);
