@@ -1,7 +1,9 @@
+import { DynamoDbCalendarHoldStore } from "../../functions/adapters/dynamodb/calendar-hold-store.js";
 import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../../functions/adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../../functions/adapters/dynamodb/merchant-repository.js";
 import { DynamoDbNoticeStore } from "../../functions/adapters/dynamodb/notice-store.js";
+import { DynamoDbOverdueStore } from "../../functions/adapters/dynamodb/overdue-store.js";
 import { DynamoDbPaymentRepository } from "../../functions/adapters/dynamodb/payment-repository.js";
 import { createTestTable } from "../support/dynamodb.js";
 import { portContracts } from "../support/fakes/port-contracts.js";
@@ -30,5 +32,16 @@ portContracts("DynamoDB adapter", {
   fileDays: async () => {
     const { db, tableName } = await freshTable();
     return new DynamoDbFileDayLedger(db, tableName);
+  },
+  paymentTable: async () => {
+    const { db, tableName } = await freshTable();
+    const dueShards = 4;
+    return {
+      payments: new DynamoDbPaymentRepository(db, tableName, dueShards),
+      merchants: new DynamoDbMerchantRepository(db, tableName),
+      overdue: new DynamoDbOverdueStore(db, tableName),
+      holds: new DynamoDbCalendarHoldStore(db, tableName, dueShards),
+      dueShards,
+    };
   },
 });

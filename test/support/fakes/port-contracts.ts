@@ -12,6 +12,7 @@ import type {
   PaymentRepository,
 } from "../../../functions/use-cases/ports.js";
 import { merchant, payment } from "../../unit/notification/fixtures.js";
+import { dueListContract, type PaymentTablePorts } from "./due-list-contracts.js";
 
 /**
  * One behaviour suite per port, run against the in-memory fake (test/unit/fakes, the unit tier) and
@@ -24,6 +25,8 @@ export interface PortMakers {
   merchants: () => Promise<MerchantRepository>;
   notices: () => Promise<NoticeStore>;
   fileDays: () => Promise<FileDayLedger>;
+  /** The payments, merchants, overdue and calendar-hold ports over one table (see due-list-contracts.ts). */
+  paymentTable: () => Promise<PaymentTablePorts>;
 }
 
 let namespaces = 0;
@@ -50,6 +53,10 @@ export function portContracts(name: string, make: PortMakers): void {
   describe(`${name}: MerchantRepository`, () => merchantRepositoryContract(make.merchants));
   describe(`${name}: NoticeStore`, () => noticeStoreContract(make.notices));
   describe(`${name}: FileDayLedger`, () => fileDayLedgerContract(make.fileDays));
+  describe(`${name}: OverdueStore and CalendarHoldStore over the payments`, () => {
+    const ports = shared(make.paymentTable);
+    dueListContract(() => ({ ports: ports(), ns: namespace() }));
+  });
 }
 
 /** A PENDING sale of `ns-wechatpay`; other acquirers are named in the namespace too. */
