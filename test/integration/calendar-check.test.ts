@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
 import {
@@ -10,7 +10,6 @@ import {
 } from "../../functions/domain/merchant/merchant-profile.js";
 import { DUE_INDEX } from "../../functions/shared/table-schema.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
-import { type CalendarMetrics, runCalendarCheck } from "../../functions/use-cases/run-calendar-check.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
 import { type LocalConfig, localConfigSchema } from "../../local/local-config.js";
 import { type LocalServices, localServices } from "../../local/local-services.js";
@@ -18,6 +17,7 @@ import { TestClock } from "../support/check-deps.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
+import { RecordingCalendarMetrics } from "../support/recording-calendar-metrics.js";
 import { dueSortKey, isDueListPartition, tableKeys } from "../support/table-items.js";
 
 // A CN merchant (T+1, 18:00, 60 min grace) is paid on Thursday 31 Dec 2026, 15:00 Shanghai. The
@@ -33,21 +33,6 @@ const CN_2027 = {
   holidays: { "2027-01-01": "New Year's Day" },
   source: "test schedule for 2027",
 };
-
-class RecordingCalendarMetrics implements CalendarMetrics {
-  readonly missing: Array<{ region: string; year: number }> = [];
-  readonly totals: number[] = [];
-  readonly held: Array<{ region: string; year: number; count: number }> = [];
-  yearsMissing(count: number): void {
-    this.totals.push(count);
-  }
-  yearMissing(region: string, year: number): void {
-    this.missing.push({ region, year });
-  }
-  paymentsHeld(region: string, year: number, count: number): void {
-    this.held.push({ region, year, count });
-  }
-}
 
 describe("calendar check on DynamoDB Local: holds, horizon, recompute after an override", () => {
   let table: TestTable;
@@ -168,31 +153,9 @@ describe("calendar check on DynamoDB Local: holds, horizon, recompute after an o
     expect((await storedItem("p-dec31"))?.status).toBe("OVERDUE");
   });
 
-  it("a payment settled while held leaves the hold and is never recomputed", async () => {
-    await registerAndConfirm(SHANGHAI_MERCHANT, "p-settled");
-    const db = documentClient(table.client);
-    // What settlement matching does to a PENDING payment: status moves, the index keys go.
-    await db.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: tableKeys.payment(TEST_ACQUIRER, "p-settled"),
-        UpdateExpression: "SET #status = :settled REMOVE #gpk, #gsk",
-        ExpressionAttributeNames: {
-          "#status": "status",
-          "#gpk": DUE_INDEX.partitionKey,
-          "#gsk": DUE_INDEX.sortKey,
-        },
-        ExpressionAttributeValues: { ":settled": "SETTLED" },
-      }),
-    );
-    writeFileSync(overridesFile, JSON.stringify([CN_2027]));
-    clock.set("2027-01-02T00:00:00.000Z");
-    const report = await runCalendarCheck(services.calendarCheck);
-    expect(report.holds).toEqual([{ region: "CN", year: 2027, covered: true, recomputed: 0, pastDue: 0 }]);
-    expect(await storedItem("p-settled")).toMatchObject({ status: "SETTLED", overdueAt: GUESSED_OVERDUE_AT });
-  });
-
-  it("horizon: a calendar in use that lacks a year within the horizon raises the metric and one ops notice a day; covered calendars do not", async () => {
+  it("horizon end to end: the calendars merchants use are stored; one that lacks a year within the horizon gets one ops notice a day through the local check", async () => {
+    // The check's decisions (each instant, the metric, one notice a day) on in-memory ports:
+    // test/unit/use-cases/calendar-check.test.ts.
     await services.operator.merchants.put(
       merchantProfileSchema.parse({ ...SHANGHAI_MERCHANT, merchantId: "m-ny", calendar: "US-NY" }),
     );
@@ -206,38 +169,25 @@ describe("calendar check on DynamoDB Local: holds, horizon, recompute after an o
     );
     expect(usage.Items?.map((entry) => entry.sk)).toEqual(["CN", "US-NY"]);
 
-    // 1 Jul 2026 + 90 days stays in 2026: every calendar is covered, the alarm's metric is 0.
-    clock.set("2026-07-01T00:00:00.000Z");
-    let report = await runCalendarCheck(services.calendarCheck);
-    expect(report.calendars).toEqual([
-      { region: "CN", missingYears: [] },
-      { region: "US-NY", missingYears: [] },
-    ]);
-    expect(metrics.totals).toEqual([0]);
-    expect(metrics.missing).toEqual([]);
-    expect(report.opsNotices).toBe(0);
-
     // 4 Oct 2026 + 90 days reaches 2027: CN lacks it (weeks ahead), US-NY is bundled to 2035.
     clock.set("2026-10-04T00:00:00.000Z");
-    report = await runCalendarCheck(services.calendarCheck);
-    expect(report.calendars).toEqual([
+    const first = await services.checkAndNotify();
+    expect(first.calendars.calendars).toEqual([
       { region: "CN", missingYears: [2027] },
       { region: "US-NY", missingYears: [] },
     ]);
-    expect(metrics.totals).toEqual([0, 1]);
-    expect(metrics.missing).toEqual([{ region: "CN", year: 2027 }]);
-    expect(report.opsNotices).toBe(1);
-    expect((await runCalendarCheck(services.calendarCheck)).opsNotices).toBe(0);
-    // The notice waits in the outbox; the overdue check queues it and the notifier sends it to ops.
-    const { deliveries } = await services.checkAndNotify();
-    expect(deliveries).toEqual(["sent"]);
+    expect(metrics.totals).toEqual([1]);
+    // The notice goes through the outbox: the overdue check queues it and the notifier sends it to ops.
+    expect(first.deliveries).toEqual(["sent"]);
+    expect(services.outbox.sent).toHaveLength(1);
     expect(services.outbox.sent[0]).toMatchObject({ channel: "ops" });
     expect(services.outbox.sent[0]?.text).toContain("CN business calendar has no holiday data for 2027");
+    expect((await services.checkAndNotify()).deliveries).toEqual([]);
 
     // With the override loaded, the horizon is covered again.
     writeFileSync(overridesFile, JSON.stringify([CN_2027]));
-    report = await runCalendarCheck(services.calendarCheck);
-    expect(report.calendars[0]).toEqual({ region: "CN", missingYears: [] });
+    const covered = await services.checkAndNotify();
+    expect(covered.calendars.calendars[0]).toEqual({ region: "CN", missingYears: [] });
     expect(metrics.totals.at(-1)).toBe(0);
   });
 
