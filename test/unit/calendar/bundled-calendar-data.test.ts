@@ -32,9 +32,10 @@ const committed = (region: string): unknown => JSON.parse(JSON.stringify(BUNDLED
 
 describe("generated calendar data (functions/domain/calendar/data)", () => {
   let fresh: Map<string, EncodedCalendar>;
+  // Building every region takes seconds, more on a busy machine: past the unit tier's 10 s hook default.
   beforeAll(() => {
     fresh = buildBundledCalendars();
-  });
+  }, 60_000);
 
   it("equals what date-holidays and chinese-days produce now (else run `npm run calendars:build`)", () => {
     expect(bundledCalendarRegions(), STALE).toEqual([...fresh.keys()].sort());
