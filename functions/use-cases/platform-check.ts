@@ -69,13 +69,13 @@ export function platformAccountOf(
 type Unavailable = { reason: "not-configured" | "no-platform-account" | "no-credentials" };
 
 async function queryFor(
-  merchantId: string,
+  profile: () => Promise<MerchantProfile | undefined>,
   platform: Platform,
   deps: PlatformCheckDeps,
 ): Promise<Unavailable | { query: PlatformOrderQuery; account: string }> {
   const query = deps.platformQueries?.[platform];
   if (query === undefined) return { reason: "not-configured" };
-  const account = platformAccountOf(await deps.merchants.get(merchantId), platform);
+  const account = platformAccountOf(await profile(), platform);
   if (account === undefined) return { reason: "no-platform-account" };
   if (!(await query.canQuery(account))) return { reason: "no-credentials" };
   return { query, account };
@@ -87,8 +87,13 @@ export async function platformsOf(
   deps: PlatformCheckDeps,
 ): Promise<{ platforms: Platform[] }> {
   const platforms: Platform[] = [];
+  let read: Promise<MerchantProfile | undefined> | undefined;
+  const profile = () => {
+    read ??= deps.merchants.get(merchantId);
+    return read;
+  };
   for (const platform of PLATFORMS)
-    if ("query" in (await queryFor(merchantId, platform, deps))) platforms.push(platform);
+    if ("query" in (await queryFor(profile, platform, deps))) platforms.push(platform);
   return { platforms };
 }
 
@@ -106,7 +111,7 @@ export async function checkWithPlatform(
   if (!parsed.ok) throw new ValidationError(parsed.errors);
   const { platform, orderNo } = parsed.value;
   const blank = { platform, orderNo, state: null, amountMinor: null, currency: null, paidAt: null };
-  const found = await queryFor(merchantId, platform, deps);
+  const found = await queryFor(() => deps.merchants.get(merchantId), platform, deps);
   if (!("query" in found)) return { ...blank, available: false, verdict: "unknown", reason: found.reason };
   const answer = await askSafely(found.query, { account: found.account, orderNo, now: deps.clock.now() });
   deps.log("platform order query", {
