@@ -2,6 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as z from "zod";
 import {
+  alipayCredentialsSchema,
+  wechatPayCredentialsSchema,
+} from "../functions/adapters/platforms/platform-credentials.js";
+import {
   parseWebhookSecrets,
   webhookSecretsSchema,
 } from "../functions/domain/confirmation/webhook-secrets.js";
@@ -60,6 +64,16 @@ export const localConfigSchema = z.strictObject({
    * true) registers the demo merchant when the demo webhook secret is in use, so a first run can sign in.
    */
   merchantPage: merchantPageConfigSchema,
+  /**
+   * Locally, the platform credentials of `merchantPage.platformCheck` (in AWS: its Secrets Manager
+   * secrets), the same JSON by account (docs/deploy.md, "Real-time check with the platforms").
+   */
+  platformCredentials: z
+    .strictObject({
+      wechatpay: wechatPayCredentialsSchema.optional(),
+      alipay: alipayCredentialsSchema.optional(),
+    })
+    .default({}),
   demoMerchant: z.boolean().default(true),
   /** Column mappings of acquirers' CSV settlement files (see the acquirer CSV format). */
   acquirerCsv: z

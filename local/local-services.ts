@@ -24,6 +24,12 @@ import { DynamoDbSignInStore } from "../functions/adapters/dynamodb/sign-in-stor
 import { changeOfStreamRecord } from "../functions/adapters/dynamodb/stream-records.js";
 import { InProcessNoticeQueue } from "../functions/adapters/local/in-process-notice-queue.js";
 import { OutboxNoticeSender } from "../functions/adapters/local/outbox-notice-sender.js";
+import {
+  alipayAccounts,
+  staticCredentials,
+  wechatPayAccounts,
+} from "../functions/adapters/platforms/platform-credentials.js";
+import { platformQueries } from "../functions/adapters/platforms/platform-queries.js";
 import { StaticReportTokens } from "../functions/adapters/secrets/secrets-manager-report-tokens.js";
 import { StaticWebhookSecretStore } from "../functions/adapters/secrets/static-webhook-secrets.js";
 import { DEFAULT_CALENDAR_HORIZON_DAYS } from "../functions/domain/calendar/calendar-horizon.js";
@@ -243,6 +249,10 @@ export function localServices(
     inputLimits: config.inputLimits,
     acquirers: config.acquirerContacts,
     outstandingDays: config.merchantPage.outstandingDays,
+    platformQueries: platformQueries(config.merchantPage.platformCheck, {
+      wechatpay: staticCredentials(wechatPayAccounts(config.platformCredentials.wechatpay ?? {})),
+      alipay: staticCredentials(alipayAccounts(config.platformCredentials.alipay ?? {})),
+    }),
   };
   return {
     ingest,

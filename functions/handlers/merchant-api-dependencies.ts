@@ -8,6 +8,8 @@ import { DynamoDbMerchantPaymentReader } from "../adapters/dynamodb/merchant-pay
 import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-repository.js";
 import { DynamoDbSignInStore } from "../adapters/dynamodb/sign-in-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
+import { platformQueries } from "../adapters/platforms/platform-queries.js";
+import { secretsManagerPlatformCredentials } from "../adapters/platforms/secrets-manager-platform-credentials.js";
 import { SmsProviders } from "../adapters/sms/registry.js";
 import { inputLimitsSchema } from "../domain/validation/input-limits.js";
 import type { MerchantApiDeps } from "../http/merchant-routes.js";
@@ -61,5 +63,9 @@ export async function merchantApiDependencies(env: MerchantApiEnv): Promise<Merc
     inputLimits: inputLimitsSchema.parse(JSON.parse(env.INPUT_LIMITS)),
     acquirers: acquirerContactsSchema.parse(JSON.parse(env.ACQUIRER_CONTACTS)),
     outstandingDays: page.outstandingDays,
+    platformQueries: platformQueries(
+      page.platformCheck,
+      secretsManagerPlatformCredentials(page.platformCheck),
+    ),
   };
 }

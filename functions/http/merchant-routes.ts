@@ -7,10 +7,11 @@ import {
   signOut,
   verifySignInCode,
 } from "../use-cases/merchant-sign-in.js";
+import { checkWithPlatform, type PlatformCheckDeps, platformsOf } from "../use-cases/platform-check.js";
 import { type HttpRequest, type HttpResponse, json } from "./http-types.js";
 import type { Route } from "./routes.js";
 
-export type MerchantApiDeps = MerchantSignInDeps & MerchantLookupDeps;
+export type MerchantApiDeps = MerchantSignInDeps & MerchantLookupDeps & PlatformCheckDeps;
 
 /** The session cookie: HttpOnly, SameSite=Strict, scoped to the page's path. */
 export const SESSION_COOKIE = "sw_session";
@@ -112,6 +113,18 @@ export function merchantRoutes(deps: MerchantApiDeps): Route[] {
       pattern: /^\/m\/api\/outstanding$/,
       run: async (_params, request) =>
         noStore(json(200, await listOutstanding(await signedIn(request), request.rawQuery ?? "", deps))),
+    },
+    // The real-time check with WeChat Pay / Alipay (docs/merchant-page.md): reads only, no CSRF header needed.
+    {
+      method: "GET",
+      pattern: /^\/m\/api\/platforms$/,
+      run: async (_params, request) => noStore(json(200, await platformsOf(await signedIn(request), deps))),
+    },
+    {
+      method: "GET",
+      pattern: /^\/m\/api\/platform-check$/,
+      run: async (_params, request) =>
+        noStore(json(200, await checkWithPlatform(await signedIn(request), request.rawQuery ?? "", deps))),
     },
   ];
 }

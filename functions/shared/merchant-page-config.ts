@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { signInPolicySchema } from "../domain/merchant-page/sign-in-code.js";
+import { platformCheckConfigSchema } from "./platform-check-config.js";
 
 /**
  * The merchant page's settings, the same for the local monitor (`merchantPage` in the local config)
@@ -12,6 +13,8 @@ export const merchantPageConfigSchema = z
     outstandingDays: z.number().int().min(1).max(62).default(7),
     /** Every sign-in answer takes at least this long (known and unknown numbers alike). */
     answerFloorMs: z.number().int().min(0).max(5000).default(400),
+    /** Real-time order query with WeChat Pay / Alipay; absent: off. */
+    platformCheck: platformCheckConfigSchema.optional(),
   })
   .default({ signIn: { codesPerHour: 5, sessionHours: 24 * 30 }, outstandingDays: 7, answerFloorMs: 400 });
 export type MerchantPageConfig = z.infer<typeof merchantPageConfigSchema>;

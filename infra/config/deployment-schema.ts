@@ -18,6 +18,7 @@ import { notifyEnvSchema } from "../../functions/shared/env.js";
 import { merchantPageConfigSchema } from "../../functions/shared/merchant-page-config.js";
 import { DEFAULT_DUE_SHARDS } from "../../functions/shared/table-schema.js";
 import { chinaRegionProblems } from "./china-regions.js";
+import { platformCheckProblems } from "./platform-check-deployment.js";
 import { smsConfigProblems, smsProviderConfigShape } from "./sms-deployment.js";
 
 // One deployment = one region (and the acquirers served there) = one pair of stacks. Deployments are
@@ -368,6 +369,7 @@ export const deploymentSchema = z
     for (const [path, message] of [
       ...smsConfigProblems(deployment.region, deployment.sms),
       ...chinaRegionProblems(deployment),
+      ...platformCheckProblems(deployment.merchantPage.platformCheck),
     ]) {
       ctx.addIssue({ code: "custom", path, message });
     }

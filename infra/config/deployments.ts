@@ -76,6 +76,15 @@ export const deployments: readonly DeploymentInput[] = [
     // The acquirers' webhook has no AWS authentication: in the China regions API Gateway refuses it
     // (403) until the account's ICP recordal is done. Replace with { licence: "京ICP备…号" } once filed.
     icpRecordal: { pending: true },
+    // The merchant page's real-time check with WeChat Pay and Alipay (docs/deploy.md): each secret,
+    // created by ops, holds the credentials of the platform accounts merchants' profiles name.
+    merchantPage: {
+      signIn: { codesPerHour: 5, sessionHours: 24 * 30 },
+      platformCheck: {
+        wechatpay: { secretName: "settlewatch/cn-example/wechatpay-v3" },
+        alipay: { secretName: "settlewatch/cn-example/alipay-openapi" },
+      },
+    },
     notifier: { maxConcurrency: 2, maxReceiveCount: 5 },
     // Files dropped under s3://<bucket>/incoming/<acquirer id>/[<YYYY-MM-DD>/]<file name>. WeChat Pay
     // and Alipay bills are read by built-in parsers: no CSV mapping needed.

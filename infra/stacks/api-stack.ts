@@ -235,6 +235,10 @@ export class ApiStack extends Stack {
       .bindSecret("SIGN_IN_SECRET_ID", signInSecret);
     if (usedSmsProviders(deployment.region, deployment.sms).includes("sns")) fn.allowSmsToPhoneNumbers();
     for (const name of smsSecretNames(deployment)) fn.allowSecretByName(name);
+    // The real-time check with WeChat Pay / Alipay reads each configured platform's credentials.
+    const platformCheck = deployment.merchantPage.platformCheck;
+    for (const name of [platformCheck?.wechatpay?.secretName, platformCheck?.alipay?.secretName])
+      if (name) fn.allowSecretByName(name);
     return fn;
   }
 

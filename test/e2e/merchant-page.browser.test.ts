@@ -9,6 +9,13 @@ import { loadLocalConfig } from "../../local/local-config.js";
 import { DEMO_MERCHANT, type LocalMonitor, startLocalMonitor } from "../../local/monitor.js";
 import { launchChromium, PHONE } from "../support/chromium.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
+import {
+  credentialsJson,
+  platformKeys,
+  startFakePlatform,
+  WECHAT_MCHID,
+  wechatPayAnswer,
+} from "../support/fake-platforms.js";
 import { CSV_HEADER, TEST_CSV_MAPPING } from "../support/settlement.js";
 
 // The merchant page in a real headless Chromium (Debian's, driven by playwright-core) at a phone's
@@ -28,6 +35,7 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
   let browser: Browser;
   let pageUrl: string;
   let outboxFile: string;
+  let wechatPay: Awaited<ReturnType<typeof startFakePlatform>>;
 
   const post = async (path: string, payload: unknown, headers: Record<string, string> = {}) => {
     const body = JSON.stringify(payload);
@@ -64,13 +72,28 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
       [TEST_ACQUIRER]: { names: { "zh-CN": "艾克美支付", en: "Acme Pay" }, hotline: "95017" },
     };
     outboxFile = join(config.dataDir, "outbox.jsonl");
+    // WeChat Pay for the real-time check: a local server answering as the platform, signed with a test key.
+    const keys = platformKeys();
+    wechatPay = await startFakePlatform((request) => {
+      const orderNo = /out-trade-no\/([^?]*)/.exec(request.url)?.[1] ?? "";
+      const state = orderNo === "WXPAID000001" ? "SUCCESS" : "NOTPAY";
+      const body = {
+        mchid: WECHAT_MCHID,
+        out_trade_no: orderNo,
+        trade_state: state,
+        amount: { total: 128800, currency: "CNY" },
+      };
+      return wechatPayAnswer({ status: 200, body, now: new Date(), key: keys.wechatPlatform.privateKey });
+    });
+    config.merchantPage.platformCheck = { timeoutMs: 3000, wechatpay: { endpoint: wechatPay.url } };
+    config.platformCredentials = { wechatpay: credentialsJson(keys).wechatpay };
     monitor = await startLocalMonitor(config, { dynamoDbEndpoint: inject("dynamoDbEndpoint") });
     // localhost, not 127.0.0.1: the browser's secure context for the Secure session cookie.
     pageUrl = `${monitor.url.replace("127.0.0.1", "localhost")}/m/`;
 
     const put = await fetch(`${monitor.url}/v1/merchants/${DEMO_MERCHANT.merchantId}`, {
       method: "PUT",
-      body: JSON.stringify(DEMO_MERCHANT),
+      body: JSON.stringify({ ...DEMO_MERCHANT, platformAccounts: { wechatpay: { mchid: WECHAT_MCHID } } }),
     });
     expect(put.status).toBeLessThan(300);
     const now = Date.now();
@@ -103,6 +126,7 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
   afterAll(async () => {
     await browser?.close();
     await monitor?.stop();
+    await wechatPay?.close();
   });
 
   /** The latest sign-in code the outbox holds (the SMS text of the sign-in-code template). */
@@ -163,6 +187,7 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
       overdue: "已逾期",
       call: /请致电艾克美支付（95017），并提供交易单号2088001234202612010007。/,
       arrived: { SETTLED: "已到账", SETTLED_LATE: "已到账（延迟）" },
+      platform: { ask: "向微信支付查询", paid: "微信支付：已支付", notPaid: "微信支付：未支付" },
     },
     {
       lang: "en",
@@ -174,6 +199,7 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
       overdue: "Overdue",
       call: /Call Acme Pay on 95017 and quote reference 2088001234202612010007\./,
       arrived: { SETTLED: "Arrived", SETTLED_LATE: "Arrived late" },
+      platform: { ask: "Check with WeChat Pay", paid: "WeChat Pay: paid", notPaid: "WeChat Pay: not paid" },
     },
   ] as const;
 
@@ -236,6 +262,24 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
         );
         expect(Number.parseFloat(fontSize)).toBeGreaterThanOrEqual(24);
         await shot(page, expected.lang, "not-found");
+
+        // Not confirmed to settlewatch: ask WeChat Pay itself by the full order number.
+        const ask = page.locator(".platform-check button[data-platform=wechatpay]");
+        expect(await ask.textContent()).toBe(expected.platform.ask);
+        await page.fill("#platform-order", "WXNOTPAY0001");
+        await ask.click();
+        await page.locator(".platform-verdict.none").waitFor();
+        expect(await page.textContent(".platform-verdict strong")).toBe(expected.platform.notPaid);
+        await page.fill("#platform-order", "WXPAID000001");
+        await ask.click();
+        await page.locator(".platform-verdict.ok").waitFor();
+        expect(await page.textContent(".platform-verdict strong")).toBe(expected.platform.paid);
+        expect(await page.textContent(".platform-verdict")).toContain("1,288.00");
+        await shot(page, expected.lang, "platform-check", true);
+        expect(wechatPay.seen.map((request) => request.url).slice(-2)).toEqual([
+          `/v3/pay/transactions/out-trade-no/WXNOTPAY0001?mchid=${WECHAT_MCHID}`,
+          `/v3/pay/transactions/out-trade-no/WXPAID000001?mchid=${WECHAT_MCHID}`,
+        ]);
 
         // An order number "<script>…<i>x": its tail is text on the page, no element, no dialog.
         await page.fill("#amount", "66");

@@ -305,6 +305,27 @@ describe("deployment configuration", () => {
     expect(problems([{ ...valid, ...change } as DeploymentInput])).toContain(expected);
   });
 
+  it("requires the secret of each platform switched on for the merchant page's real-time check", () => {
+    const page = { signIn: { codesPerHour: 5, sessionHours: 720 } };
+    const withCheck = (platformCheck: unknown) =>
+      problems([{ ...valid, merchantPage: { ...page, platformCheck } } as DeploymentInput]);
+    expect(withCheck({ wechatpay: {} })).toContain("merchantPage.platformCheck.wechatpay.secretName");
+    expect(withCheck({ alipay: { gateway: "https://openapi.alipay.com/gateway.do" } })).toContain(
+      "merchantPage.platformCheck.alipay.secretName",
+    );
+    expect(withCheck({ wechatpay: { secretName: "settlewatch/test-one/wechatpay" } })).toBe("");
+    const [deployment] = loadDeployments([
+      {
+        ...valid,
+        merchantPage: { ...page, platformCheck: { alipay: { secretName: "a" } } },
+      } as DeploymentInput,
+    ]);
+    expect(deployment?.merchantPage.platformCheck).toEqual({
+      timeoutMs: 3000,
+      alipay: { gateway: "https://openapi.alipay.com/gateway.do", secretName: "a" },
+    });
+  });
+
   it("rejects two deployments with one name, or sharing a secret in one region", () => {
     expect(
       problems([valid, { ...valid, webhookSecretName: "other", calendarOverridesParameter: "/other" }]),

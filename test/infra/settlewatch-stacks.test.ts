@@ -665,7 +665,7 @@ describe("least privilege", () => {
     );
   });
 
-  it("merchant page function: table (amount index only, session deletes), its sign-in secret, the SMS provider's secret", () => {
+  it("merchant page function: table (amount index only, session deletes), its sign-in secret, the SMS provider's secret, the platform-check secrets", () => {
     expect(grants(synth.api.merchantApi)).toEqual(
       [
         ...logs, // no X-Ray in cn-north-1: Lambda has no active tracing there
@@ -676,6 +676,11 @@ describe("least privilege", () => {
         "secretsmanager:GetSecretValue sign-in-secret",
         // No SNS SMS in cn-north-1: codes go through Alibaba Cloud like the alerts.
         `secretsmanager:GetSecretValue ${JSON.stringify({ "Fn::Join": ["", ["arn:aws-cn:secretsmanager:cn-north-1:", { Ref: "AWS::AccountId" }, ":secret:settlewatch/cn-example/aliyun-sms-??????"]] })}`,
+        // The real-time check with the platforms: exactly the two configured secrets.
+        ...["wechatpay-v3", "alipay-openapi"].map(
+          (name) =>
+            `secretsmanager:GetSecretValue ${JSON.stringify({ "Fn::Join": ["", ["arn:aws-cn:secretsmanager:cn-north-1:", { Ref: "AWS::AccountId" }, `:secret:settlewatch/cn-example/${name}-??????`]] })}`,
+        ),
       ].sort(),
     );
   });

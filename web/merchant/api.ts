@@ -38,6 +38,19 @@ export interface OutstandingAnswer {
   truncated?: boolean;
 }
 
+/** What WeChat Pay / Alipay said about one order number (GET /m/api/platform-check). */
+export interface PlatformCheckAnswer {
+  available: boolean;
+  platform: string;
+  orderNo: string;
+  verdict: "paid" | "not-paid" | "unknown";
+  state: string | null;
+  amountMinor: number | null;
+  currency: string | null;
+  paidAt: string | null;
+  reason?: string;
+}
+
 export interface LookupQuery {
   amountMinor: number;
   currency: string;
@@ -100,4 +113,7 @@ export const merchantApi = {
     if (query.orderEndsWith) params.set("orderEndsWith", query.orderEndsWith);
     return call<LookupAnswer>("GET", `/m/api/lookup?${params}`);
   },
+  platforms: () => call<{ platforms: string[] }>("GET", "/m/api/platforms"),
+  platformCheck: (platform: string, orderNo: string) =>
+    call<PlatformCheckAnswer>("GET", `/m/api/platform-check?${new URLSearchParams({ platform, orderNo })}`),
 };

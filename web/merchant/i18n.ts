@@ -64,6 +64,17 @@ const zh = {
   channel_unionpay: "银联",
   channel_card: "银行卡",
   channel_qr: "扫码",
+  platformAsk: "收单机构还没有确认？可以用完整订单号直接向支付平台查询。",
+  platformOrderLabel: "完整订单号（商户订单号）",
+  platformCheckWith: "向{platform}查询",
+  platformPaid: "{platform}：已支付",
+  platformPaidBody: "{platform}确认订单 {order} 已支付 {amount}。收单机构的确认稍后会到。",
+  platformNotPaid: "{platform}：未支付",
+  platformNotPaidBody: "{platform}显示订单 {order} 未支付（{state}）。",
+  platformNoOrder: "{platform}没有这个订单号。",
+  platformUnknown: "无法向{platform}核实",
+  platformUnknownBody: "没有得到可信的答复，请稍后再试。不要只凭截图交货。",
+  badOrderNo: "请输入完整订单号（字母和数字）。",
 };
 
 export type TextKey = keyof typeof zh;
@@ -131,6 +142,19 @@ const en: Record<TextKey, string> = {
   channel_unionpay: "UnionPay",
   channel_card: "Card",
   channel_qr: "QR code",
+  platformAsk: "Not confirmed by the acquirer yet? Ask the payment platform with the full order number.",
+  platformOrderLabel: "Full order number (merchant order no.)",
+  platformCheckWith: "Check with {platform}",
+  platformPaid: "{platform}: paid",
+  platformPaidBody:
+    "{platform} confirms order {order} paid {amount}. The acquirer's confirmation will follow.",
+  platformNotPaid: "{platform}: not paid",
+  platformNotPaidBody: "{platform} says order {order} is not paid ({state}).",
+  platformNoOrder: "{platform} has no order with this number.",
+  platformUnknown: "Could not check with {platform}",
+  platformUnknownBody:
+    "No trustworthy answer came back; try again shortly. Do not hand over goods on a screenshot alone.",
+  badOrderNo: "Enter the full order number (letters and digits).",
 };
 
 const TEXTS: Record<Lang, Record<TextKey, string>> = { "zh-CN": zh, en };

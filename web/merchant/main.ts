@@ -1,6 +1,7 @@
 import { ApiError, type LookupQuery, merchantApi, type OutstandingAnswer } from "./api.js";
 import { formatAmount, formatClock, instantOfTime, parseAmount } from "./format.js";
 import { applyLang, type Lang, rememberLang, storedLang, type TextKey, t } from "./i18n.js";
+import { offerPlatformCheck } from "./platform-check.js";
 import { lookupAnswer, paymentList } from "./render.js";
 
 // The merchant page's controller: which section shows, what each form sends, what each answer shows.
@@ -199,6 +200,7 @@ async function lookUp(asked: Asked): Promise<void> {
     );
     // The answer fills the phone's screen: the form scrolls away above it.
     ui.answer.scrollIntoView({ block: "start" });
+    if (answer.verdict === "not-found") void offerPlatformCheck(ui.answer, lang);
     redraw = () => void lookUp(asked);
   } catch (error) {
     failed(error, "badAmount");

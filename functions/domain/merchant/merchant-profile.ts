@@ -46,6 +46,20 @@ export const contactSchema = z.strictObject({
 });
 export type MerchantContact = z.infer<typeof contactSchema>;
 
+/**
+ * The merchant's own accounts on payment platforms, for the merchant page's real-time check
+ * (docs/merchant-page.md): the WeChat Pay merchant number (mchid) and the Alipay app_id its orders
+ * are made under. The check only ever asks about orders of these accounts.
+ */
+export const platformAccountsSchema = z.strictObject({
+  wechatpay: z
+    .strictObject({ mchid: z.string().regex(/^\d{6,32}$/, "expected the WeChat Pay mchid (digits)") })
+    .optional(),
+  alipay: z
+    .strictObject({ appId: z.string().regex(/^\d{8,32}$/, "expected the Alipay app_id (digits)") })
+    .optional(),
+});
+
 export const merchantProfileSchema = z
   .strictObject({
     merchantId: merchantIdSchema,
@@ -56,6 +70,7 @@ export const merchantProfileSchema = z
       .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'expected a region code such as "CN", "HK" or "US"'),
     settlement: settlementTermsSchema,
     contact: contactSchema.default({ language: "en", channels: [] }),
+    platformAccounts: platformAccountsSchema.optional(),
   })
   .superRefine((profile, ctx) => {
     for (const channel of profile.contact.channels) {
