@@ -243,6 +243,8 @@ export function localServices(
     inputLimits: config.inputLimits,
     acquirers: config.acquirerContacts,
     outstandingDays: config.merchantPage.outstandingDays,
+    calendars: ingest.calendars,
+    defaultTerms: config.defaultTerms,
   };
   return {
     ingest,

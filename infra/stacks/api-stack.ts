@@ -13,7 +13,7 @@ import {
   operatorApiEnvSchema,
   smsReportsEnvSchema,
 } from "../../functions/shared/env.js";
-import { AMOUNT_INDEX } from "../../functions/shared/table-schema.js";
+import { AMOUNT_INDEX, MERCHANT_OPEN_INDEX } from "../../functions/shared/table-schema.js";
 import { lambdaActiveTracingAvailable } from "../config/china-regions.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import {
@@ -231,8 +231,13 @@ export class ApiStack extends Stack {
       tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       // Sign-out deletes its session item (MSESSION# only); codes and quotas expire by TTL.
-      .bindTable(props.table, "RW", { indexes: [AMOUNT_INDEX.name], deletablePartitions: ["MSESSION#*"] })
-      .bindSecret("SIGN_IN_SECRET_ID", signInSecret);
+      .bindTable(props.table, "RW", {
+        indexes: [AMOUNT_INDEX.name, MERCHANT_OPEN_INDEX.name],
+        deletablePartitions: ["MSESSION#*"],
+      })
+      .bindSecret("SIGN_IN_SECRET_ID", signInSecret)
+      // Which trade dates can still hold PENDING payments depends on the merchant's calendar.
+      .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter);
     if (usedSmsProviders(deployment.region, deployment.sms).includes("sns")) fn.allowSmsToPhoneNumbers();
     for (const name of smsSecretNames(deployment)) fn.allowSecretByName(name);
     return fn;

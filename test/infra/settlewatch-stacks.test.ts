@@ -547,7 +547,7 @@ describe("least privilege", () => {
       const text = JSON.stringify(resource);
       if (resource === "*") return "*";
       if (text === JSON.stringify({ "Fn::GetAtt": [logGroupId, "Arn"] })) return "own-log-group";
-      if (text.includes("SettlewatchTableArn")) return `table${text.match(/\/index\/\w+/)?.[0] ?? ""}`;
+      if (text.includes("SettlewatchTableArn")) return `table${text.match(/\/index\/[\w-]+/)?.[0] ?? ""}`;
       if (text.includes("SettlewatchDataKeyArn")) return "data-key";
       if (text.includes("SettlewatchNotificationsKeyArn")) return "notifications-key";
       if (text.includes("SettlewatchSettlementFilesKeyArn")) return "files-key";
@@ -665,11 +665,12 @@ describe("least privilege", () => {
     );
   });
 
-  it("merchant page function: table (amount index only, session deletes), its sign-in secret, the SMS provider's secret", () => {
+  it("merchant page function: table (amount and merchant-open indexes only, session deletes), the calendar parameter, its sign-in secret, the SMS provider's secret", () => {
     expect(grants(synth.api.merchantApi)).toEqual(
       [
         ...logs, // no X-Ray in cn-north-1: Lambda has no active tracing there
-        ...tableReadWriteOn(["amount"]),
+        ...tableReadWriteOn(["amount", "merchant-open"]),
+        calendar,
         `dynamodb:DeleteItem table if ${JSON.stringify({
           "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["MSESSION#*"] },
         })}`,
