@@ -123,6 +123,17 @@ export const keys = {
   countedChange: (changeId: string) => ({ pk: `COUNTED#${changeId}`, sk: "CHANGE" }),
 } as const;
 
+/**
+ * The amount index's key shapes before the merchant page (amount partition, trade-date sort): only
+ * the one-off rewrite (index-key-migration.ts) and its test know them; nothing writes them any more.
+ */
+export const legacyKeys = {
+  amountLookup: (merchantId: string, currency: string, amountMinor: number) =>
+    `AMT#${merchantId}#${currency}#${amountMinor}`,
+  amountSort: (tradeDate: string, acquirer: string, paymentId: string) =>
+    `${tradeDate}#${acquirer}#${paymentId}`,
+} as const;
+
 /** The partition of the calendar-hold markers (one small Query lists them). */
 export const CALENDAR_HOLDS_PARTITION = "CALHOLDS";
 /** The partition of the calendars-in-use items (one small Query lists them). */
