@@ -127,7 +127,7 @@ describe("settlewatch migrate-index-keys (DynamoDB Local)", () => {
       changedMeanwhile: 0,
     });
     expect(await scan()).toEqual(before);
-  }, 60_000);
+  }, 180_000);
 
   it("stops after one page with a checkpoint, resumes from it, and leaves every key current", async () => {
     const first = await cli("--page-size", "4", "--max-pages", "1", "--checkpoint", checkpoint);
@@ -169,18 +169,18 @@ describe("settlewatch migrate-index-keys (DynamoDB Local)", () => {
       limit: 10,
     });
     expect(found.map((p) => p.paymentId)).toEqual(["old-pending"]);
-  }, 60_000);
+  }, 180_000);
 
   it("a re-run changes nothing (idempotent)", async () => {
     const before = await scan();
     expect(await cli()).toMatchObject({ complete: true, amountKeysRewritten: 0, overdueKeysAdded: 0 });
     expect(await scan()).toEqual(before);
-  }, 60_000);
+  }, 180_000);
 
   it("refuses a nonsensical page size, naming the flag", async () => {
     await expect(cli("--page-size", "0")).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining("--page-size 0"),
     });
-  }, 60_000);
+  }, 180_000);
 });
