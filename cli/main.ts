@@ -5,6 +5,7 @@ import { registerCheckCommand } from "./commands/check.js";
 import { registerConfirmationCommands } from "./commands/confirmations.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerMerchantCommands } from "./commands/merchants.js";
+import { registerMigrateIndexKeysCommand } from "./commands/migrate-index-keys.js";
 import { registerParseCommand } from "./commands/parse.js";
 import { registerPaymentCommands } from "./commands/payments.js";
 import { registerServeCommand } from "./commands/serve.js";
@@ -25,6 +26,7 @@ registerSimulateCommand(program);
 registerParseCommand(program);
 registerIngestCommand(program);
 registerSmsTemplatesCommand(program);
+registerMigrateIndexKeysCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -39,12 +39,14 @@ export function parseCheckRequest(
 /**
  * Every route of the local monitor: the AWS HTTP API's routes (SMS delivery reports and the merchant page's /m/api/… included), the settlement-file upload (an S3
  * drop in AWS) and POST /local/check (the EventBridge schedule in AWS). One table, so a known path
- * asked with another method answers 405 with its Allow header.
+ * asked with another method answers 405 with its Allow header. With `merchantPage: false` (the
+ * config's merchantPage.enabled) neither the page nor its API is routed: /m/… answers 404.
  */
 export function localRoutes(
   services: LocalServices,
   runCheck: (asOf?: Date) => Promise<unknown>,
   limits?: InputLimits,
+  options: { merchantPage: boolean } = { merchantPage: true },
 ): Route[] {
   return [
     confirmationsRoute(services.ingest),
@@ -66,9 +68,13 @@ export function localRoutes(
     },
     ...operatorRoutes(services.operator),
     smsReportsRoute(services.smsReports),
-    ...merchantRoutes(services.merchant),
-    // The merchant page at /m/, built from web/merchant on its first request.
-    ...merchantPageRoutes(buildMerchantPage),
+    ...(options.merchantPage
+      ? [
+          ...merchantRoutes(services.merchant),
+          // The merchant page at /m/, built from web/merchant on its first request.
+          ...merchantPageRoutes(buildMerchantPage),
+        ]
+      : []),
   ];
 }
 

@@ -253,6 +253,8 @@ export function localServices(
       wechatpay: staticCredentials(wechatPayAccounts(config.platformCredentials.wechatpay ?? {})),
       alipay: staticCredentials(alipayAccounts(config.platformCredentials.alipay ?? {})),
     }),
+    calendars: ingest.calendars,
+    defaultTerms: config.defaultTerms,
   };
   return {
     ingest,

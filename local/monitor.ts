@@ -105,7 +105,9 @@ export async function startLocalMonitor(
       logger.info("overdue check", { ...result.report, deliveries: result.deliveries });
       return result;
     };
-    const routes = localRoutes(services, runCheck, config.inputLimits);
+    const routes = localRoutes(services, runCheck, config.inputLimits, {
+      merchantPage: config.merchantPage.enabled,
+    });
     const route = (request: HttpRequest) => dispatch(request, routes);
     const inboxDir = join(config.dataDir, "inbox");
     const streamRoute = (incoming: IncomingMessage, url: URL) =>

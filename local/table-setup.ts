@@ -1,4 +1,6 @@
 import {
+  type AttributeDefinition,
+  type CreateGlobalSecondaryIndexAction,
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
@@ -32,14 +34,51 @@ export async function ensureTable(
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  await addMissingIndexes(
+    client,
+    tableName,
+    (Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName),
+  );
   // A table kept in .settlewatch/ from before the stream existed: turn it on (counting starts now).
   if (!withStream) return;
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   if (!Table?.StreamSpecification?.StreamEnabled) {
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
         StreamSpecification: tableDefinition.StreamSpecification,
+      }),
+    );
+  }
+}
+
+/**
+ * A table kept in .settlewatch/ by an older version lacks the indexes added since (e.g. the merchant
+ * page's merchant-open index): create each, one per UpdateTable; DynamoDB Local backfills them.
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  existing: ReadonlyArray<string | undefined>,
+): Promise<void> {
+  for (const index of tableDefinition.GlobalSecondaryIndexes) {
+    if (existing.includes(index.IndexName)) continue;
+    const attributes = tableDefinition.AttributeDefinitions.filter((attribute) =>
+      index.KeySchema.some((key) => key.AttributeName === attribute.AttributeName),
+    );
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: structuredClone(attributes) as AttributeDefinition[],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: structuredClone({
+              IndexName: index.IndexName,
+              KeySchema: index.KeySchema,
+              Projection: index.Projection,
+            }) as unknown as CreateGlobalSecondaryIndexAction,
+          },
+        ],
       }),
     );
   }

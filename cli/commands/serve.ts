@@ -29,8 +29,9 @@ export function registerServeCommand(program: Command): void {
       if (config.usingDemoSecrets) {
         console.log("  no webhook secrets configured: using the demo secret of 'demo-acquirer' (local only)");
       }
-      console.log(`  merchant page API: ${monitor.url}/m/api/… (see docs/local.md)`);
-      if (config.usingDemoSecrets && config.demoMerchant) {
+      if (!config.merchantPage.enabled) console.log("  merchant page: switched off (merchantPage.enabled)");
+      else console.log(`  merchant page API: ${monitor.url}/m/api/… (see docs/local.md)`);
+      if (config.merchantPage.enabled && config.usingDemoSecrets && config.demoMerchant) {
         console.log(
           `  demo merchant '${DEMO_MERCHANT.merchantId}' signs in with 13800138000; the code is in ${config.dataDir}/outbox.jsonl`,
         );

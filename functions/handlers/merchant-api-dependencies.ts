@@ -1,6 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { OverridableCalendarProvider } from "../adapters/calendars/calendar-provider.js";
+import { ssmCalendarOverrides } from "../adapters/calendars/ssm-calendar-overrides.js";
 import { systemClock } from "../adapters/clock/system-clock.js";
 import { cryptoRandom, HmacSecretHasher } from "../adapters/crypto/sign-in-crypto.js";
 import { documentClient } from "../adapters/dynamodb/document-client.js";
@@ -11,6 +13,7 @@ import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js"
 import { platformQueries } from "../adapters/platforms/platform-queries.js";
 import { secretsManagerPlatformCredentials } from "../adapters/platforms/secrets-manager-platform-credentials.js";
 import { SmsProviders } from "../adapters/sms/registry.js";
+import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-terms.js";
 import { inputLimitsSchema } from "../domain/validation/input-limits.js";
 import type { MerchantApiDeps } from "../http/merchant-routes.js";
 import { acquirerContactsSchema } from "../shared/check-config.js";
@@ -67,5 +70,7 @@ export async function merchantApiDependencies(env: MerchantApiEnv): Promise<Merc
       page.platformCheck,
       secretsManagerPlatformCredentials(page.platformCheck),
     ),
+    calendars: new OverridableCalendarProvider(ssmCalendarOverrides(env.CALENDAR_OVERRIDES_PARAMETER)),
+    defaultTerms: defaultMerchantTermsSchema.parse(JSON.parse(env.DEFAULT_MERCHANT_TERMS)),
   };
 }

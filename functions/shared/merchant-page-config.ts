@@ -8,13 +8,23 @@ import { platformCheckConfigSchema } from "./platform-check-config.js";
  */
 export const merchantPageConfigSchema = z
   .strictObject({
+    /**
+     * The deployment's switch for the page: false leaves the page and its API out entirely (no
+     * function, no routes on AWS; 404 on the local monitor). On by default.
+     */
+    enabled: z.boolean().default(true),
     signIn: signInPolicySchema,
-    /** How many days back (trade dates) the outstanding list reads. */
+    /** How many days back (trade dates) the outstanding list shows arrived payments (pending and overdue: all). */
     outstandingDays: z.number().int().min(1).max(62).default(7),
     /** Every sign-in answer takes at least this long (known and unknown numbers alike). */
     answerFloorMs: z.number().int().min(0).max(5000).default(400),
     /** Real-time order query with WeChat Pay / Alipay; absent: off. */
     platformCheck: platformCheckConfigSchema.optional(),
   })
-  .default({ signIn: { codesPerHour: 5, sessionHours: 24 * 30 }, outstandingDays: 7, answerFloorMs: 400 });
+  .default({
+    enabled: true,
+    signIn: { codesPerHour: 5, sessionHours: 24 * 30 },
+    outstandingDays: 7,
+    answerFloorMs: 400,
+  });
 export type MerchantPageConfig = z.infer<typeof merchantPageConfigSchema>;

@@ -33,6 +33,18 @@ export const AMOUNT_INDEX = {
   sortKey: "gsi3sk",
 } as const;
 
+/**
+ * Sparse index of each merchant's OVERDUE payments, sorted by the instant they became overdue: the
+ * write that marks a payment OVERDUE sets its keys, every write that takes it out of OVERDUE
+ * (settled late, reversed, refunded) removes them. The merchant page's "overdue" list is one Query,
+ * however old the payments or large the merchant's history.
+ */
+export const MERCHANT_OPEN_INDEX = {
+  name: "merchant-open",
+  partitionKey: "gsi4pk",
+  sortKey: "gsi4sk",
+} as const;
+
 /** Time-ordered keys never split for heat, so the due index is spread over this many shards. */
 export const DEFAULT_DUE_SHARDS = 16;
 
@@ -50,6 +62,8 @@ export const tableDefinition = {
     { AttributeName: ORDER_INDEX.sortKey, AttributeType: "S" },
     { AttributeName: AMOUNT_INDEX.partitionKey, AttributeType: "S" },
     { AttributeName: AMOUNT_INDEX.sortKey, AttributeType: "S" },
+    { AttributeName: MERCHANT_OPEN_INDEX.partitionKey, AttributeType: "S" },
+    { AttributeName: MERCHANT_OPEN_INDEX.sortKey, AttributeType: "S" },
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: "HASH" },
@@ -77,6 +91,14 @@ export const tableDefinition = {
       KeySchema: [
         { AttributeName: AMOUNT_INDEX.partitionKey, KeyType: "HASH" },
         { AttributeName: AMOUNT_INDEX.sortKey, KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "KEYS_ONLY" },
+    },
+    {
+      IndexName: MERCHANT_OPEN_INDEX.name,
+      KeySchema: [
+        { AttributeName: MERCHANT_OPEN_INDEX.partitionKey, KeyType: "HASH" },
+        { AttributeName: MERCHANT_OPEN_INDEX.sortKey, KeyType: "RANGE" },
       ],
       Projection: { ProjectionType: "KEYS_ONLY" },
     },

@@ -1,3 +1,4 @@
+import type { DefaultMerchantTerms } from "../domain/merchant/merchant-terms.js";
 import {
   parseLookupQuery,
   parseQueryString,
@@ -8,16 +9,16 @@ import {
   ARRIVED_STATUSES,
   LIVE_STATUSES,
   type MerchantPaymentView,
-  OUTSTANDING_STATUSES,
   viewPayment,
 } from "../domain/merchant-page/payment-view.js";
+import { pendingTradeDates, unionOfTradeDates } from "../domain/merchant-page/pending-window.js";
 import type { AcquirerContact } from "../domain/notification/notice-text.js";
 import type { Language } from "../domain/notification/templates.js";
 import type { Payment } from "../domain/payment/payment.js";
 import type { InputLimits } from "../domain/validation/input-limits.js";
 import { ValidationError } from "./errors.js";
 import type { MerchantPaymentReader } from "./merchant-page-ports.js";
-import type { Clock, MerchantRepository } from "./ports.js";
+import type { CalendarProvider, Clock, MerchantRepository } from "./ports.js";
 
 export interface MerchantLookupDeps {
   payments: MerchantPaymentReader;
@@ -25,8 +26,11 @@ export interface MerchantLookupDeps {
   clock: Clock;
   inputLimits: InputLimits;
   acquirers?: Readonly<Record<string, AcquirerContact>> | undefined;
-  /** How many days back the outstanding list reads (trade dates). */
+  /** How many days back the outstanding list shows arrived payments (trade dates). */
   outstandingDays: number;
+  /** The merchant's calendar and the deployment's terms (no profile): which trade dates can still be PENDING. */
+  calendars: CalendarProvider;
+  defaultTerms: DefaultMerchantTerms;
 }
 
 /** Most matches a lookup returns (a till's question has a handful of answers). */
@@ -57,7 +61,14 @@ function languageOf(lang: string | undefined): Language {
 }
 
 async function viewOptions(merchantId: string, lang: string | undefined, deps: MerchantLookupDeps) {
-  const profile = await deps.merchants.get(merchantId);
+  return optionsOf(await deps.merchants.get(merchantId), lang, deps);
+}
+
+function optionsOf(
+  profile: { timeZone: string } | undefined,
+  lang: string | undefined,
+  deps: MerchantLookupDeps,
+) {
   return {
     language: languageOf(lang),
     timeZone: profile?.timeZone ?? "Asia/Shanghai",
@@ -108,7 +119,11 @@ export async function lookupPayments(
   return { verdict, window: { from: query.from, to: query.to }, matches };
 }
 
-/** GET /m/api/outstanding: pending and overdue payments, and those that arrived, of the last days. */
+/**
+ * GET /m/api/outstanding: every OVERDUE payment of the merchant (one Query on the sparse
+ * merchant-open index, however old), the PENDING ones (only the trade dates the merchant's terms
+ * leave open) and those that arrived in the last days. No read grows with the merchant's history.
+ */
 export async function listOutstanding(
   merchantId: string,
   rawQuery: string,
@@ -117,25 +132,42 @@ export async function listOutstanding(
   const { rest, lang } = safeSplit(rawQuery);
   const parsed = parseQueryString(rest, []);
   if (!parsed.ok) throw new ValidationError(parsed.errors);
-  const options = await viewOptions(merchantId, lang, deps);
-  const tradeDates = recentTradeDates(deps.clock.now(), deps.outstandingDays);
-  const payments = await deps.payments.recent({ merchantId, tradeDates, limit: OUTSTANDING_LIMIT + 1 });
-  const own = payments
-    .filter((payment) => payment.merchantId === merchantId && payment.kind === "payment")
-    .slice(0, OUTSTANDING_LIMIT)
-    .sort(newestFirst);
-  const pick = (statuses: ReadonlySet<string>, only?: string) =>
-    own
-      .filter((payment) => statuses.has(payment.status) && (only === undefined || payment.status === only))
+  const profile = await deps.merchants.get(merchantId);
+  const options = optionsOf(profile, lang, deps);
+  const terms = profile ?? deps.defaultTerms;
+  const now = deps.clock.now();
+  const tradeDates = unionOfTradeDates(
+    pendingTradeDates({
+      now,
+      timeZone: terms.timeZone,
+      terms: terms.settlement,
+      calendar: await deps.calendars.calendarFor(terms.calendar),
+    }),
+    recentTradeDates(now, deps.outstandingDays),
+  );
+  const limit = OUTSTANDING_LIMIT + 1;
+  const [recent, overdue] = await Promise.all([
+    deps.payments.recent({ merchantId, tradeDates, limit }),
+    deps.payments.overdue({ merchantId, limit }),
+  ]);
+  const own = (payments: Payment[], statuses: ReadonlySet<string>) =>
+    payments
+      .filter((p) => p.merchantId === merchantId && p.kind === "payment" && statuses.has(p.status))
+      .slice(0, OUTSTANDING_LIMIT)
+      .sort(newestFirst)
       .map((payment) => viewPayment(payment, options));
   return {
-    pending: pick(OUTSTANDING_STATUSES, "PENDING"),
-    overdue: pick(OUTSTANDING_STATUSES, "OVERDUE"),
-    arrived: pick(ARRIVED_STATUSES),
+    pending: own(recent, PENDING_ONLY),
+    overdue: own(overdue, OVERDUE_ONLY),
+    arrived: own(recent, ARRIVED_STATUSES),
     days: { from: tradeDates.at(-1) ?? "", to: tradeDates[0] ?? "" },
-    truncated: payments.length > OUTSTANDING_LIMIT,
+    truncated: recent.length > OUTSTANDING_LIMIT || overdue.length > OUTSTANDING_LIMIT,
   };
 }
+
+const PENDING_ONLY: ReadonlySet<string> = new Set(["PENDING"]);
+// An index entry is read eventually consistently: a payment settled a moment ago is not shown as overdue.
+const OVERDUE_ONLY: ReadonlySet<string> = new Set(["OVERDUE"]);
 
 function safeSplit(rawQuery: string): { rest: string; lang: string | undefined } {
   try {

@@ -47,6 +47,8 @@ export interface MerchantPaymentReader {
   }): Promise<Payment[]>;
   /** The payments filed under these trade dates (newest date first), at most `limit`. */
   recent(query: { merchantId: string; tradeDates: readonly string[]; limit: number }): Promise<Payment[]>;
+  /** The merchant's OVERDUE payments, longest overdue first, at most `limit`, however old. */
+  overdue(query: { merchantId: string; limit: number }): Promise<Payment[]>;
 }
 
 /** Keyed hashes (HMAC-SHA256 with a deployment secret) and their constant-time comparison. */

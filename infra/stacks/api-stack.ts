@@ -13,7 +13,7 @@ import {
   operatorApiEnvSchema,
   smsReportsEnvSchema,
 } from "../../functions/shared/env.js";
-import { AMOUNT_INDEX } from "../../functions/shared/table-schema.js";
+import { AMOUNT_INDEX, MERCHANT_OPEN_INDEX } from "../../functions/shared/table-schema.js";
 import { lambdaActiveTracingAvailable } from "../config/china-regions.js";
 import { type Deployment, merchantEmailTopicPrefix } from "../config/deployment-schema.js";
 import {
@@ -48,8 +48,9 @@ export class ApiStack extends Stack {
   readonly operatorApi: SettlewatchFunction<typeof operatorApiEnvSchema>;
   /** SMS delivery-report callbacks; only where sms.deliveryReports.tokenSecretName is set. */
   readonly smsReports: SettlewatchFunction<typeof smsReportsEnvSchema> | undefined;
-  readonly merchantApi: SettlewatchFunction<typeof merchantApiEnvSchema>;
-  readonly merchantPage: MerchantPage;
+  /** The merchant page and its API; absent where the deployment switched the page off (merchantPage.enabled). */
+  readonly merchantApi: SettlewatchFunction<typeof merchantApiEnvSchema> | undefined;
+  readonly merchantPage: MerchantPage | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -101,7 +102,9 @@ export class ApiStack extends Stack {
         "register",
       );
 
-    this.merchantApi = this.merchantApiFunction(props, common, logRetention);
+    this.merchantApi = deployment.merchantPage.enabled
+      ? this.merchantApiFunction(props, common, logRetention)
+      : undefined;
 
     this.api = new apigwv2.HttpApi(this, "HttpApi", {
       description: `settlewatch ${deployment.name}: confirmations webhook and operator API`,
@@ -173,21 +176,23 @@ export class ApiStack extends Stack {
     });
 
     this.smsReports = this.addSmsReportsRoute(deployment, props.table, logRetention);
-    this.addMerchantRoutes(deployment);
-    this.merchantPage = new MerchantPage(this, "MerchantPage", {
-      deploymentName: deployment.name,
-      httpApi: this.api,
-      logRetention,
-    });
+    if (this.merchantApi) {
+      this.addMerchantRoutes(deployment, this.merchantApi);
+      this.merchantPage = new MerchantPage(this, "MerchantPage", {
+        deploymentName: deployment.name,
+        httpApi: this.api,
+        logRetention,
+      });
+      new CfnOutput(this, "MerchantPageUrl", { value: `${this.stage.url}m/` });
+      new CfnOutput(this, "MerchantApiUrl", { value: `${this.stage.url}m/api/` });
+    }
 
     new CfnOutput(this, "ApiUrl", { value: this.stage.url });
-    new CfnOutput(this, "MerchantPageUrl", { value: `${this.stage.url}m/` });
     new CfnOutput(this, "WebhookUrl", { value: `${this.stage.url}v1/confirmations` });
     new CfnOutput(this, "IngestConfirmationsLogGroup", {
       value: this.ingestConfirmations.logGroup.logGroupName,
     });
     new CfnOutput(this, "OperatorApiLogGroup", { value: this.operatorApi.logGroup.logGroupName });
-    new CfnOutput(this, "MerchantApiUrl", { value: `${this.stage.url}m/api/` });
   }
 
   /** The merchant page's API function: the table (codes, sessions, the amount index), SMS like the notifier. */
@@ -231,8 +236,13 @@ export class ApiStack extends Stack {
       tracing: lambdaActiveTracingAvailable(deployment.region),
     })
       // Sign-out deletes its session item (MSESSION# only); codes and quotas expire by TTL.
-      .bindTable(props.table, "RW", { indexes: [AMOUNT_INDEX.name], deletablePartitions: ["MSESSION#*"] })
-      .bindSecret("SIGN_IN_SECRET_ID", signInSecret);
+      .bindTable(props.table, "RW", {
+        indexes: [AMOUNT_INDEX.name, MERCHANT_OPEN_INDEX.name],
+        deletablePartitions: ["MSESSION#*"],
+      })
+      .bindSecret("SIGN_IN_SECRET_ID", signInSecret)
+      // Which trade dates can still hold PENDING payments depends on the merchant's calendar.
+      .bindParameter("CALENDAR_OVERRIDES_PARAMETER", deployment.calendarOverridesParameter);
     if (usedSmsProviders(deployment.region, deployment.sms).includes("sns")) fn.allowSmsToPhoneNumbers();
     for (const name of smsSecretNames(deployment)) fn.allowSecretByName(name);
     // The real-time check with WeChat Pay / Alipay reads each configured platform's credentials.
@@ -246,8 +256,11 @@ export class ApiStack extends Stack {
    * Public routes (a merchant has no AWS credentials): the function checks the session cookie and
    * CSRF on each. Sign-in and verify get their own, lower throttle on top of the stage's.
    */
-  private addMerchantRoutes(deployment: Deployment): void {
-    const integration = new HttpLambdaIntegration("MerchantApi", this.merchantApi.function);
+  private addMerchantRoutes(
+    deployment: Deployment,
+    merchantApi: SettlewatchFunction<typeof merchantApiEnvSchema>,
+  ): void {
+    const integration = new HttpLambdaIntegration("MerchantApi", merchantApi.function);
     const routes = [
       ...this.api.addRoutes({
         path: "/m/api/{action}",

@@ -67,7 +67,6 @@ describe("merchant page in Chromium (phone viewport, zh-CN and en)", { timeout: 
     });
     config.tableName = `page-browser-${Date.now()}`;
     config.acquirerCsv = TEST_CSV_MAPPING;
-    config.merchantPage.outstandingDays = 30;
     config.acquirerContacts = {
       [TEST_ACQUIRER]: { names: { "zh-CN": "艾克美支付", en: "Acme Pay" }, hotline: "95017" },
     };

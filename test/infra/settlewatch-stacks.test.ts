@@ -52,6 +52,12 @@ const resources = (template: Template) => template.toJSON().Resources as Record<
 const logicalId = (stack: Stack, construct: IConstruct) =>
   stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const apiId = (construct: IConstruct) => logicalId(synth.api, construct);
+/** The merchant page's function and API function (cn-example leaves the page on). */
+const merchantPageOf = () => {
+  const { merchantApi, merchantPage } = synth.api;
+  if (!merchantApi || !merchantPage) throw new Error("cn-example has the merchant page switched off");
+  return { merchantApi, merchantPage };
+};
 const notificationsId = (construct: IConstruct) => logicalId(synth.notifications, construct);
 const filesId = (construct: IConstruct) => logicalId(synth.settlementFiles, construct);
 /** The stack a construct is in (API, notifications or settlement files: the stacks with functions). */
@@ -547,7 +553,7 @@ describe("least privilege", () => {
       const text = JSON.stringify(resource);
       if (resource === "*") return "*";
       if (text === JSON.stringify({ "Fn::GetAtt": [logGroupId, "Arn"] })) return "own-log-group";
-      if (text.includes("SettlewatchTableArn")) return `table${text.match(/\/index\/\w+/)?.[0] ?? ""}`;
+      if (text.includes("SettlewatchTableArn")) return `table${text.match(/\/index\/[\w-]+/)?.[0] ?? ""}`;
       if (text.includes("SettlewatchDataKeyArn")) return "data-key";
       if (text.includes("SettlewatchNotificationsKeyArn")) return "notifications-key";
       if (text.includes("SettlewatchSettlementFilesKeyArn")) return "files-key";
@@ -665,11 +671,12 @@ describe("least privilege", () => {
     );
   });
 
-  it("merchant page function: table (amount index only, session deletes), its sign-in secret, the SMS provider's secret, the platform-check secrets", () => {
-    expect(grants(synth.api.merchantApi)).toEqual(
+  it("merchant page function: table (amount and merchant-open indexes only, session deletes), the calendar parameter, its sign-in secret, the SMS provider's secret, the platform-check secrets", () => {
+    expect(grants(merchantPageOf().merchantApi)).toEqual(
       [
         ...logs, // no X-Ray in cn-north-1: Lambda has no active tracing there
-        ...tableReadWriteOn(["amount"]),
+        ...tableReadWriteOn(["amount", "merchant-open"]),
+        calendar,
         `dynamodb:DeleteItem table if ${JSON.stringify({
           "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["MSESSION#*"] },
         })}`,
@@ -1120,8 +1127,8 @@ describe("HTTP API", () => {
   it("has the webhook route public and the operator routes IAM-authorized, each on its function", () => {
     const ingest = integrationTarget(apiId(synth.api.ingestConfirmations.function));
     const operator = integrationTarget(apiId(synth.api.operatorApi.function));
-    const merchant = integrationTarget(apiId(synth.api.merchantApi.function));
-    const page = integrationTarget(apiId(synth.api.merchantPage.function.function));
+    const merchant = integrationTarget(apiId(merchantPageOf().merchantApi.function));
+    const page = integrationTarget(apiId(merchantPageOf().merchantPage.function.function));
     const routes = Object.values(resources(api))
       .filter((r) => r.Type === "AWS::ApiGatewayV2::Route")
       .map((r) => ({
@@ -1154,7 +1161,7 @@ describe("HTTP API", () => {
   });
 
   it("serves the merchant page from a function whose bundle carries the page's built files", () => {
-    const fn = synth.api.merchantPage.function;
+    const fn = merchantPageOf().merchantPage.function;
     const code = fnProps(fn).Code as { S3Key: string };
     const dir = join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`, "merchant-page");
     const html = readFileSync(join(dir, "index.html"), "utf8");

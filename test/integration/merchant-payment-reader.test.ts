@@ -9,6 +9,7 @@ import { createTestTable, type TestTable } from "../support/dynamodb.js";
 
 // The merchant page's reads are O(results): on DynamoDB Local, with a merchant's history of 5 days
 // and 600 payments (and another merchant's), every index entry a read touches is one it returns.
+// Payments stored OVERDUE carry the merchant-open keys (toItem), as markOverdue sets them.
 
 const DAYS = ["2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03"];
 
@@ -24,7 +25,7 @@ function payment(i: number, merchantId: string): Payment {
     currency: i % 11 === 0 ? "HKD" : "CNY",
     confirmedAt: confirmedAtUtc,
     confirmedAtUtc,
-    status: i % 3 === 0 ? "SETTLED" : "PENDING",
+    status: i % 50 === 7 ? "OVERDUE" : i % 3 === 0 ? "SETTLED" : "PENDING",
     merchantRegistered: true,
     arrival: {
       tradeDate: day,
@@ -120,5 +121,18 @@ describe("merchant page reads on the amount index (DynamoDB Local)", () => {
     const limited = await reader.recent({ merchantId: "m-1", tradeDates: dates, limit: 50 });
     expect(limited).toHaveLength(50);
     expect(limited.every((p) => p.arrival?.tradeDate === "2026-12-03")).toBe(true);
+  });
+
+  it("the overdue read takes the merchant's OVERDUE payments only, from the sparse merchant-open index", async () => {
+    scanned = 0;
+    const found = await reader.overdue({ merchantId: "m-1", limit: 1000 });
+    const expected = all.filter((p) => p.merchantId === "m-1" && p.status === "OVERDUE");
+    expect(expected.length).toBe(12);
+    expect(found.map((p) => p.paymentId).sort()).toEqual(expected.map((p) => p.paymentId).sort());
+    expect(scanned).toBe(expected.length);
+    expect(await reader.overdue({ merchantId: "m-1", limit: 5 })).toHaveLength(5);
+    scanned = 0;
+    expect(await reader.overdue({ merchantId: "m-3", limit: 1000 })).toEqual([]);
+    expect(scanned).toBe(0);
   });
 });

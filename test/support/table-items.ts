@@ -1,5 +1,5 @@
 import { dueListPartition } from "../../functions/adapters/dynamodb/overdue-store.js";
-import { amountSortPrefix, keys } from "../../functions/adapters/dynamodb/table-keys.js";
+import { amountSortPrefix, keys, legacyKeys } from "../../functions/adapters/dynamodb/table-keys.js";
 import type { DueList } from "../../functions/use-cases/ports.js";
 
 /**
@@ -7,6 +7,9 @@ import type { DueList } from "../../functions/use-cases/ports.js";
  * adapter's own key builders: the PK/SK shapes live only in functions/adapters/dynamodb.
  */
 export const tableKeys = keys;
+
+/** Key shapes an older version wrote (the one-off migration's test builds such items). */
+export const legacyTableKeys = legacyKeys;
 
 /** The amount index sort-key prefix of one currency and exact amount. */
 export { amountSortPrefix };

@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Payment } from "../../domain/payment/payment.js";
-import { AMOUNT_INDEX } from "../../shared/table-schema.js";
+import { AMOUNT_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
 import type { MerchantPaymentReader } from "../../use-cases/merchant-page-ports.js";
 import { fromItem } from "./payment-repository.js";
 import { amountSortPrefix, keys } from "./table-keys.js";
@@ -66,6 +66,28 @@ export class DynamoDbMerchantPaymentReader implements MerchantPaymentReader {
       } while (cursor && found.length < query.limit);
       if (found.length >= query.limit) break;
     }
+    return await this.paymentsOf(found);
+  }
+
+  /** One Query on the merchant's partition of the sparse merchant-open index: only OVERDUE payments are in it. */
+  async overdue(query: Parameters<MerchantPaymentReader["overdue"]>[0]): Promise<Payment[]> {
+    const found: Key[] = [];
+    let cursor: Key | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: MERCHANT_OPEN_INDEX.name,
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": MERCHANT_OPEN_INDEX.partitionKey },
+          ExpressionAttributeValues: { ":pk": keys.merchantOpen(query.merchantId) },
+          Limit: query.limit - found.length,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor && found.length < query.limit);
     return await this.paymentsOf(found);
   }
 

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Payment, PaymentNoticeEntry } from "../../domain/payment/payment.js";
-import { DUE_INDEX } from "../../shared/table-schema.js";
+import { DUE_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
 import type { DueList, NextEscalation, OverdueStore, PaymentRef } from "../../use-cases/ports.js";
 import { indexKeysUpTo } from "./index-pages.js";
 import { fromItem } from "./payment-repository.js";
@@ -66,12 +66,16 @@ export class DynamoDbOverdueStore implements OverdueStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.payment(payment.acquirer, payment.paymentId),
-        UpdateExpression: "SET #status = :overdue, overdueMarkedAt = :now, #gpk = :partition, #gsk = :sort",
+        // The merchant-open keys are set in the same write: the merchant page lists exactly the OVERDUE.
+        UpdateExpression:
+          "SET #status = :overdue, overdueMarkedAt = :now, #gpk = :partition, #gsk = :sort, #opk = :open, #osk = :openSort",
         ConditionExpression: "#status = :pending AND overdueAt <= :now",
         ExpressionAttributeNames: {
           "#status": "status",
           "#gpk": DUE_INDEX.partitionKey,
           "#gsk": DUE_INDEX.sortKey,
+          "#opk": MERCHANT_OPEN_INDEX.partitionKey,
+          "#osk": MERCHANT_OPEN_INDEX.sortKey,
         },
         ExpressionAttributeValues: {
           ":overdue": "OVERDUE",
@@ -79,6 +83,12 @@ export class DynamoDbOverdueStore implements OverdueStore {
           ":now": nowIso,
           ":partition": keys.escalationShard(escalation.shard),
           ":sort": keys.dueSort(escalation.at, payment.acquirer, payment.paymentId),
+          ":open": keys.merchantOpen(payment.merchantId),
+          ":openSort": keys.merchantOpenSort(
+            payment.arrival?.overdueAt ?? nowIso,
+            payment.acquirer,
+            payment.paymentId,
+          ),
         },
       }),
     );

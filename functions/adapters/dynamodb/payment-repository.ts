@@ -5,7 +5,7 @@ import { tradeDateOf } from "../../domain/matching/payment-lookup.js";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/reversal-confirmations.js";
 import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
-import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX } from "../../shared/table-schema.js";
+import { AMOUNT_INDEX, DUE_INDEX, MERCHANT_OPEN_INDEX, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
 import { keys } from "./table-keys.js";
 
@@ -116,6 +116,12 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       expression += " REMOVE #duePk, #dueSk";
       names["#duePk"] = DUE_INDEX.partitionKey;
       names["#dueSk"] = DUE_INDEX.sortKey;
+    }
+    if (update.status) {
+      // Reversed (out of OVERDUE, if it was): off the merchant page's overdue list in the same write.
+      expression += update.leaveDueIndex ? ", #openPk, #openSk" : " REMOVE #openPk, #openSk";
+      names["#openPk"] = MERCHANT_OPEN_INDEX.partitionKey;
+      names["#openSk"] = MERCHANT_OPEN_INDEX.sortKey;
     }
     try {
       await this.db.send(
@@ -229,6 +235,14 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
       ? keys.calendarHold(hold.region, hold.year)
       : keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
     item[DUE_INDEX.sortKey] = keys.dueSort(arrival.overdueAt, payment.acquirer, payment.paymentId);
+  }
+  if (payment.status === "OVERDUE" && arrival) {
+    item[MERCHANT_OPEN_INDEX.partitionKey] = keys.merchantOpen(payment.merchantId);
+    item[MERCHANT_OPEN_INDEX.sortKey] = keys.merchantOpenSort(
+      arrival.overdueAt,
+      payment.acquirer,
+      payment.paymentId,
+    );
   }
   if (payment.orderId) {
     item[ORDER_INDEX.partitionKey] = keys.orderLookup(payment.orderId);

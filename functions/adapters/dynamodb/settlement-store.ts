@@ -22,7 +22,13 @@ import type {
 import type { BatchUpdate, PayoutBatch } from "../../domain/matching/payout-batches.js";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { SettlementLine } from "../../domain/settlement-files/settlement-record.js";
-import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX, TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
+import {
+  AMOUNT_INDEX,
+  DUE_INDEX,
+  MERCHANT_OPEN_INDEX,
+  ORDER_INDEX,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from "../../shared/table-schema.js";
 import type { HeldCredit, KeptLine, SettlementStore, StoredFile } from "../../use-cases/settlement-ports.js";
 import { fromItem } from "./payment-repository.js";
 import { amountSortPrefix, keys } from "./table-keys.js";
@@ -260,6 +266,12 @@ export class DynamoDbSettlementStore implements SettlementStore {
       expression += ` REMOVE #gpk, #gsk`;
       names["#gpk"] = DUE_INDEX.partitionKey;
       names["#gsk"] = DUE_INDEX.sortKey;
+    }
+    if (update.status && update.status !== "OVERDUE") {
+      // Out of OVERDUE (settled late, mismatch, refunded): off the merchant page's overdue list.
+      expression += update.leaveDueIndex ? ", #opk, #osk" : " REMOVE #opk, #osk";
+      names["#opk"] = MERCHANT_OPEN_INDEX.partitionKey;
+      names["#osk"] = MERCHANT_OPEN_INDEX.sortKey;
     }
     if (expression.trim() === "") return true;
     try {

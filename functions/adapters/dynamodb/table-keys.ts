@@ -30,6 +30,11 @@ export const keys = {
     paymentId: string;
   }) =>
     `${amountSortPrefix(payment.currency, payment.amountMinor)}${payment.confirmedAtUtc}#${payment.acquirer}#${payment.paymentId}`,
+  /** One partition per merchant of the open (merchant-open) index: only OVERDUE payments carry its keys. */
+  merchantOpen: (merchantId: string) => `MOPEN#${merchantId}`,
+  /** Sorts by the instant the payment became overdue, then by its identity (unique per payment). */
+  merchantOpenSort: (overdueAt: string, acquirer: string, paymentId: string) =>
+    `${overdueAt}#${acquirer}#${paymentId}`,
   /** A one-time sign-in code, by a keyed hash of the phone number (no number in clear in a key). */
   signInCode: (phoneHash: string) => ({ pk: `SIGNIN#${phoneHash}`, sk: "CODE" }),
   /** The codes sent to a number in one hour (the per-hour cap), same partition as the code. */
@@ -116,6 +121,17 @@ export const keys = {
   }),
   /** Marks one table change as counted, so a re-delivered stream record is not counted twice. */
   countedChange: (changeId: string) => ({ pk: `COUNTED#${changeId}`, sk: "CHANGE" }),
+} as const;
+
+/**
+ * The amount index's key shapes before the merchant page (amount partition, trade-date sort): only
+ * the one-off rewrite (index-key-migration.ts) and its test know them; nothing writes them any more.
+ */
+export const legacyKeys = {
+  amountLookup: (merchantId: string, currency: string, amountMinor: number) =>
+    `AMT#${merchantId}#${currency}#${amountMinor}`,
+  amountSort: (tradeDate: string, acquirer: string, paymentId: string) =>
+    `${tradeDate}#${acquirer}#${paymentId}`,
 } as const;
 
 /** The partition of the calendar-hold markers (one small Query lists them). */
