@@ -8,6 +8,12 @@ import { unitTier } from "./vitest.unit.config.js";
 // vitest's default (cores - 1 workers) would run them one after another on a 2-core machine.
 const WORKERS = Math.max(4, availableParallelism());
 
+// DynamoDB Local (the run's one, and those `settlewatch serve`/`simulate` start) spends most of a
+// run's CPU. For JVMs that live minutes, the client compiler alone and the serial collector halve
+// that (C2 compiles and parallel GC threads cost more than they return on 2 cores). Set here so
+// every JVM of the run inherits it; a value already in the environment wins.
+process.env.JAVA_TOOL_OPTIONS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,

@@ -1,10 +1,10 @@
-import { Annotations, Match } from "aws-cdk-lib/assertions";
+import type { Stack } from "aws-cdk-lib";
 import { afterEach, describe, expect, it } from "vitest";
 import { BUNDLED_CALENDARS } from "../../functions/domain/calendar/data/index.js";
 import { checkCalendarCoverage } from "../../infra/config/calendar-coverage.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
 import { addSettlewatch, type SettlewatchAppOptions } from "../../infra/settlewatch-app.js";
-import { testApp } from "./support/synth.js";
+import { stackMessages, testApp } from "./support/synth.js";
 
 // Calendar data is checked at synth: malformed data or a calendar that does not cover the current
 // year fails it; a year missing within the deployment's horizon is a warning on the API stack.
@@ -30,10 +30,8 @@ function synthesize(options: SettlewatchAppOptions) {
   return stacks;
 }
 
-const calendarWarnings = (stack: Parameters<typeof Annotations.fromStack>[0]) =>
-  Annotations.fromStack(stack)
-    .findWarning("*", Match.stringLikeRegexp("calendar"))
-    .map((found) => String(found.entry.data));
+const calendarWarnings = (stack: Stack) =>
+  stackMessages(stack, "warning").filter((warning) => /calendar/.test(warning));
 
 /** The bundled CN calendar with one year's entries replaced. */
 const cnWith = (year: string, entry: unknown) => {

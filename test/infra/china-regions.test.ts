@@ -1,11 +1,11 @@
 import type { App } from "aws-cdk-lib";
-import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
+import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeploymentInput } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
 import { addSettlewatch, type DeploymentStacks } from "../../infra/settlewatch-app.js";
 import { ALIYUN_TEST_SETTINGS } from "./support/sms-fixtures.js";
-import { testApp } from "./support/synth.js";
+import { stackMessages, testApp } from "./support/synth.js";
 
 // What differs in the AWS China regions for the services the stacks use, said at synth. No
 // bundling: only the templates and the synth annotations are under test.
@@ -40,10 +40,7 @@ const tracingOf = (stacks: DeploymentStacks) => {
     .filter((r) => r.Type === "AWS::Lambda::Function" && r.Properties.Description?.startsWith("settlewatch"))
     .map((r) => r.Properties.TracingConfig);
 };
-const infos = (stacks: DeploymentStacks) =>
-  Annotations.fromStack(stacks.api)
-    .findInfo("*", Match.anyValue())
-    .map((entry) => String(entry.entry.data));
+const infos = (stacks: DeploymentStacks) => stackMessages(stacks.api, "info");
 
 describe("China-region differences at synth", () => {
   let china: ReturnType<typeof synthesize>;

@@ -113,7 +113,7 @@ describe("delivery-report routes and SNS log subscription (synthesized)", () => 
         deliveryReports: { tokenSecretName: "settlewatch/hk/sms-report-token", snsStatusLogs: true },
       },
     });
-    synth = synthesizeDeployment(config);
+    synth = synthesizeDeployment(config, { bundling: false });
   }, 300_000);
   afterAll(() => synth?.cleanup());
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from "../../local/dynamodb-local.js";
 
@@ -19,5 +20,13 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  if (running && process.env.SETTLEWATCH_TEST_JVM_CPU) reportJvmCpu(running.pid);
   await running?.stop();
+}
+
+/** Linux only: the CPU time the run's DynamoDB Local used (fields 14-15 of /proc/PID/stat, in ticks of 1/100 s). */
+function reportJvmCpu(pid: number): void {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const seconds = (field: string | undefined) => (Number(field) / 100).toFixed(1);
+  console.log(`DynamoDB Local CPU: user ${seconds(fields[11])} s, sys ${seconds(fields[12])} s`);
 }

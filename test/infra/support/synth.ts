@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "aws-cdk-lib";
+import { App, type Stack, Stage } from "aws-cdk-lib";
 import type { Deployment } from "../../../infra/config/deployment-schema.js";
 import { REPO_ROOT } from "../../../infra/constructs/settlewatch-function.js";
 import { addSettlewatch, type DeploymentStacks } from "../../../infra/settlewatch-app.js";
@@ -63,4 +63,19 @@ export interface ValidationReport {
 
 export function readValidationReport(outdir: string): ValidationReport {
   return JSON.parse(readFileSync(join(outdir, "validation-report.json"), "utf8")) as ValidationReport;
+}
+
+/**
+ * The annotations (`info`, `warning` or `error`) left on a stack, as texts, read from the assembly its
+ * app already synthesized. Annotations.fromStack synthesizes the whole app again on every call
+ * (`synth({ force: true })`, cdk-nag included): seconds each on a 2-core machine.
+ */
+export function stackMessages(stack: Stack, level: "info" | "warning" | "error"): string[] {
+  const stage = Stage.of(stack);
+  if (!stage) throw new Error(`stack ${stack.stackName} is in no app`);
+  return stage
+    .synth()
+    .getStackArtifact(stack.artifactId)
+    .messages.filter((message) => message.level === level)
+    .map((message) => String(message.entry.data));
 }
