@@ -7,7 +7,7 @@ import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/revers
 import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
 import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
-import { keys } from "./table-keys.js";
+import { dueInstant, keys } from "./table-keys.js";
 
 type PaymentItem = Record<string, unknown>;
 
@@ -228,7 +228,9 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
     item[DUE_INDEX.partitionKey] = hold
       ? keys.calendarHold(hold.region, hold.year)
       : keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
-    item[DUE_INDEX.sortKey] = keys.dueSort(arrival.overdueAt, payment.acquirer, payment.paymentId);
+    // Never due sooner than the margin after it is written: the check reads past it only once.
+    const instant = dueInstant(arrival.overdueAt, payment.receivedAt);
+    item[DUE_INDEX.sortKey] = keys.dueSort(instant, payment.acquirer, payment.paymentId);
   }
   if (payment.orderId) {
     item[ORDER_INDEX.partitionKey] = keys.orderLookup(payment.orderId);
