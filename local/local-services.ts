@@ -108,6 +108,11 @@ export function localServices(
     smsMetrics?: SmsMetrics;
     /** Where the merchant page's use cases log (merchant ids and outcomes, never numbers). */
     log?: (message: string, fields: Record<string, unknown>) => void;
+    /**
+     * `simulate`: its checks run as of instants before it stored its confirmations, so the due
+     * list is read without a watermark and entries are filed at their overdue time.
+     */
+    timeTravel?: boolean;
   } = {},
 ): LocalServices {
   const db = documentClient(client);
@@ -144,7 +149,12 @@ export function localServices(
     );
   };
   const ingest: IngestConfirmationsDeps = {
-    payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards),
+    payments: new DynamoDbPaymentRepository(
+      db,
+      config.tableName,
+      config.dueShards,
+      options.timeTravel ? null : undefined,
+    ),
     settlement: settlementStore,
     merchants,
     secrets: new StaticWebhookSecretStore(config.webhookSecrets),
@@ -157,7 +167,7 @@ export function localServices(
     inputLimits: config.inputLimits,
   };
   const check: OverdueCheckDeps = {
-    overdue: new DynamoDbOverdueStore(db, config.tableName),
+    overdue: new DynamoDbOverdueStore(db, config.tableName, { timeTravel: options.timeTravel ?? false }),
     notices,
     merchants,
     fileDays: new DynamoDbFileDayLedger(db, config.tableName),

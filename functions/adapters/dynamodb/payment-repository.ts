@@ -7,7 +7,7 @@ import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/revers
 import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
 import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
-import { dueInstant, keys } from "./table-keys.js";
+import { DUE_INDEX_LAG_MARGIN_MS, dueInstant, keys } from "./table-keys.js";
 
 type PaymentItem = Record<string, unknown>;
 
@@ -17,6 +17,8 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly dueShards: number,
+    /** See {@link dueInstant}: null only for a simulation checking as of instants before its writes. */
+    private readonly dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
   ) {}
 
   async insert(
@@ -177,7 +179,7 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(payment, this.dueShards),
+          Item: toItem(payment, this.dueShards, this.dueLagMarginMs),
           ConditionExpression: condition,
           ...(extra.names ? { ExpressionAttributeNames: extra.names } : {}),
           ...(extra.values ? { ExpressionAttributeValues: extra.values } : {}),
@@ -214,7 +216,11 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
 }
 
 /** Builds the stored item. Only PENDING payments carry the due index keys (a sparse index). */
-export function toItem(payment: Payment, dueShards: number): PaymentItem {
+export function toItem(
+  payment: Payment,
+  dueShards: number,
+  dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
+): PaymentItem {
   const { arrival, ...rest } = payment;
   const item: PaymentItem = {
     ...keys.payment(payment.acquirer, payment.paymentId),
@@ -229,7 +235,7 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
       ? keys.calendarHold(hold.region, hold.year)
       : keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
     // Never due sooner than the margin after it is written: the check reads past it only once.
-    const instant = dueInstant(arrival.overdueAt, payment.receivedAt);
+    const instant = dueInstant(arrival.overdueAt, payment.receivedAt, dueLagMarginMs);
     item[DUE_INDEX.sortKey] = keys.dueSort(instant, payment.acquirer, payment.paymentId);
   }
   if (payment.orderId) {

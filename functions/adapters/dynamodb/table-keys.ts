@@ -146,9 +146,16 @@ export const DUE_INDEX_LAG_MARGIN_MS = 15 * 60 * 1000;
 
 /**
  * The instant a PENDING payment is filed under on the due list: its overdue time, or `margin` after
- * the entry is written when that is later (a confirmation that arrives late, or a re-check).
+ * the entry is written when that is later (a confirmation that arrives late, or a re-check). A null
+ * margin files it at its overdue time: only for a simulation whose checks run as of instants before
+ * its writes (it reads the due list without a watermark).
  */
-export function dueInstant(overdueAt: string, writtenAt: string, marginMs = DUE_INDEX_LAG_MARGIN_MS): string {
+export function dueInstant(
+  overdueAt: string,
+  writtenAt: string,
+  marginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
+): string {
+  if (marginMs === null) return overdueAt;
   const earliest = Date.parse(writtenAt) + marginMs;
   if (!Number.isFinite(earliest) || Date.parse(overdueAt) >= earliest) return overdueAt;
   return new Date(earliest).toISOString();
