@@ -109,8 +109,9 @@ export function localServices(
     /** Where the merchant page's use cases log (merchant ids and outcomes, never numbers). */
     log?: (message: string, fields: Record<string, unknown>) => void;
     /**
-     * `simulate`: its checks run as of instants before it stored its confirmations, so the due
-     * list is read without a watermark and entries are filed at their overdue time.
+     * `simulate` and the local monitor (`check --as-of`): checks run as of instants before the
+     * confirmations were stored, so the due list is read without a watermark and entries are filed
+     * at their overdue time (DynamoDB Local's index does not lag).
      */
     timeTravel?: boolean;
   } = {},
