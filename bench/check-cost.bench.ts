@@ -1,6 +1,8 @@
 /**
  * The overdue check's cost must not grow with the payments that are not due: 1,000 due payments
- * among 10,000 and among 200,000 pending ones, on DynamoDB Local, side by side in one run.
+ * among 10,000 and among 200,000 pending ones, on DynamoDB Local, side by side in one run. As many
+ * again were settled while PENDING and keep their due entry (settling no longer removes it), due
+ * yesterday: yesterday's check (not measured) moved each shard's watermark past them.
  * Prints time and read capacity consumed for each, and the 200k/10k ratios (target ≤ 1.3).
  * Run: node bin/run-ts.js bench/check-cost.bench.ts [bigPending]
  */
@@ -19,6 +21,7 @@ const SMALL = 10_000;
 const BIG = Number(process.argv[2] ?? 200_000);
 const SHARDS = 16;
 const NOW = new Date("2026-10-08T12:00:00.000Z");
+const YESTERDAY = new Date("2026-10-07T12:00:00.000Z");
 
 function payment(i: number, due: boolean): Payment {
   const overdueAt = due ? "2026-10-08T11:00:00.000Z" : "2026-10-20T11:00:00.000Z";
@@ -53,11 +56,23 @@ const meter = meterCapacity(client);
 const config = loadLocalConfig({ env: {} });
 config.dueShards = SHARDS;
 
+/** A payment due yesterday and settled while PENDING: its due entry stays behind the watermark. */
+function settledYesterday(i: number): Record<string, unknown> {
+  const due = payment(i, true);
+  const overdueAt = "2026-10-07T11:00:00.000Z";
+  const item = toItem(
+    { ...due, paymentId: `settled-${i}`, arrival: { ...(due.arrival ?? ({} as never)), overdueAt } },
+    SHARDS,
+  );
+  return { ...item, status: "SETTLED" };
+}
+
 async function fill(tableName: string, pending: number): Promise<void> {
   await ensureTable(client, tableName, { stream: false });
   const items = [
     ...Array.from({ length: DUE }, (_, i) => toItem(payment(i, true), SHARDS)),
     ...Array.from({ length: pending }, (_, i) => toItem(payment(i, false), SHARDS)),
+    ...Array.from({ length: pending }, (_, i) => settledYesterday(i)),
   ];
   await batchPutItems(db, tableName, items);
 }
@@ -76,8 +91,14 @@ try {
     const fillStart = performance.now();
     await fill(tableName, pending);
     console.log(
-      `filled ${tableName}: ${DUE} due + ${pending} pending in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`,
+      `filled ${tableName}: ${DUE} due + ${pending} pending + ${pending} settled yesterday in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`,
     );
+    const yesterday = localServices(
+      client,
+      { ...config, tableName },
+      { outboxFile: null, clock: { now: () => YESTERDAY } },
+    );
+    await yesterday.checkAndNotify();
     const services = localServices(
       client,
       { ...config, tableName },

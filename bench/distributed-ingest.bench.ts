@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
+import { DynamoDbPaymentRepository, toItem } from "../functions/adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
+import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX } from "../functions/shared/table-schema.js";
 import {
   type IngestSettlementFileDeps,
   ingestSettlementFile,
@@ -15,7 +17,13 @@ import { noMetrics } from "../functions/use-cases/ports.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { TEST_CSV_COLUMNS } from "../test/support/settlement.js";
 import { meterCapacity } from "./support/consumed-capacity.js";
-import { BENCH_ACQUIRER, fillSettlementTable, writeSettlementCsv } from "./support/settlement-fixture.js";
+import { itemBytes } from "./support/item-size.js";
+import {
+  BENCH_ACQUIRER,
+  benchPayment,
+  fillSettlementTable,
+  writeSettlementCsv,
+} from "./support/settlement-fixture.js";
 
 if (process.argv.includes("--help")) {
   console.log("usage: node bin/run-ts.js bench/distributed-ingest.bench.ts [lines=200000] [workers=4]");
@@ -48,6 +56,17 @@ const MEMORY_GB = 1024 / 1024;
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const LAMBDA_SECONDS = 15 * 60 - 30; // a run stops 30 s before the 15-minute timeout
 const TARGET_LINES = 10_000_000;
+/**
+ * The same bench before settling went write-only (commit 8974003, \`20000 2\`, same machine, load
+ * average 11-20): every settled line read its payment first and removed it from the due index.
+ */
+const BEFORE = {
+  commit: "8974003",
+  single: { wruPerLine: 2.01, rruPerLine: 1.005, cost10M: 14.53 },
+  distributed: { wruPerLine: 2.015, rruPerLine: 1.016, cost10M: 15.61 },
+} as const;
+/** The payment a confirmation writes, measured through the repository the confirmation uses. */
+const CONFIRM_SAMPLE = 200;
 
 const dynamo = await startDynamoDbLocal();
 const client = localDynamoDbClient(dynamo.endpoint);
@@ -94,6 +113,7 @@ const meter = meterCapacity(client);
 let single: Run | undefined;
 let distributed: (Run & { chunks: number; planSeconds: number; mergeSeconds: number }) | undefined;
 let fileBytes = 0;
+let confirmWru = Number.NaN;
 /** Bytes read from the file (S3 on AWS): the single run, the plan, and each chunk worker. */
 const reads = {
   single: { bytes: 0, requests: 0 },
@@ -196,6 +216,11 @@ try {
     mergeSeconds,
   };
   console.log(`chunk workers' busy seconds: ${busy.map((s) => s.toFixed(1)).join(", ")}`);
+  // The confirmation's write, for the "≤ 2 WRU per confirm" target (measured, not changed here).
+  const confirmations = new DynamoDbPaymentRepository(db, "bench-single", 16);
+  meter.reset();
+  for (let i = 0; i < CONFIRM_SAMPLE; i += 1) await confirmations.insert(benchPayment(LINES + i));
+  confirmWru = meter.write / CONFIRM_SAMPLE;
 } finally {
   client.destroy();
   await dynamo.stop();
@@ -280,4 +305,22 @@ for (const [name, c] of Object.entries(costs)) {
 }
 console.log(
   "  (GB-s use DynamoDB Local's rate; on AWS a run waits on the network more, so GB-s scale with the real rate. The single path's runs are resumptions of one file, 14.5 min each.)",
+);
+
+// Side by side with the figures before (see BEFORE): per line and the 10M-line file.
+console.log(`\nbefore (commit ${BEFORE.commit}) → now, settling ${LINES} lines that match by reference:`);
+for (const [name, run, c] of [
+  ["single", single, costs.single],
+  ["distributed", distributed, costs.distributed],
+] as const) {
+  const before = BEFORE[name];
+  console.log(
+    `  ${name.padEnd(12)} WRU/line ${before.wruPerLine.toFixed(3)} → ${(run.wru / LINES).toFixed(3)}, RRU/line ${before.rruPerLine.toFixed(3)} → ${(run.rru / LINES).toFixed(3)}, 10M-line file $${before.cost10M.toFixed(2)} → $${c.total.toFixed(2)} (targets ≤ 1.1 WRU, ≤ 0.1 RRU, < $8)`,
+  );
+}
+
+const sample = toItem(benchPayment(LINES), 16);
+const indexEntries = [DUE_INDEX, ORDER_INDEX, AMOUNT_INDEX].filter((index) => index.partitionKey in sample);
+console.log(
+  `\nconfirming a payment: ${confirmWru.toFixed(2)} WRU per payment (${CONFIRM_SAMPLE} inserts through the confirmation's repository; the item is ${itemBytes(sample)} bytes as DynamoDB sizes it, ${Object.keys(sample).length} attributes, ${indexEntries.length} index entries: ${indexEntries.map((index) => index.name).join(", ")}; target ≤ 2 WRU, not changed here)`,
 );

@@ -114,6 +114,12 @@ export function localServices(
     smsMetrics?: SmsMetrics;
     /** Where the merchant page's use cases log (merchant ids and outcomes, never numbers). */
     log?: (message: string, fields: Record<string, unknown>) => void;
+    /**
+     * `simulate` and the local monitor (`check --as-of`): checks run as of instants before the
+     * confirmations were stored, so the due list is read without a watermark and entries are filed
+     * at their overdue time (DynamoDB Local's index does not lag).
+     */
+    timeTravel?: boolean;
   } = {},
 ): LocalServices {
   const db = documentClient(client);
@@ -150,7 +156,12 @@ export function localServices(
     );
   };
   const ingest: IngestConfirmationsDeps = {
-    payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards),
+    payments: new DynamoDbPaymentRepository(
+      db,
+      config.tableName,
+      config.dueShards,
+      options.timeTravel ? null : undefined,
+    ),
     settlement: settlementStore,
     merchants,
     secrets: new StaticWebhookSecretStore(config.webhookSecrets),
@@ -163,7 +174,7 @@ export function localServices(
     inputLimits: config.inputLimits,
   };
   const check: OverdueCheckDeps = {
-    overdue: new DynamoDbOverdueStore(db, config.tableName),
+    overdue: new DynamoDbOverdueStore(db, config.tableName, { timeTravel: options.timeTravel ?? false }),
     notices,
     merchants,
     fileDays: new DynamoDbFileDayLedger(db, config.tableName),

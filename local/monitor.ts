@@ -97,6 +97,8 @@ export async function startLocalMonitor(
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.print ? { print: options.print } : {}),
       log: (message, fields) => logger.info(message, fields),
+      // `check --as-of` runs checks before "now"; DynamoDB Local's index does not lag.
+      timeTravel: true,
     });
     if (config.usingDemoSecrets && config.demoMerchant) await ensureDemoMerchant(services);
     const runCheck = async (asOf?: Date) => {

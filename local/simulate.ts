@@ -102,7 +102,7 @@ export async function simulate(
       : `settlewatch-simulation-${randomUUID().slice(0, 8)}`;
     const simConfig: LocalConfig = { ...config, tableName };
     await ensureTable(client, simConfig.tableName, { stream: false });
-    const services = localServices(client, simConfig, { outboxFile: null });
+    const services = localServices(client, simConfig, { outboxFile: null, timeTravel: true });
     for (const [index, merchant] of merchants.entries()) {
       const merchantId = (merchant as { merchantId?: unknown }).merchantId;
       try {

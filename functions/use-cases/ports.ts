@@ -154,12 +154,40 @@ export interface NextEscalation {
   at: string;
 }
 
+/** A page of the due list read forward from a watermark, and the watermark it moves that to. */
+export interface DuePage {
+  refs: PaymentRef[];
+  /** Opaque: the position after this page's last entry, to pass back as `after` or to save. */
+  through: string;
+}
+
 /** The overdue check's view of the table: the due and escalation lists (a sparse index in DynamoDB). */
 export interface OverdueStore {
   /** Refs on one work list whose instant is at or before `nowIso`, a page at a time. */
   indexedUpTo(list: DueList, nowIso: string): AsyncIterable<PaymentRef[]>;
-  /** Current items (strongly consistent): the index can lag behind the table. */
-  getPayments(refs: readonly PaymentRef[]): Promise<Payment[]>;
+  /**
+   * Refs on one due shard after the watermark `after` (from the start when undefined) up to
+   * `nowIso`, a page at a time. Each entry comes due at least a lag margin after it was written,
+   * so an entry behind a watermark saved at an earlier run was visible to that run.
+   */
+  dueAfter(shard: number, after: string | undefined, nowIso: string): AsyncIterable<DuePage>;
+  /** The position {@link dueAfter} reaches when it reads everything up to `nowIso`. */
+  dueThrough(nowIso: string): string;
+  /** The shard's saved watermark (undefined before the first run). */
+  dueWatermark(shard: number): Promise<string | undefined>;
+  /** Moves the shard's watermark forward to `through` (never back: a slower concurrent run loses). */
+  saveDueWatermark(shard: number, through: string): Promise<void>;
+  /**
+   * Files a PENDING payment on its due shard again, at `at` or a lag margin after `nowIso` when
+   * that is later: a payment held for its acquirer's file (or not due after all) is read again
+   * then. False when it is no longer PENDING on that list.
+   */
+  deferDue(payment: Payment, shard: number, at: { at: string; nowIso: string }): Promise<boolean>;
+  /**
+   * Current items. `consistent: false` (half the read cost) is for the due list: a stale PENDING is
+   * harmless there because marking it overdue is conditional on its status.
+   */
+  getPayments(refs: readonly PaymentRef[], options?: { consistent: boolean }): Promise<Payment[]>;
   /** PENDING → OVERDUE, leaving the due list for the escalation list; false if it moved meanwhile. */
   markOverdue(payment: Payment, nowIso: string, escalation: NextEscalation): Promise<boolean>;
   /**

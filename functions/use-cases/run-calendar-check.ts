@@ -20,7 +20,13 @@ export interface CalendarHoldStore {
    * Writes the recomputed arrival (back on the due index, or held for a later year) on condition
    * that the payment is still PENDING and still held for `from`; false if it moved meanwhile.
    */
-  releaseHold(payment: Payment, from: CalendarHold, arrival: ExpectedArrivalFields): Promise<boolean>;
+  /** `releasedAt`: now (an entry already past due is filed a margin after it, see the due index). */
+  releaseHold(
+    payment: Payment,
+    from: CalendarHold,
+    arrival: ExpectedArrivalFields,
+    releasedAt: string,
+  ): Promise<boolean>;
 }
 
 /** Calendar coverage as metrics (EMF in AWS): dimensions are the calendar and the year, never a merchant. */
@@ -126,7 +132,7 @@ async function checkHold(
   const entry = { ...hold, covered, recomputed: 0, pastDue: 0 };
   run.report.holds.push(entry);
   if (covered) {
-    entry.recomputed = await recomputeHeld(hold, deps, run.profiles);
+    entry.recomputed = await recomputeHeld(hold, deps, { profiles: run.profiles, nowIso: run.nowIso });
     return;
   }
   entry.pastDue = await deps.holds.countHeldUpTo(hold, run.nowIso);
@@ -140,13 +146,13 @@ async function checkHold(
 async function recomputeHeld(
   hold: CalendarHold,
   deps: CalendarCheckDeps,
-  profiles: Map<string, Promise<MerchantProfile | undefined>>,
+  run: { profiles: Map<string, Promise<MerchantProfile | undefined>>; nowIso: string },
 ): Promise<number> {
   let recomputed = 0;
   for await (const page of deps.holds.heldPayments(hold)) {
     for (const payment of page) {
       if (payment.status !== "PENDING" || !payment.arrival) continue;
-      if (await recomputeOne({ payment, hold, deps, profiles })) recomputed += 1;
+      if (await recomputeOne({ payment, hold, deps, ...run })) recomputed += 1;
     }
   }
   return recomputed;
@@ -158,6 +164,7 @@ async function recomputeOne(options: {
   hold: CalendarHold;
   deps: CalendarCheckDeps;
   profiles: Map<string, Promise<MerchantProfile | undefined>>;
+  nowIso: string;
 }): Promise<boolean> {
   const { payment, hold, deps, profiles } = options;
   let profile = profiles.get(payment.merchantId);
@@ -182,7 +189,7 @@ async function recomputeOne(options: {
       ? loaded
       : `${loaded}; merchant ${payment.merchantId} has no profile: deployment default terms used, nobody can be notified`,
   );
-  return await deps.holds.releaseHold(payment, hold, arrival);
+  return await deps.holds.releaseHold(payment, hold, arrival, options.nowIso);
 }
 
 /** One ops notice per calendar, year, kind (level 0: horizon, 1: held payments) and day. */

@@ -62,12 +62,20 @@ export interface HeldCredit {
   line: SettlementLine;
 }
 
+/** What applying a presumed settlement did. */
+export type PresumedOutcome = { applied: true } | { applied: false; current: MatchablePayment | undefined };
+
 export interface SettlementStore {
   /** A payment lookup for a window of lines; `byReference` answers from one batched read. */
   lookupFor(references: ReadonlyArray<{ acquirer: string; reference: string }>): Promise<PaymentLookup>;
   getPayment(acquirer: string, paymentId: string): Promise<MatchablePayment | undefined>;
   /** Applies one decision's conditional write; false when the payment moved since it was read. */
   applyUpdate(update: PaymentUpdate): Promise<boolean>;
+  /**
+   * Applies a presumed settlement's write (no read before it); when its condition fails, answers
+   * the stored payment as it is (undefined: none yet, or only a placeholder holding early lines).
+   */
+  applyPresumed(update: PaymentUpdate): Promise<PresumedOutcome>;
   /** Keeps a line whose payment has not been confirmed yet where the confirmation will meet it. */
   holdForConfirmation(stored: StoredLine & { lineKey: string }, reference: string): Promise<void>;
   keepLine(fileId: string, kept: KeptLine): Promise<void>;

@@ -8,9 +8,8 @@ import {
 } from "../../domain/payment/payment.js";
 import { DUE_INDEX } from "../../shared/table-schema.js";
 import type { CalendarHoldStore } from "../../use-cases/run-calendar-check.js";
-import { indexKeysUpTo } from "./index-pages.js";
 import { DynamoDbOverdueStore } from "./overdue-store.js";
-import { CALENDAR_HOLDS_PARTITION, CALENDARS_IN_USE_PARTITION, keys } from "./table-keys.js";
+import { CALENDAR_HOLDS_PARTITION, CALENDARS_IN_USE_PARTITION, dueInstant, keys } from "./table-keys.js";
 
 /** Held payments live in `CALHOLD#<region>#<year>` of the due index; markers and usage in two small partitions. */
 export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
@@ -37,9 +36,12 @@ export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
   }
 
   async countHeldUpTo(hold: CalendarHold, nowIso: string): Promise<number> {
+    // Settling a PENDING payment leaves its index entry: only the ones still PENDING are held.
     let count = 0;
-    const partition = keys.calendarHold(hold.region, hold.year);
-    for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) count += page.length;
+    for await (const refs of this.payments.refsUpTo(keys.calendarHold(hold.region, hold.year), nowIso)) {
+      const payments = await this.payments.getPayments(refs);
+      count += payments.filter((payment) => payment.status === "PENDING").length;
+    }
     return count;
   }
 
@@ -51,7 +53,12 @@ export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
     }
   }
 
-  async releaseHold(payment: Payment, from: CalendarHold, arrival: ExpectedArrivalFields): Promise<boolean> {
+  async releaseHold(
+    payment: Payment,
+    from: CalendarHold,
+    arrival: ExpectedArrivalFields,
+    releasedAt: string,
+  ): Promise<boolean> {
     const next = arrival.calendarHold;
     const partition = next
       ? keys.calendarHold(next.region, next.year)
@@ -60,7 +67,8 @@ export class DynamoDbCalendarHoldStore implements CalendarHoldStore {
       ":pending": "PENDING",
       ":held": keys.calendarHold(from.region, from.year),
       ":partition": partition,
-      ":sort": keys.dueSort(arrival.overdueAt, payment.acquirer, payment.paymentId),
+      // A released payment already past due comes due after the index-lag margin (see dueInstant).
+      ":sort": keys.dueSort(dueInstant(arrival.overdueAt, releasedAt), payment.acquirer, payment.paymentId),
       ":tradeDate": arrival.tradeDate,
       ":dueDate": arrival.dueDate,
       ":expectedBy": arrival.expectedBy,

@@ -1,11 +1,16 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Payment, PaymentNoticeEntry } from "../../domain/payment/payment.js";
 import { DUE_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
-import type { DueList, NextEscalation, OverdueStore, PaymentRef } from "../../use-cases/ports.js";
-import { indexKeysUpTo } from "./index-pages.js";
+import type { DueList, DuePage, NextEscalation, OverdueStore, PaymentRef } from "../../use-cases/ports.js";
+import { indexKeysBetween, indexKeysUpTo, upToSortKey } from "./index-pages.js";
 import { fromItem } from "./payment-repository.js";
-import { keys } from "./table-keys.js";
+import { dueInstant, keys } from "./table-keys.js";
 
 const BATCH_GET_LIMIT = 100;
 
@@ -25,10 +30,76 @@ export class DynamoDbOverdueStore implements OverdueStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /**
+     * `timeTravel`: a simulation whose checks run as of instants before its writes: no watermark
+     * (each check reads the due list from the start) and entries filed at their overdue time.
+     */
+    private readonly options: { timeTravel?: boolean } = {},
   ) {}
 
   async *indexedUpTo(list: DueList, nowIso: string): AsyncIterable<PaymentRef[]> {
     yield* this.refsUpTo(dueListPartition(list), nowIso);
+  }
+
+  async *dueAfter(shard: number, after: string | undefined, nowIso: string): AsyncIterable<DuePage> {
+    const range = { partition: keys.dueShard(shard), after, upTo: upToSortKey(nowIso) };
+    for await (const page of indexKeysBetween(this.db, this.tableName, range)) {
+      const last = page[page.length - 1];
+      yield {
+        refs: page.map((item) => refOfPaymentKey(String(item.pk))),
+        through: String(last?.[DUE_INDEX.sortKey]),
+      };
+    }
+  }
+
+  dueThrough(nowIso: string): string {
+    return upToSortKey(nowIso);
+  }
+
+  async dueWatermark(shard: number): Promise<string | undefined> {
+    if (this.options.timeTravel) return undefined;
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.dueWatermark(shard), ConsistentRead: true }),
+    );
+    return typeof Item?.through === "string" ? Item.through : undefined;
+  }
+
+  async saveDueWatermark(shard: number, through: string): Promise<void> {
+    if (this.options.timeTravel) return;
+    await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.dueWatermark(shard),
+        UpdateExpression: "SET entity = :entity, through = :through",
+        ConditionExpression: "attribute_not_exists(through) OR through < :through",
+        ExpressionAttributeValues: { ":entity": "due-watermark", ":through": through },
+      }),
+    );
+  }
+
+  async deferDue(payment: Payment, shard: number, when: { at: string; nowIso: string }): Promise<boolean> {
+    return await this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.payment(payment.acquirer, payment.paymentId),
+        UpdateExpression: "SET #gsk = :sort",
+        ConditionExpression: "#status = :pending AND #gpk = :partition",
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#gpk": DUE_INDEX.partitionKey,
+          "#gsk": DUE_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: {
+          ":pending": "PENDING",
+          ":partition": keys.dueShard(shard),
+          ":sort": keys.dueSort(
+            dueInstant(when.at, when.nowIso, this.options.timeTravel ? null : undefined),
+            payment.acquirer,
+            payment.paymentId,
+          ),
+        },
+      }),
+    );
   }
 
   /** Refs in one partition of the due index (a due, escalation or calendar-hold partition). */
@@ -38,7 +109,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
     }
   }
 
-  async getPayments(refs: readonly PaymentRef[]): Promise<Payment[]> {
+  async getPayments(refs: readonly PaymentRef[], options = { consistent: true }): Promise<Payment[]> {
     const payments: Payment[] = [];
     for (let start = 0; start < refs.length; start += BATCH_GET_LIMIT) {
       let pending: Array<Record<string, unknown>> | undefined = refs
@@ -49,10 +120,12 @@ export class DynamoDbOverdueStore implements OverdueStore {
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
         const answer = await this.db.send(
           new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: options.consistent } },
           }),
         );
-        for (const item of answer.Responses?.[this.tableName] ?? []) payments.push(fromItem(item));
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          if (item.entity === "payment") payments.push(fromItem(item));
+        }
         pending = answer.UnprocessedKeys?.[this.tableName]?.Keys as
           | Array<Record<string, unknown>>
           | undefined;

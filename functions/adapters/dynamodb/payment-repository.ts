@@ -7,7 +7,7 @@ import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/revers
 import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
 import { AMOUNT_INDEX, DUE_INDEX, MERCHANT_OPEN_INDEX, ORDER_INDEX } from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
-import { keys } from "./table-keys.js";
+import { DUE_INDEX_LAG_MARGIN_MS, dueInstant, keys } from "./table-keys.js";
 
 type PaymentItem = Record<string, unknown>;
 
@@ -17,6 +17,8 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly dueShards: number,
+    /** See {@link dueInstant}: null only for a simulation checking as of instants before its writes. */
+    private readonly dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
   ) {}
 
   async insert(
@@ -183,7 +185,7 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(payment, this.dueShards),
+          Item: toItem(payment, this.dueShards, this.dueLagMarginMs),
           ConditionExpression: condition,
           ...(extra.names ? { ExpressionAttributeNames: extra.names } : {}),
           ...(extra.values ? { ExpressionAttributeValues: extra.values } : {}),
@@ -220,7 +222,11 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
 }
 
 /** Builds the stored item. Only PENDING payments carry the due index keys (a sparse index). */
-export function toItem(payment: Payment, dueShards: number): PaymentItem {
+export function toItem(
+  payment: Payment,
+  dueShards: number,
+  dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
+): PaymentItem {
   const { arrival, ...rest } = payment;
   const item: PaymentItem = {
     ...keys.payment(payment.acquirer, payment.paymentId),
@@ -234,7 +240,9 @@ export function toItem(payment: Payment, dueShards: number): PaymentItem {
     item[DUE_INDEX.partitionKey] = hold
       ? keys.calendarHold(hold.region, hold.year)
       : keys.dueShard(dueShardOf(payment.acquirer, payment.paymentId, dueShards));
-    item[DUE_INDEX.sortKey] = keys.dueSort(arrival.overdueAt, payment.acquirer, payment.paymentId);
+    // Never due sooner than the margin after it is written: the check reads past it only once.
+    const instant = dueInstant(arrival.overdueAt, payment.receivedAt, dueLagMarginMs);
+    item[DUE_INDEX.sortKey] = keys.dueSort(instant, payment.acquirer, payment.paymentId);
   }
   if (payment.status === "OVERDUE" && arrival) {
     item[MERCHANT_OPEN_INDEX.partitionKey] = keys.merchantOpen(payment.merchantId);

@@ -8,6 +8,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import {
   type AmountWindowQuery,
   datesBetween,
@@ -29,7 +30,13 @@ import {
   ORDER_INDEX,
   TIME_TO_LIVE_ATTRIBUTE,
 } from "../../shared/table-schema.js";
-import type { HeldCredit, KeptLine, SettlementStore, StoredFile } from "../../use-cases/settlement-ports.js";
+import type {
+  HeldCredit,
+  KeptLine,
+  PresumedOutcome,
+  SettlementStore,
+  StoredFile,
+} from "../../use-cases/settlement-ports.js";
 import { fromItem } from "./payment-repository.js";
 import { amountSortPrefix, keys } from "./table-keys.js";
 
@@ -220,75 +227,28 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   async applyUpdate(update: PaymentUpdate): Promise<boolean> {
-    const names: Record<string, string> = { "#status": "status", "#entity": "entity" };
-    const values: Record<string, unknown> = { ":from": update.condition.status, ":payment": "payment" };
-    const sets: string[] = [];
-    const conditions = ["#entity = :payment", "#status = :from"];
-    if (update.status) {
-      sets.push("#status = :to");
-      values[":to"] = update.status;
-    }
-    for (const [field, value] of Object.entries(update.set) as Array<[keyof SettlementState, unknown]>) {
-      if (value === undefined || field === "refundLineKeys") continue;
-      const attribute = STATE_ATTRIBUTES[field];
-      sets.push(`${attribute} = :set_${field}`);
-      values[`:set_${field}`] = value;
-    }
-    const { lineKey, refundedMinor, refundLineKeyAbsent, batchKey, reversalLineKeyAbsent } = update.condition;
-    if (reversalLineKeyAbsent) conditions.push("attribute_not_exists(settlementReversalLineKey)");
-    if (lineKey === null) conditions.push("attribute_not_exists(settlementLineKey)");
-    else if (typeof lineKey === "string") {
-      conditions.push("settlementLineKey = :claim");
-      values[":claim"] = lineKey;
-    }
-    if (refundedMinor !== undefined) {
-      values[":refunded"] = refundedMinor;
-      conditions.push(
-        refundedMinor === 0
-          ? "(attribute_not_exists(refundedMinor) OR refundedMinor = :refunded)"
-          : "refundedMinor = :refunded",
-      );
-    }
-    if (refundLineKeyAbsent !== undefined) {
-      values[":refundKey"] = refundLineKeyAbsent;
-      conditions.push("(attribute_not_exists(refundLineKeys) OR NOT contains(refundLineKeys, :refundKey))");
-    }
-    if (batchKey !== undefined) {
-      values[":batch"] = batchKey;
-      conditions.push("settlementBatchKey = :batch");
-    }
-    let expression = sets.length > 0 ? `SET ${sets.join(", ")}` : "";
-    if (update.addRefundLineKey !== undefined) {
-      expression += ` ADD refundLineKeys :addKey`;
-      values[":addKey"] = new Set([update.addRefundLineKey]);
-    }
-    if (update.leaveDueIndex) {
-      expression += ` REMOVE #gpk, #gsk`;
-      names["#gpk"] = DUE_INDEX.partitionKey;
-      names["#gsk"] = DUE_INDEX.sortKey;
-    }
-    if (update.status && update.status !== "OVERDUE") {
-      // Out of OVERDUE (settled late, mismatch, refunded): off the merchant page's overdue list.
-      expression += update.leaveDueIndex ? ", #opk, #osk" : " REMOVE #opk, #osk";
-      names["#opk"] = MERCHANT_OPEN_INDEX.partitionKey;
-      names["#osk"] = MERCHANT_OPEN_INDEX.sortKey;
-    }
-    if (expression.trim() === "") return true;
+    const command = updateCommandOf(this.tableName, update);
+    if (!command) return true;
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.payment(update.payment.acquirer, update.payment.paymentId),
-          UpdateExpression: expression.trim(),
-          ConditionExpression: conditions.join(" AND "),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.db.send(command);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  async applyPresumed(update: PaymentUpdate): Promise<PresumedOutcome> {
+    const command = updateCommandOf(this.tableName, update, "ALL_OLD");
+    if (!command) throw new Error("a presumed settlement always writes");
+    try {
+      await this.db.send(command);
+      return { applied: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The item as it is, returned with the failure: no item (or a placeholder) means no payment yet.
+      const item = error.Item ? unmarshall(error.Item) : undefined;
+      return { applied: false, current: item ? matchableFromItem(item) : undefined };
     }
   }
 
@@ -599,4 +559,111 @@ export class DynamoDbSettlementStore implements SettlementStore {
       }),
     );
   }
+}
+
+/**
+ * One decision's conditional UpdateItem (undefined when it writes nothing). The condition is all of
+ * `update.condition`; the updates are the status, the settlement attributes, the refund key and,
+ * when the payment leaves OVERDUE, the REMOVE of its index keys - all in one request.
+ */
+function updateCommandOf(
+  tableName: string,
+  update: PaymentUpdate,
+  onFailure?: "ALL_OLD",
+): UpdateCommand | undefined {
+  const names: Record<string, string> = { "#status": "status", "#entity": "entity" };
+  const values: Record<string, unknown> = { ":from": update.condition.status, ":payment": "payment" };
+  const sets: string[] = [];
+  const conditions = [
+    "#entity = :payment",
+    "#status = :from",
+    ...conditionsOf(update.condition, names, values),
+  ];
+  if (update.status) {
+    sets.push("#status = :to");
+    values[":to"] = update.status;
+  }
+  for (const [field, value] of Object.entries(update.set) as Array<[keyof SettlementState, unknown]>) {
+    if (value === undefined || field === "refundLineKeys") continue;
+    const attribute = STATE_ATTRIBUTES[field];
+    sets.push(`${attribute} = :set_${field}`);
+    values[`:set_${field}`] = value;
+  }
+  let expression = sets.length > 0 ? `SET ${sets.join(", ")}` : "";
+  if (update.addRefundLineKey !== undefined) {
+    expression += ` ADD refundLineKeys :addKey`;
+    values[":addKey"] = new Set([update.addRefundLineKey]);
+  }
+  if (update.leaveDueIndex) {
+    expression += ` REMOVE #gpk, #gsk`;
+    names["#gpk"] = DUE_INDEX.partitionKey;
+    names["#gsk"] = DUE_INDEX.sortKey;
+  }
+  if (update.status && update.status !== "OVERDUE") {
+    // Out of OVERDUE (settled late, mismatch, refunded): off the merchant page's overdue list.
+    expression += update.leaveDueIndex ? ", #opk, #osk" : " REMOVE #opk, #osk";
+    names["#opk"] = MERCHANT_OPEN_INDEX.partitionKey;
+    names["#osk"] = MERCHANT_OPEN_INDEX.sortKey;
+  }
+  if (expression.trim() === "") return undefined;
+  return new UpdateCommand({
+    TableName: tableName,
+    Key: keys.payment(update.payment.acquirer, update.payment.paymentId),
+    UpdateExpression: expression.trim(),
+    ConditionExpression: conditions.join(" AND "),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ...(onFailure ? { ReturnValuesOnConditionCheckFailure: onFailure } : {}),
+  });
+}
+
+/** The condition clauses beyond entity and status, adding the names and values they use. */
+function conditionsOf(
+  condition: PaymentUpdate["condition"],
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string[] {
+  const conditions: string[] = [];
+  const { lineKey, refundedMinor, refundLineKeyAbsent, batchKey, reversalLineKeyAbsent, presumed } =
+    condition;
+  if (reversalLineKeyAbsent) conditions.push("attribute_not_exists(settlementReversalLineKey)");
+  if (lineKey === null) conditions.push("attribute_not_exists(settlementLineKey)");
+  else if (typeof lineKey === "string") {
+    conditions.push("settlementLineKey = :claim");
+    values[":claim"] = lineKey;
+  }
+  if (refundedMinor !== undefined) {
+    values[":refunded"] = refundedMinor;
+    conditions.push(
+      refundedMinor === 0
+        ? "(attribute_not_exists(refundedMinor) OR refundedMinor = :refunded)"
+        : "refundedMinor = :refunded",
+    );
+  }
+  if (refundLineKeyAbsent !== undefined) {
+    values[":refundKey"] = refundLineKeyAbsent;
+    conditions.push("(attribute_not_exists(refundLineKeys) OR NOT contains(refundLineKeys, :refundKey))");
+  }
+  if (batchKey !== undefined) {
+    values[":batch"] = batchKey;
+    conditions.push("settlementBatchKey = :batch");
+  }
+  if (presumed) {
+    // The stored payment is the one the decision presumed (no read was made).
+    names["#kind"] = "kind";
+    names["#currency"] = "currency";
+    Object.assign(values, {
+      ":kind": presumed.kind,
+      ":merchant": presumed.merchantId,
+      ":amount": presumed.amountMinor,
+      ":currency": presumed.currency,
+    });
+    conditions.push(
+      "#kind = :kind",
+      "merchantId = :merchant",
+      "amountMinor = :amount",
+      "#currency = :currency",
+    );
+  }
+  return conditions;
 }

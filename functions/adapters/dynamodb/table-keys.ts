@@ -49,6 +49,8 @@ export const keys = {
     pk: `FILE#${fileId}`,
     sk: `LINE#${String(source).padStart(10, "0")}`,
   }),
+  /** How far the overdue check has read one due shard (its watermark: the last sort key handled). */
+  dueWatermark: (shard: number) => ({ pk: `CHECK#DUE#${String(shard).padStart(2, "0")}`, sk: "WATERMARK" }),
   /** OVERDUE payments waiting for their next escalation notice live in these partitions of the same index. */
   escalationShard: (shard: number) => `ESC#${String(shard).padStart(2, "0")}`,
   /**
@@ -148,4 +150,29 @@ export const AMOUNT_SORT_DIGITS = 16;
 /** The sort-key prefix of every payment of one currency and exact amount in an amount-index partition. */
 export function amountSortPrefix(currency: string, amountMinor: number): string {
   return `${currency}#${String(amountMinor).padStart(AMOUNT_SORT_DIGITS, "0")}#`;
+}
+
+/**
+ * How long a due entry waits, at least, between being written and coming due. The overdue check
+ * reads each due shard once, forward from its watermark; an entry it could not see yet (the index
+ * lags the table, and the check's reads are eventually consistent) would be passed by. Filing
+ * every entry at least this long after it is written makes it visible before the check reaches it.
+ */
+export const DUE_INDEX_LAG_MARGIN_MS = 15 * 60 * 1000;
+
+/**
+ * The instant a PENDING payment is filed under on the due list: its overdue time, or `margin` after
+ * the entry is written when that is later (a confirmation that arrives late, or a re-check). A null
+ * margin files it at its overdue time: only for a simulation whose checks run as of instants before
+ * its writes (it reads the due list without a watermark).
+ */
+export function dueInstant(
+  overdueAt: string,
+  writtenAt: string,
+  marginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
+): string {
+  if (marginMs === null) return overdueAt;
+  const earliest = Date.parse(writtenAt) + marginMs;
+  if (!Number.isFinite(earliest) || Date.parse(overdueAt) >= earliest) return overdueAt;
+  return new Date(earliest).toISOString();
 }

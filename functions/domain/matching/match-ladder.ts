@@ -213,8 +213,8 @@ function ambiguous(
  * - it is REVERSED → mismatched "reversed" (money for a voided payment);
  * - amounts differ beyond tolerance → PENDING/OVERDUE → MISMATCH with both figures (a REFUNDED
  *   payment keeps its status, the figures are recorded);
- * - amounts agree → PENDING → SETTLED, OVERDUE → SETTLED_LATE, leaving the due index in the same
- *   write; REFUNDED → recorded ("settled-after-refund"); in bank-credit mode, unless the batch is
+ * - amounts agree → PENDING → SETTLED (its due entry stays: the check skips it), OVERDUE →
+ *   SETTLED_LATE, leaving the escalation list in the same write; REFUNDED → recorded ("settled-after-refund"); in bank-credit mode, unless the batch is
  *   already credited, the payment stays awaited and is tied to its batch ("awaiting-bank-credit").
  */
 export async function decidePaymentLine(
@@ -289,7 +289,7 @@ export async function decidePaymentLine(
       condition: { status: payment.status, lineKey: null },
       ...(awaited ? { status: "MISMATCH" as const } : {}),
       set: { ...claim, outcome: "mismatched" },
-      leaveDueIndex: awaited,
+      leaveDueIndex: payment.status === "OVERDUE",
     };
     return {
       ...base,
@@ -380,7 +380,7 @@ function settle(
       condition: { status: from, lineKey: null },
       status: to,
       set: { ...set, outcome: "matched" },
-      leaveDueIndex: true,
+      leaveDueIndex: from === "OVERDUE",
     },
   };
 }

@@ -64,6 +64,11 @@ export interface PaymentUpdate {
     batchKey?: string;
     /** Reversal lines: settlement.reversalLineKey must be absent. */
     reversalLineKeyAbsent?: boolean;
+    /**
+     * A write decided without reading the payment ({@link presumeSettlement}): the stored payment must
+     * be exactly the one presumed, so the decision made on the presumption is the one a read would give.
+     */
+    presumed?: PresumedPayment;
   };
   /** New status; absent when the status stays. */
   status?: PaymentStatus;
@@ -71,8 +76,20 @@ export interface PaymentUpdate {
   set: SettlementState;
   /** Refunds: ADD this key to settlement.refundLineKeys (a string set). */
   addRefundLineKey?: string;
-  /** REMOVE the due-index keys in the same write (the payment is no longer awaited). */
+  /**
+   * REMOVE the index keys in the same write. Only a payment leaving OVERDUE needs it (its escalation
+   * entry); a PENDING payment's due entry stays: the overdue check reads it once, at its due time,
+   * and skips a payment that is no longer PENDING.
+   */
   leaveDueIndex: boolean;
+}
+
+/** What a presumed settlement requires of the stored payment besides `condition.status`. */
+export interface PresumedPayment {
+  kind: "payment";
+  merchantId: string;
+  amountMinor: number;
+  currency: string;
 }
 
 /** A status change, as the issue states them (PENDING → SETTLED, OVERDUE → SETTLED_LATE...). */
@@ -148,6 +165,16 @@ export function applyPaymentUpdate(payment: MatchablePayment, update: PaymentUpd
     fail("already reversed by a line");
   if (condition.batchKey !== undefined && state.batchKey !== condition.batchKey) {
     fail(`batch is ${state.batchKey ?? "absent"}, expected ${condition.batchKey}`);
+  }
+  const presumed = condition.presumed;
+  if (
+    presumed &&
+    (payment.kind !== presumed.kind ||
+      payment.merchantId !== presumed.merchantId ||
+      payment.amountMinor !== presumed.amountMinor ||
+      payment.currency !== presumed.currency)
+  ) {
+    fail("not the payment presumed");
   }
   const settlement: SettlementState = { ...state, ...update.set };
   if (update.addRefundLineKey !== undefined) {

@@ -361,7 +361,7 @@ export function settleBatchPayments(
         condition: { status: payment.status, batchKey: batch.batchKey },
         status: to,
         set: {},
-        leaveDueIndex: true,
+        leaveDueIndex: payment.status === "OVERDUE",
       },
     });
     result.settledNetMinor += payment.settlement.figures?.lineNetMinor ?? 0;

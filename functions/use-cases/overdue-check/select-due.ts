@@ -3,6 +3,7 @@ import {
   type AcquirerFiles,
   classifyDuePayments,
   type LateFile,
+  settlementFileStatus,
 } from "../../domain/overdue/settlement-file-expectation.js";
 import type { Payment } from "../../domain/payment/payment.js";
 import type { DueList } from "../ports.js";
@@ -18,9 +19,11 @@ export interface DueSelection {
 }
 
 /**
- * Select due: reads each shard's escalation and due lists up to now, re-reads each hit from the
- * table (the index can lag), and moves overdue payments PENDING → OVERDUE with a conditional write.
- * Its cost grows with what is due, not with the table. Stops at the run's deadline (report.complete).
+ * Select due: reads each shard's escalation list up to now and its due list forward from the
+ * shard's watermark (each due entry is read once, at its due time: a payment settled while PENDING
+ * keeps its entry and is skipped here), re-reads each hit from the table, and moves overdue
+ * payments PENDING → OVERDUE with a conditional write. Its cost grows with what is due, not with
+ * the table. Stops at the run's deadline (report.complete); the watermark keeps what was read.
  */
 export async function selectDuePayments(run: CheckRun): Promise<DueSelection> {
   const selection: DueSelection = { candidates: new Map(), lateFiles: new Map() };
@@ -32,7 +35,7 @@ export async function selectDuePayments(run: CheckRun): Promise<DueSelection> {
       // Reminders first: payments marked overdue below are added directly, not read back from the index.
       if (!(await readList({ run, list: { kind: "escalation", shard }, take: remindersOf(selection) })))
         return;
-      await readList({ run, list: { kind: "due", shard }, take: dueOf({ run, selection, files, shard }) });
+      await readDueList({ run, shard, take: dueOf({ run, selection, files, shard }) });
     },
     { concurrency: SHARD_CONCURRENCY },
   );
@@ -58,6 +61,36 @@ async function readList(options: {
   return true;
 }
 
+/**
+ * Reads one due shard from its watermark up to now and moves the watermark past what was handled.
+ * Eventually consistent reads suffice: an entry comes due a lag margin after it is written, and a
+ * stale PENDING is only a conditional write that fails.
+ */
+async function readDueList(options: {
+  run: CheckRun;
+  shard: number;
+  take: (payments: Payment[]) => Promise<void>;
+}): Promise<void> {
+  const { run, shard, take } = options;
+  const overdue = run.deps.overdue;
+  const after = await overdue.dueWatermark(shard);
+  let through = after;
+  let complete = true;
+  for await (const page of overdue.dueAfter(shard, after, run.nowIso)) {
+    if (run.budget.pastDeadline()) {
+      run.report.complete = false;
+      complete = false;
+      break;
+    }
+    const payments = await overdue.getPayments(page.refs, { consistent: false });
+    run.report.examined += payments.length;
+    await take(payments);
+    through = page.through;
+  }
+  if (complete) through = overdue.dueThrough(run.nowIso);
+  if (through !== undefined && through !== after) await overdue.saveDueWatermark(shard, through);
+}
+
 /** Escalation list: payments still OVERDUE (not settled since) may be due a reminder. */
 function remindersOf(selection: DueSelection): (payments: Payment[]) => Promise<void> {
   return async (payments) => {
@@ -67,7 +100,11 @@ function remindersOf(selection: DueSelection): (payments: Payment[]) => Promise<
   };
 }
 
-/** Due list: overdue now, awaiting their acquirer's file, or held back by a late file. */
+/**
+ * Due list: overdue now, awaiting their acquirer's file, or held back by a late file. Only PENDING
+ * payments count (the others were settled or moved since their entry was written). Those not
+ * overdue yet are filed again for when they may be: the watermark passes their entry.
+ */
 function dueOf(options: {
   run: CheckRun;
   selection: DueSelection;
@@ -75,17 +112,37 @@ function dueOf(options: {
   shard: number;
 }): (payments: Payment[]) => Promise<void> {
   const { run, selection, files, shard } = options;
-  return async (payments) => {
+  return async (read) => {
+    const payments = read.filter((payment) => payment.status === "PENDING");
     const sorted = classifyDuePayments(payments, files, run.now);
     run.report.awaitingFile += sorted.awaitingFile.length;
     for (const payment of sorted.awaitingFile) {
       run.deps.metrics.count("PaymentsAwaitingFile", 1, payment.acquirer);
     }
     for (const late of sorted.lateFiles) addLateFile(selection.lateFiles, late);
+    const later = [...sorted.awaitingFile, ...sorted.notDue];
+    await pMap(
+      later,
+      (payment) =>
+        run.deps.overdue.deferDue(payment, shard, {
+          at: recheckAt(payment, files, run.now),
+          nowIso: run.nowIso,
+        }),
+      { concurrency: WRITE_CONCURRENCY },
+    );
     await pMap(sorted.overdue, (payment) => markOverdue({ run, selection, payment, shard }), {
       concurrency: WRITE_CONCURRENCY,
     });
   };
+}
+
+/** When a payment that is not overdue yet is looked at again: when its file is expected, or when it falls due. */
+function recheckAt(payment: Payment, files: Record<string, AcquirerFiles>, now: Date): string {
+  const acquirerFiles = Object.hasOwn(files, payment.acquirer) ? files[payment.acquirer] : undefined;
+  const day = payment.arrival?.dueDate;
+  const instants = [now.getTime(), Date.parse(payment.arrival?.overdueAt ?? "")];
+  if (acquirerFiles && day) instants.push(settlementFileStatus(acquirerFiles, day, now).expectedAt.getTime());
+  return new Date(Math.max(...instants.filter(Number.isFinite))).toISOString();
 }
 
 function addLateFile(lateFiles: Map<string, LateFile>, late: LateFile): void {

@@ -3,6 +3,8 @@ import { settlementLineKey } from "../../domain/matching/line-identity.js";
 import type { MatchDecision } from "../../domain/matching/match-decision.js";
 import { matchSettlementLine } from "../../domain/matching/match-ladder.js";
 import type { PaymentLookup } from "../../domain/matching/payment-lookup.js";
+import type { MatchablePayment } from "../../domain/matching/payment-state.js";
+import { type PresumedSettlement, presumeSettlement } from "../../domain/matching/presumed-settlement.js";
 import type { Payment } from "../../domain/payment/payment.js";
 import type { RejectedRecord, SettlementLine } from "../../domain/settlement-files/settlement-record.js";
 import type { KeptLine } from "../settlement-ports.js";
@@ -62,35 +64,56 @@ async function decideWindow(
   bank: boolean,
 ): Promise<Decided[]> {
   const { input, deps } = context;
-  const references = bank
-    ? []
-    : records.flatMap((record) =>
-        record.type === "line" && record.reference
-          ? [{ acquirer: input.acquirer, reference: record.reference }]
-          : [],
-      );
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  // Lines that simply settle their reference's payment are written without a read first.
+  const presumed = await pMap(
+    records,
+    (record) => (record.type === "line" && !bank ? presumeFor(record, context) : Promise.resolve(undefined)),
+    { concurrency },
+  );
+  const references = records.flatMap((record, index) =>
+    record.type === "line" && record.reference && !bank && !presumed[index]
+      ? [{ acquirer: input.acquirer, reference: record.reference }]
+      : [],
+  );
   const lookup = await deps.store.lookupFor(references);
   return await pMap(
     records,
-    async (record): Promise<Decided> => {
+    async (record, index): Promise<Decided> => {
       if (record.type === "rejected") return { kind: "rejected", record };
       if (bank && record.kind === "payout" && record.direction === "credit") {
         return await decideBankCredit(record, context);
       }
-      return await decideLine(record, context, lookup);
+      return await decideLine(record, context, { lookup, presumed: presumed[index] });
     },
-    { concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
+    { concurrency },
   );
+}
+
+function presumeFor(line: SettlementLine, context: RunContext): Promise<PresumedSettlement | undefined> {
+  const { input, termsOf } = context;
+  return presumeSettlement(line, input.acquirer, {
+    terms: termsOf,
+    lineKey: settlementLineKey(line, input.acquirer),
+  });
 }
 
 async function decideLine(
   line: SettlementLine,
   context: RunContext,
-  batchedLookup: PaymentLookup,
+  found: { lookup: PaymentLookup; presumed: PresumedSettlement | undefined },
 ): Promise<Decided> {
   const { input, deps, termsOf } = context;
   const lineKey = settlementLineKey(line, input.acquirer);
-  let lookup = batchedLookup;
+  let lookup = found.lookup;
+  if (found.presumed) {
+    const { decision } = found.presumed;
+    const outcome = await deps.store.applyPresumed(decision.update);
+    if (outcome.applied) return { kind: "decision", decision, line, settledLate: [] };
+    // Not the payment presumed (replayed, overdue, another amount, not confirmed yet): the item
+    // returned with the failure decides, exactly as if it had been read first.
+    lookup = knowing(lookup, outcome.current, { acquirer: input.acquirer, reference: line.reference });
+  }
   for (let attempt = 1; ; attempt += 1) {
     const decision = await matchSettlementLine(line, input.acquirer, lookup, {
       terms: termsOf,
@@ -118,6 +141,21 @@ async function decideLine(
     await keep({ line, decision, lineKey }, context);
     return { kind: "decision", decision, line, settledLate };
   }
+}
+
+/** A lookup that answers one reference with the item already in hand (none: not there). */
+function knowing(
+  lookup: PaymentLookup,
+  current: MatchablePayment | undefined,
+  ref: { acquirer: string; reference: string | null },
+): PaymentLookup {
+  return {
+    ...lookup,
+    byReference: async (acquirer, reference) =>
+      acquirer === ref.acquirer && reference === ref.reference
+        ? current
+        : await lookup.byReference(acquirer, reference),
+  };
 }
 
 /**

@@ -75,6 +75,9 @@ function fullReversal(original: Payment): ReversalUpdate {
 }
 
 /** The arrival the calendar check recomputes once the year is loaded (4 Jan 2027, covered). */
+/** When the calendar check releases the holds below: long before their new overdue time. */
+const RELEASED_AT = "2026-12-31T02:00:00.000Z";
+
 const RECOMPUTED: ExpectedArrivalFields = {
   tradeDate: "2026-12-31",
   dueDate: "2027-01-04",
@@ -225,8 +228,8 @@ export function dueListContract(fresh: () => { ports: PaymentTablePorts; ns: str
     ) as [Payment, Payment, Payment];
     for (const p of [toDue, toLater, reversed]) await ports.payments.insert(p);
 
-    expect(await ports.holds.releaseHold(toDue, later, RECOMPUTED)).toBe(false);
-    expect(await ports.holds.releaseHold(toDue, hold, RECOMPUTED)).toBe(true);
+    expect(await ports.holds.releaseHold(toDue, later, RECOMPUTED, RELEASED_AT)).toBe(false);
+    expect(await ports.holds.releaseHold(toDue, hold, RECOMPUTED, RELEASED_AT)).toBe(true);
     expect(await ports.payments.get(toDue.acquirer, toDue.paymentId)).toEqual({
       ...toDue,
       arrival: RECOMPUTED,
@@ -238,15 +241,15 @@ export function dueListContract(fresh: () => { ports: PaymentTablePorts; ns: str
         paymentId: "to-due",
       },
     ]);
-    expect(await ports.holds.releaseHold(toDue, hold, RECOMPUTED)).toBe(false);
+    expect(await ports.holds.releaseHold(toDue, hold, RECOMPUTED, RELEASED_AT)).toBe(false);
 
     const stillHeld = { ...RECOMPUTED, calendarHold: later };
-    expect(await ports.holds.releaseHold(toLater, hold, stillHeld)).toBe(true);
+    expect(await ports.holds.releaseHold(toLater, hold, stillHeld, RELEASED_AT)).toBe(true);
     expect(await ports.holds.heldYears()).toContainEqual(later);
     expect(await held(ports.holds, later)).toEqual([{ ...toLater, arrival: stillHeld }]);
 
     expect(await ports.payments.applyReversal(fullReversal(reversed))).toBe(true);
-    expect(await ports.holds.releaseHold(reversed, hold, RECOMPUTED)).toBe(false);
+    expect(await ports.holds.releaseHold(reversed, hold, RECOMPUTED, RELEASED_AT)).toBe(false);
     expect(await held(ports.holds, hold)).toEqual([]);
     expect(await ports.holds.countHeldUpTo(hold, END_OF_TIME)).toBe(0);
   });

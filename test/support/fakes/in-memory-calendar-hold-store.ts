@@ -1,3 +1,4 @@
+import { dueInstant } from "../../../functions/adapters/dynamodb/table-keys.js";
 import type {
   CalendarHold,
   ExpectedArrivalFields,
@@ -30,7 +31,10 @@ export class InMemoryCalendarHoldStore implements CalendarHoldStore {
   }
 
   async countHeldUpTo(hold: CalendarHold, nowIso: string): Promise<number> {
-    return this.table.slotted(isHold(hold), nowIso).length;
+    // As the adapter: an entry left by a payment settled while held does not count.
+    return this.table
+      .slotted(isHold(hold), nowIso)
+      .filter((key) => this.table.payments.get(key)?.status === "PENDING").length;
   }
 
   async *heldPayments(hold: CalendarHold): AsyncIterable<Payment[]> {
@@ -43,7 +47,12 @@ export class InMemoryCalendarHoldStore implements CalendarHoldStore {
     }
   }
 
-  async releaseHold(payment: Payment, from: CalendarHold, arrival: ExpectedArrivalFields): Promise<boolean> {
+  async releaseHold(
+    payment: Payment,
+    from: CalendarHold,
+    arrival: ExpectedArrivalFields,
+    releasedAt: string,
+  ): Promise<boolean> {
     const next = arrival.calendarHold;
     // The marker first, as the adapter: a payment is never held without the marker that finds it.
     if (next) this.table.markHeld(next);
@@ -53,7 +62,7 @@ export class InMemoryCalendarHoldStore implements CalendarHoldStore {
     if (stored?.status !== "PENDING" || !slot || !isHold(from)(slot)) return false;
     const { calendarHold: _next, ...fields } = arrival;
     stored.arrival = next ? { ...fields, calendarHold: { ...next } } : fields;
-    const at = arrival.overdueAt;
+    const at = dueInstant(arrival.overdueAt, releasedAt);
     this.table.slots.set(
       key,
       next

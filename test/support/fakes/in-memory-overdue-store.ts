@@ -1,6 +1,8 @@
+import { dueInstant } from "../../../functions/adapters/dynamodb/table-keys.js";
 import type { Payment, PaymentNoticeEntry } from "../../../functions/domain/payment/payment.js";
 import type {
   DueList,
+  DuePage,
   NextEscalation,
   OverdueStore,
   PaymentRef,
@@ -24,6 +26,43 @@ export class InMemoryOverdueStore implements OverdueStore {
       nowIso,
     );
     for (const page of pagesOf(keys, this.pageSize)) yield page.map((key) => this.refOf(key));
+  }
+
+  /** The due shards' watermarks (the adapter's `CHECK#DUE#nn` items). */
+  private readonly watermarks = new Map<number, string>();
+
+  async *dueAfter(shard: number, after: string | undefined, nowIso: string): AsyncIterable<DuePage> {
+    const onShard = this.table
+      .slotted((slot) => slot.list === "due" && slot.shard === shard, nowIso)
+      .filter((key) => after === undefined || this.sortKeyOf(key) > after);
+    for (const page of pagesOf(onShard, this.pageSize)) {
+      yield {
+        refs: page.map((key) => this.refOf(key)),
+        through: this.sortKeyOf(page[page.length - 1] ?? ""),
+      };
+    }
+  }
+
+  dueThrough(nowIso: string): string {
+    return `${nowIso}#\uffff`;
+  }
+
+  async dueWatermark(shard: number): Promise<string | undefined> {
+    return this.watermarks.get(shard);
+  }
+
+  async saveDueWatermark(shard: number, through: string): Promise<void> {
+    const saved = this.watermarks.get(shard);
+    if (saved === undefined || saved < through) this.watermarks.set(shard, through);
+  }
+
+  async deferDue(payment: Payment, shard: number, when: { at: string; nowIso: string }): Promise<boolean> {
+    const key = paymentKey(payment.acquirer, payment.paymentId);
+    const slot = this.table.slots.get(key);
+    const onShard = slot?.list === "due" && slot.shard === shard;
+    if (this.table.payments.get(key)?.status !== "PENDING" || !onShard) return false;
+    this.table.slots.set(key, { list: "due", shard, at: dueInstant(when.at, when.nowIso) });
+    return true;
   }
 
   async getPayments(refs: readonly PaymentRef[]): Promise<Payment[]> {
@@ -62,6 +101,12 @@ export class InMemoryOverdueStore implements OverdueStore {
     if (next) this.table.slots.set(key, { list: "escalation", shard: next.shard, at: next.at });
     else this.table.slots.delete(key);
     return true;
+  }
+
+  /** The adapter's due sort key: the instant, then the payment's identity. */
+  private sortKeyOf(key: string): string {
+    const { acquirer, paymentId } = this.refOf(key);
+    return `${this.table.slots.get(key)?.at}#${acquirer}#${paymentId}`;
   }
 
   private refOf(key: string): PaymentRef {

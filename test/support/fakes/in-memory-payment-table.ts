@@ -1,3 +1,4 @@
+import { dueInstant } from "../../../functions/adapters/dynamodb/table-keys.js";
 import { type CalendarHold, dueShardOf, type Payment } from "../../../functions/domain/payment/payment.js";
 
 /** Which work list a payment waits on (the due index's partition in DynamoDB) and from when. */
@@ -11,7 +12,8 @@ export const paymentKey = (acquirer: string, paymentId: string) => `${acquirer}\
  * The payments part of the single table, in memory: what the payment repository, the overdue store
  * and the calendar-hold store fakes share (in DynamoDB they share one table). It models the sparse
  * due index as one slot per payment, with the adapter's rules: a PENDING payment with an arrival
- * waits on its due shard (or its calendar hold) from its overdue instant, and nothing else does.
+ * waits on its due shard (or its calendar hold) from its overdue instant, or the index-lag margin
+ * after it was received when that is later (dueInstant), and nothing else does.
  */
 export class InMemoryPaymentTable {
   readonly payments = new Map<string, Payment>();
@@ -47,10 +49,10 @@ export class InMemoryPaymentTable {
   private initialSlot(payment: Payment): DueSlot | undefined {
     const arrival = payment.arrival;
     if (payment.status !== "PENDING" || !arrival) return undefined;
-    if (arrival.calendarHold)
-      return { list: "hold", hold: { ...arrival.calendarHold }, at: arrival.overdueAt };
+    const at = dueInstant(arrival.overdueAt, payment.receivedAt);
+    if (arrival.calendarHold) return { list: "hold", hold: { ...arrival.calendarHold }, at };
     const shard = dueShardOf(payment.acquirer, payment.paymentId, this.dueShards);
-    return { list: "due", shard, at: arrival.overdueAt };
+    return { list: "due", shard, at };
   }
 }
 

@@ -7,7 +7,7 @@ import { ACQUIRER, InMemoryPayments, line, payment, TERMS } from "./fixtures.js"
 const options: MatchOptions = { terms: TERMS };
 
 describe("the ladder's rungs", () => {
-  it("rung 1: the acquirer's reference is the payment id; PENDING → SETTLED leaving the due index", async () => {
+  it("rung 1: the acquirer's reference is the payment id; PENDING → SETTLED, its due entry left for the check to skip", async () => {
     const store = new InMemoryPayments([payment({ paymentId: "4200000001" })]);
     const l = line();
     const decision = await matchSettlementLine(l, ACQUIRER, store, options);
@@ -25,7 +25,8 @@ describe("the ladder's rungs", () => {
       condition: { status: "PENDING", lineKey: null },
       status: "SETTLED",
       set: { lineKey, valueDate: "2026-10-02", figures: decision.figures, outcome: "matched" },
-      leaveDueIndex: true,
+      // A PENDING payment keeps its due entry: the overdue check skips it once it is settled.
+      leaveDueIndex: false,
     });
     expect(store.queries).toEqual(["reference wechat 4200000001"]);
   });
@@ -172,7 +173,7 @@ describe("amount and fee checks", () => {
       condition: { status: "PENDING", lineKey: null },
       status: "MISMATCH",
       set: { outcome: "mismatched", figures: { lineNetMinor: 9900, expectedNetMinor: 9940 } },
-      leaveDueIndex: true,
+      leaveDueIndex: false,
     });
   });
 
@@ -394,7 +395,7 @@ describe("bank-credit arrival mode", () => {
     expect(decision).toMatchObject({
       reasonCode: "settled",
       transition: { from: "PENDING", to: "SETTLED" },
-      update: { status: "SETTLED", set: { batchKey: "ref:wechat:B-0001" }, leaveDueIndex: true },
+      update: { status: "SETTLED", set: { batchKey: "ref:wechat:B-0001" }, leaveDueIndex: false },
     });
   });
 });

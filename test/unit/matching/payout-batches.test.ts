@@ -236,8 +236,10 @@ describe("bank-credit arrival mode end to end", () => {
       condition: { status: "PENDING", batchKey: "ref:wechat:B-202610" },
       status: "SETTLED",
       set: {},
-      leaveDueIndex: true,
+      leaveDueIndex: false,
     });
+    // Leaving OVERDUE removes the escalation entry in the same write.
+    expect(settlement.settled[1]?.update.leaveDueIndex).toBe(true);
     for (const s of settlement.settled) store.apply(s.update);
     expect(store.get(ACQUIRER, "p-2").status).toBe("SETTLED_LATE");
     // Retrying the batch settlement changes nothing.

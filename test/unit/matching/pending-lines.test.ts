@@ -30,7 +30,7 @@ describe("out of order: the file before the confirmation", () => {
       reasonCode: "settled",
       lineKey: first.lineKey,
       transition: { from: "PENDING", to: "SETTLED" },
-      update: { leaveDueIndex: true },
+      update: { leaveDueIndex: false },
     });
   });
 
