@@ -8,7 +8,7 @@ import { numberHash } from "../../functions/adapters/dynamodb/sms-send-quota.js"
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
-import { checkDeps, TestClock } from "../support/check-deps.js";
+import { checkDeps, forgetDueWatermarks, TestClock } from "../support/check-deps.js";
 import { confirmation, signed } from "../support/confirmations.js";
 import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
@@ -125,6 +125,8 @@ describe("notify handler: per-number caps, bounded concurrency, throttling and c
 
   /** Merchants with overdue payments (due 8 Oct 18:00 Shanghai + 60 min grace). */
   async function overdueMerchants(merchants: Array<{ id: string; phone: string }>) {
+    // Each scenario's clock starts over in the shared table.
+    await forgetDueWatermarks(table);
     const { deps: ingest } = ingestDeps(table, new Date("2026-09-30T08:00:00Z"));
     for (const { id, phone } of merchants) {
       await ingest.merchants.put(

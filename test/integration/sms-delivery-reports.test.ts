@@ -23,7 +23,7 @@ import { deliverNotice } from "../../functions/use-cases/deliver-notice.js";
 import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import type { SmsMetricName, SmsMetrics } from "../../functions/use-cases/ports.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
-import { checkDeps, TestClock } from "../support/check-deps.js";
+import { checkDeps, forgetDueWatermarks, TestClock } from "../support/check-deps.js";
 import { confirmation, signed } from "../support/confirmations.js";
 import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
@@ -110,6 +110,8 @@ const acceptingFetch: FetchLike = async (url) => ({
  */
 async function sentSms(provider: SmsProviderId, merchantId: string, contact: Record<string, unknown>) {
   const clock = new TestClock(new Date("2026-09-30T08:00:00Z"));
+  // Each scenario's clock starts over in the shared table.
+  await forgetDueWatermarks(table);
   const { deps } = ingestDeps(table, clock.now());
   await deps.merchants.put(
     merchantProfileSchema.parse({

@@ -1,3 +1,4 @@
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../../functions/adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../../functions/adapters/dynamodb/merchant-repository.js";
@@ -10,6 +11,7 @@ import type { NoticeSender } from "../../functions/use-cases/ports.js";
 import type { OverdueCheckConfig, OverdueCheckDeps } from "../../functions/use-cases/run-overdue-check.js";
 import type { TestTable } from "./dynamodb.js";
 import { RecordingMetrics } from "./recording-metrics.js";
+import { tableKeys } from "./table-items.js";
 import type { TestClock } from "./test-clock.js";
 
 export { TestClock } from "./test-clock.js";
@@ -53,4 +55,16 @@ export function checkDeps(
     return outcomes;
   };
   return { check, deliver, queue, outbox, metrics, drain, db };
+}
+
+/**
+ * Starts the overdue check's reading of the due list afresh: deletes every due shard's watermark.
+ * For test files whose scenarios share one table but each start their clock over (in the product
+ * time only moves forward, so a watermark never has to go back).
+ */
+export async function forgetDueWatermarks(table: TestTable, dueShards = 16): Promise<void> {
+  const db = documentClient(table.client);
+  for (let shard = 0; shard < dueShards; shard += 1) {
+    await db.send(new DeleteCommand({ TableName: table.tableName, Key: tableKeys.dueWatermark(shard) }));
+  }
 }

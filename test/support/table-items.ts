@@ -1,5 +1,10 @@
 import { dueListPartition } from "../../functions/adapters/dynamodb/overdue-store.js";
-import { amountSortPrefix, keys, legacyKeys } from "../../functions/adapters/dynamodb/table-keys.js";
+import {
+  amountSortPrefix,
+  dueInstant,
+  keys,
+  legacyKeys,
+} from "../../functions/adapters/dynamodb/table-keys.js";
 import type { DueList } from "../../functions/use-cases/ports.js";
 
 /**
@@ -12,7 +17,8 @@ export const tableKeys = keys;
 export const legacyTableKeys = legacyKeys;
 
 /** The amount index sort-key prefix of one currency and exact amount. */
-export { amountSortPrefix };
+/** The instant a PENDING payment is filed under on the due list (the in-memory fakes model it). */
+export { amountSortPrefix, dueInstant };
 
 /** Shards a deployment may configure (local-config.ts and the deployment schema cap dueShards at 256). */
 const MAX_DUE_SHARDS = 256;

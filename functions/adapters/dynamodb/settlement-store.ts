@@ -599,7 +599,7 @@ function updateCommandOf(
     names["#gpk"] = DUE_INDEX.partitionKey;
     names["#gsk"] = DUE_INDEX.sortKey;
   }
-  if (update.status && update.status !== "OVERDUE") {
+  if (update.condition.status === "OVERDUE" && update.status && update.status !== "OVERDUE") {
     // Out of OVERDUE (settled late, mismatch, refunded): off the merchant page's overdue list.
     expression += update.leaveDueIndex ? ", #opk, #osk" : " REMOVE #opk, #osk";
     names["#opk"] = MERCHANT_OPEN_INDEX.partitionKey;

@@ -1,4 +1,3 @@
-import { dueInstant } from "../../../functions/adapters/dynamodb/table-keys.js";
 import type {
   CalendarHold,
   ExpectedArrivalFields,
@@ -6,6 +5,7 @@ import type {
 } from "../../../functions/domain/payment/payment.js";
 import { dueShardOf } from "../../../functions/domain/payment/payment.js";
 import type { CalendarHoldStore } from "../../../functions/use-cases/run-calendar-check.js";
+import { dueInstant } from "../table-items.js";
 import { type DueSlot, type InMemoryPaymentTable, pagesOf, paymentKey } from "./in-memory-payment-table.js";
 
 const isHold = (hold: CalendarHold) => (slot: DueSlot) =>

@@ -1,4 +1,3 @@
-import { dueInstant } from "../../../functions/adapters/dynamodb/table-keys.js";
 import type { Payment, PaymentNoticeEntry } from "../../../functions/domain/payment/payment.js";
 import type {
   DueList,
@@ -7,6 +6,7 @@ import type {
   OverdueStore,
   PaymentRef,
 } from "../../../functions/use-cases/ports.js";
+import { dueInstant } from "../table-items.js";
 import { type InMemoryPaymentTable, pagesOf, paymentKey } from "./in-memory-payment-table.js";
 
 /**

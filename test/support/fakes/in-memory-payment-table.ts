@@ -1,5 +1,5 @@
-import { dueInstant } from "../../../functions/adapters/dynamodb/table-keys.js";
 import { type CalendarHold, dueShardOf, type Payment } from "../../../functions/domain/payment/payment.js";
+import { dueInstant } from "../table-items.js";
 
 /** Which work list a payment waits on (the due index's partition in DynamoDB) and from when. */
 export type DueSlot =
