@@ -74,9 +74,10 @@ function fullReversal(original: Payment): ReversalUpdate {
   };
 }
 
-/** The arrival the calendar check recomputes once the year is loaded (4 Jan 2027, covered). */
 /** When the calendar check releases the holds below: long before their new overdue time. */
 const RELEASED_AT = "2026-12-31T02:00:00.000Z";
+
+/** The arrival the calendar check recomputes once the year is loaded (4 Jan 2027, covered). */
 
 const RECOMPUTED: ExpectedArrivalFields = {
   tradeDate: "2026-12-31",
@@ -110,6 +111,46 @@ export function dueListContract(fresh: () => { ports: PaymentTablePorts; ns: str
     expect(await everywhere(ports, pending.acquirer, OVERDUE_AT)).toEqual([
       { list: "due", shard, paymentId: "pending" },
     ]);
+  });
+
+  it("OverdueStore: a late confirmation comes due the lag margin after it arrived; read forward from a watermark once; deferred while PENDING", async () => {
+    const { ports, ns } = fresh();
+    const sale = sales(ns);
+    const arrivedAt = "2026-10-09T02:00:00.000Z"; // after its overdue instant (8 Oct 11:00)
+    const late = sale("late", { receivedAt: arrivedAt });
+    await ports.payments.insert(late);
+    const shard = dueShardOf(late.acquirer, late.paymentId, ports.dueShards);
+    const mine = async (after: string | undefined, nowIso: string) => {
+      const pages = [];
+      for await (const page of ports.overdue.dueAfter(shard, after, nowIso)) pages.push(page);
+      const refs = pages.flatMap((page) => page.refs).filter((ref) => ref.acquirer === late.acquirer);
+      return { ids: refs.map((ref) => ref.paymentId), through: pages.at(-1)?.through };
+    };
+    expect((await mine(undefined, "2026-10-09T02:14:59.999Z")).ids).toEqual([]);
+    const first = await mine(undefined, "2026-10-09T02:15:00.000Z");
+    expect(first.ids).toEqual(["late"]);
+    // From the position the reading reached, the entry is not read again.
+    expect((await mine(first.through, "2026-10-10T00:00:00.000Z")).ids).toEqual([]);
+    expect(first.through).toBeDefined();
+    expect(String(first.through) <= ports.overdue.dueThrough("2026-10-09T02:15:00.000Z")).toBe(true);
+
+    // Watermarks only move forward.
+    const later = ports.overdue.dueThrough("2026-10-09T03:00:00.000Z");
+    await ports.overdue.saveDueWatermark(shard, later);
+    await ports.overdue.saveDueWatermark(shard, ports.overdue.dueThrough("2026-10-09T01:00:00.000Z"));
+    expect(await ports.overdue.dueWatermark(shard)).toBe(later);
+
+    // Deferred: read again after the position it was deferred to, not before.
+    expect(
+      await ports.overdue.deferDue(late, shard, { at: "2026-10-09T06:00:00.000Z", nowIso: arrivedAt }),
+    ).toBe(true);
+    expect((await mine(later, "2026-10-09T05:59:59.999Z")).ids).toEqual([]);
+    expect((await mine(later, "2026-10-09T06:00:00.000Z")).ids).toEqual(["late"]);
+    // Not on that shard's list any more once it is no longer PENDING.
+    await ports.payments.applyReversal(fullReversal(late));
+    expect(
+      await ports.overdue.deferDue(late, shard, { at: "2026-10-10T06:00:00.000Z", nowIso: arrivedAt }),
+    ).toBe(false);
   });
 
   it("OverdueStore: reads the current payments of refs, skipping refs with no payment", async () => {
