@@ -1,5 +1,6 @@
 import type { MerchantProfile } from "../../domain/merchant/merchant-profile.js";
 import type { MerchantRepository } from "../../use-cases/ports.js";
+import { systemClock } from "../clock/system-clock.js";
 
 /**
  * Keeps found merchant profiles for a short while, so a busy webhook does not read the same profile
@@ -13,7 +14,7 @@ export class CachedMerchantRepository implements MerchantRepository {
   constructor(
     private readonly inner: MerchantRepository,
     private readonly ttlMs = 60_000,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => systemClock.now().getTime(),
     private readonly maxEntries = 10_000,
   ) {}
 

@@ -2,6 +2,7 @@ import type { BusinessCalendar } from "../../domain/calendar/business-calendar.j
 import { parseCalendarOverrides } from "../../domain/calendar/calendar-data.js";
 import { type CalendarRegistry, createCalendarRegistry } from "../../domain/calendar/calendar-registry.js";
 import type { CalendarProvider } from "../../use-cases/ports.js";
+import { systemClock } from "../clock/system-clock.js";
 
 /** Reads the deployment's calendar overrides (raw JSON), or undefined when there are none. */
 export type CalendarOverridesSource = () => Promise<unknown>;
@@ -18,7 +19,7 @@ export class OverridableCalendarProvider implements CalendarProvider {
   constructor(
     private readonly loadOverrides: CalendarOverridesSource,
     private readonly refreshMs = 5 * 60 * 1000,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => systemClock.now().getTime(),
   ) {}
 
   async calendarFor(region: string): Promise<BusinessCalendar> {

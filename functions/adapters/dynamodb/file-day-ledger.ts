@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { FileDayLedger } from "../../use-cases/ports.js";
+import type { Clock, FileDayLedger } from "../../use-cases/ports.js";
+import { systemClock } from "../clock/system-clock.js";
 import { keys } from "./table-keys.js";
 
 /** Days whose settlement file arrived, per acquirer: one small item per acquirer and day. */
@@ -7,6 +8,7 @@ export class DynamoDbFileDayLedger implements FileDayLedger {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async latestFileDay(acquirer: string): Promise<string | undefined> {
@@ -33,7 +35,7 @@ export class DynamoDbFileDayLedger implements FileDayLedger {
           entity: "file-day",
           acquirer,
           day,
-          recordedAt: new Date().toISOString(),
+          recordedAt: this.clock.now().toISOString(),
         },
       }),
     );

@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { MerchantProfile } from "../../domain/merchant/merchant-profile.js";
 import { phoneHashOf } from "../../domain/merchant-page/sign-in-code.js";
-import type { MerchantRepository } from "../../use-cases/ports.js";
+import type { Clock, MerchantRepository } from "../../use-cases/ports.js";
+import { systemClock } from "../clock/system-clock.js";
 import { keys } from "./table-keys.js";
 
 /** Merchant profiles in the single table: one item per merchant, the profile kept as one map. */
@@ -10,6 +11,7 @@ export class DynamoDbMerchantRepository implements MerchantRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(merchantId: string): Promise<MerchantProfile | undefined> {
@@ -27,7 +29,7 @@ export class DynamoDbMerchantRepository implements MerchantRepository {
           ...keys.merchant(profile.merchantId),
           entity: "merchant",
           profile,
-          updatedAt: new Date().toISOString(),
+          updatedAt: this.clock.now().toISOString(),
         },
         ReturnValues: "ALL_OLD",
       }),

@@ -15,6 +15,7 @@ import {
 } from "../../domain/stats/open-payment-stats.js";
 import { TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
 import type { LaneGroup, OpenPaymentStatsStore } from "../../use-cases/open-payment-stats.js";
+import { systemClock } from "../clock/system-clock.js";
 import { keys, OPEN_PAYMENT_COUNTERS_PARTITION } from "./table-keys.js";
 
 /** Counter shards per total: concurrent stream batches pick one at random and rarely collide. */
@@ -40,7 +41,7 @@ export class DynamoDbOpenPaymentStatsStore implements OpenPaymentStatsStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = systemClock.now,
     private readonly pickShard: () => number = () => Math.floor(Math.random() * OPEN_PAYMENT_COUNTER_SHARDS),
   ) {}
 

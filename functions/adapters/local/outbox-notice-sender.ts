@@ -4,6 +4,7 @@ import type { NoticeChannel } from "../../domain/notification/channels.js";
 import { maskEmail, maskPhone } from "../../domain/notification/mask.js";
 import type { SmsProviderId } from "../../domain/notification/sms-providers.js";
 import type { NoticeSender, SmsToSend } from "../../use-cases/ports.js";
+import { systemClock } from "../clock/system-clock.js";
 import {
   type ProviderRequest,
   type ProviderSettings,
@@ -30,7 +31,7 @@ export class OutboxNoticeSender implements NoticeSender {
   constructor(
     private readonly outboxFile: string | undefined,
     private readonly print: (line: string) => void = () => undefined,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = systemClock.now,
     /** Local provider settings (sign names, template codes), to show the requests as configured. */
     private readonly smsSettings: Readonly<Partial<Record<SmsProviderId, ProviderSettings>>> = {},
   ) {}

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { checkDate, type InputLimits } from "../../domain/validation/input-limits.js";
 import type { SettlementFileReader } from "../../use-cases/settlement-ports.js";
+import { systemClock } from "../clock/system-clock.js";
 
 /** Where a dropped file says who sent it: `incoming/<acquirer>/[<YYYY-MM-DD>/]<file name>`. */
 export interface SettlementObjectKey {
@@ -39,7 +40,7 @@ export function parseSettlementObjectKey(
   const checked =
     day === undefined
       ? undefined
-      : checkDate(day, { now: options.now ?? new Date(), limits: options.limits });
+      : checkDate(day, { now: options.now ?? systemClock.now(), limits: options.limits });
   if (checked && !checked.ok) {
     throw new SettlementKeyError(
       `object key "${key}": the folder after the acquirer must be a day, YYYY-MM-DD: ${checked.message}`,

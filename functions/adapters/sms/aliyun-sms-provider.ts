@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 import { SmsProviderError } from "../../use-cases/sms-errors.js";
+import { systemClock } from "../clock/system-clock.js";
 import { callProvider, type FetchLike } from "./http-call.js";
 import type { CachedSecretCredentials } from "./provider-credentials.js";
 import { aliyunSendSmsRequest, type ProviderSettings } from "./provider-requests.js";
@@ -42,7 +43,7 @@ export class AliyunSmsProvider implements SmsProvider {
 
   private async call(query: Record<string, string>): Promise<SmsReceipt> {
     const credentials = await this.options.credentials.get();
-    const now = (this.options.now ?? (() => new Date()))();
+    const now = (this.options.now ?? systemClock.now)();
     const headers = signAcs3(
       {
         method: "POST",

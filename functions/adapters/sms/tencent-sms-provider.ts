@@ -1,5 +1,6 @@
 import type { SmsProvider, SmsReceipt, SmsToSend } from "../../use-cases/ports.js";
 import { SmsProviderError } from "../../use-cases/sms-errors.js";
+import { systemClock } from "../clock/system-clock.js";
 import { callProvider, type FetchLike } from "./http-call.js";
 import type { CachedSecretCredentials } from "./provider-credentials.js";
 import { type ProviderSettings, tencentSendSmsRequest } from "./provider-requests.js";
@@ -34,7 +35,7 @@ export class TencentSmsProvider implements SmsProvider {
 
   private async call(payload: string): Promise<SmsReceipt> {
     const credentials = await this.options.credentials.get();
-    const timestamp = Math.floor((this.options.now ?? (() => new Date()))().getTime() / 1000);
+    const timestamp = Math.floor((this.options.now ?? systemClock.now)().getTime() / 1000);
     const authorization = signTc3(
       {
         host: HOST,
