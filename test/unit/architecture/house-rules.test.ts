@@ -113,7 +113,9 @@ describe("house rules (CONTRIBUTING.md)", () => {
   });
 
   it("reads no clock anywhere in functions/ but the clock adapter: `now` comes from the clock port", () => {
-    const files = sourceFiles("functions").filter((file) => file !== "functions/adapters/clock/system-clock.ts");
+    const files = sourceFiles("functions").filter(
+      (file) => file !== "functions/adapters/clock/system-clock.ts",
+    );
     expect(files.flatMap((file) => clockReads(parse(file)))).toEqual([]);
     expect(clockReads(parse("functions/adapters/clock/system-clock.ts"))).not.toEqual([]);
   });
