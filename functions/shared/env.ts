@@ -68,6 +68,19 @@ export const checkOverdueEnvSchema = z.object({
 });
 export type CheckOverdueEnv = z.infer<typeof checkOverdueEnvSchema>;
 
+/** SNS text settings shared by every function that sends texts (alerts, sign-in codes). */
+const snsSmsEnv = {
+  SMS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/)
+    .optional(),
+  /** Per-message price cap in USD (SNS AWS.SNS.SMS.MaxPrice), the spend guard per text. */
+  SMS_MAX_PRICE_USD: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
+};
+
 export const notifyEnvSchema = z.object({
   TABLE_NAME: commonEnv.TABLE_NAME,
   DEPLOYMENT: commonEnv.DEPLOYMENT,
@@ -79,15 +92,7 @@ export const notifyEnvSchema = z.object({
   /** arn:<partition>:sns:<region>:<account>: — merchant topic names are appended to it. */
   SNS_TOPIC_ARN_PREFIX: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:$/),
   OPS_TOPIC_ARN: z.string().startsWith("arn:"),
-  SMS_SENDER_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,11}$/)
-    .optional(),
-  /** Per-message price cap in USD (SNS AWS.SNS.SMS.MaxPrice), the spend guard per text. */
-  SMS_MAX_PRICE_USD: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/)
-    .optional(),
+  ...snsSmsEnv,
   /** JSON provider id → non-secret settings (sign name, template codes, secret id): see shared/sms-config.ts. */
   SMS_PROVIDERS: jsonText.optional(),
   /** JSON provider id → { concurrency, perNumber: { perMinute, perHour, perDay } }, resolved at synth. */
@@ -165,14 +170,7 @@ export const merchantApiEnvSchema = z.object({
   ACQUIRER_CONTACTS: jsonText.default("{}"),
   SMS_ROUTING: jsonText.optional(),
   SMS_PROVIDERS: jsonText.optional(),
-  SMS_SENDER_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,11}$/)
-    .optional(),
-  SMS_MAX_PRICE_USD: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/)
-    .optional(),
+  ...snsSmsEnv,
 });
 export type MerchantApiEnv = z.infer<typeof merchantApiEnvSchema>;
 
