@@ -54,7 +54,8 @@ export async function ensureTable(
 
 /**
  * A table kept in .settlewatch/ by an older version lacks the indexes added since (e.g. the merchant
- * page's merchant-open index): create each, one per UpdateTable; DynamoDB Local backfills them.
+ * page's merchant-open index): create each, one per UpdateTable, and wait until DynamoDB Local has
+ * backfilled it (ACTIVE): a query on an index still being built fails.
  */
 async function addMissingIndexes(
   client: DynamoDBClient,
@@ -81,5 +82,16 @@ async function addMissingIndexes(
         ],
       }),
     );
+    await waitUntilIndexActive(client, tableName, index.IndexName);
   }
+}
+
+async function waitUntilIndexActive(client: DynamoDBClient, tableName: string, indexName: string) {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+    if (index?.IndexStatus === "ACTIVE" && index.Backfilling !== true) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`index ${indexName} of ${tableName} did not become ACTIVE within 30 s`);
 }
