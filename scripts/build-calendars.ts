@@ -167,10 +167,18 @@ export function dateHolidaysCalendar(region: string): Map<number, CalendarYear> 
     state === undefined
       ? new Holidays(country, { languages: ["en"] })
       : new Holidays(country, state, { languages: ["en"] });
+  // A holiday of one year may run into the next: each year reads its own list and the year before's,
+  // computed once each (date-holidays evaluates its rules on every call).
+  const lists = new Map<number, ReturnType<typeof holidays.getHolidays>>();
+  const listOf = (year: number) => {
+    const list = lists.get(year) ?? holidays.getHolidays(year, "en");
+    lists.set(year, list);
+    return list;
+  };
   const byYear = new Map<number, CalendarYear>();
   for (let year = RULE_BASED_YEARS.first; year <= RULE_BASED_YEARS.last; year++) {
     const days = new Map<string, string>();
-    for (const entry of [...holidays.getHolidays(year - 1, "en"), ...holidays.getHolidays(year, "en")]) {
+    for (const entry of [...listOf(year - 1), ...listOf(year)]) {
       if (!CLOSING_TYPES.has(entry.type)) continue;
       if (entry.date.slice(11, 19) !== "00:00:00") continue;
       const first = parseIsoDate(entry.date.slice(0, 10));
@@ -191,7 +199,19 @@ export function dateHolidaysCalendar(region: string): Map<number, CalendarYear> 
 // --- the generated files -------------------------------------------------------------------------
 
 /** Every region's calendar in the stored format, keyed and ordered by region code. */
-export function buildBundledCalendars(): Map<string, EncodedCalendar> {
+/** Every listed region's calendar as the packages give it (chinese-days for CN, date-holidays else). */
+export function packageCalendars(): Map<string, Map<number, CalendarYear>> {
+  return new Map(
+    CALENDAR_REGIONS.map((region) => [
+      region,
+      region === "CN" ? chineseDaysCalendar() : dateHolidaysCalendar(region),
+    ]),
+  );
+}
+
+export function buildBundledCalendars(
+  fromPackages: Map<string, Map<number, CalendarYear>> = packageCalendars(),
+): Map<string, EncodedCalendar> {
   const calendars = new Map<string, EncodedCalendar>();
   for (const region of [...CALENDAR_REGIONS].sort()) {
     const fromChineseDays = region === "CN";
@@ -203,10 +223,9 @@ export function buildBundledCalendars(): Map<string, EncodedCalendar> {
       region,
       source: fromChineseDays ? CHINESE_DAYS_SOURCE : DATE_HOLIDAYS_SOURCE,
     };
-    calendars.set(
-      region,
-      encodeCalendar(head, fromChineseDays ? chineseDaysCalendar() : dateHolidaysCalendar(region)),
-    );
+    const calendar = fromPackages.get(region);
+    if (!calendar) throw new Error(`no package calendar for ${region}`);
+    calendars.set(region, encodeCalendar(head, calendar));
   }
   return calendars;
 }

@@ -28,7 +28,9 @@ import {
 // as local HTTP servers that check the request signature and sign their answers with test keys.
 
 const START = "2026-12-04T08:00:00.000Z";
-const TIMEOUT_MS = 400;
+// Long enough for a signed round trip on a busy 2-core CI machine (400 ms timed out there); the
+// slow platform answers well after it.
+const TIMEOUT_MS = 1_500;
 const PHONES = { plat: "+8613800138000", other: "+8613912345678", none: "+8613611112222" };
 
 /** What each fake platform answers, by order number. */
@@ -71,7 +73,7 @@ const wechatScript: Script = {
       now,
       key: keys.wechatPlatform.privateKey,
     }),
-    delayMs: 3000,
+    delayMs: 6_000,
   }),
 };
 const alipayScript: Script = {

@@ -167,8 +167,41 @@ async function chunkExpiries(table: TestTable, fileId: string, chunks: number) {
 
 const SEVEN_DAYS_AFTER_SETTLED = Math.floor(SETTLED.getTime() / 1000) + 7 * 24 * 3600;
 
+/** Range sizes that split a file the same way are one case (each run is a fresh table on DynamoDB Local). */
+async function distinctPlans(run: ReturnType<typeof scenario>, chunkSizes: Iterable<number>) {
+  const plans = new Map<string, { sizes: number[]; ranges: ChunkRange[] }>();
+  for (const chunkBytes of chunkSizes) {
+    const { ranges, splittable } = await run.plan(chunkBytes);
+    if (!splittable) throw new Error(`the file is not split at ${chunkBytes} bytes`);
+    const key = ranges.map((range) => range.start).join(",");
+    const entry = plans.get(key) ?? { sizes: [], ranges };
+    entry.sizes.push(chunkBytes);
+    plans.set(key, entry);
+  }
+  const labelOf = (sizes: number[]) => {
+    const [first, last] = [sizes[0], sizes.at(-1)];
+    if (sizes.length === 1) return `${first}`;
+    const contiguous = sizes.every((size, index) => size === (first ?? 0) + index);
+    return contiguous ? `${first}-${last}` : sizes.join(", ");
+  };
+  return [...plans.values()].map(({ sizes, ranges }) => ({ label: labelOf(sizes), ranges }));
+}
+
+const batchRun = scenario(batchCsvFile(rows()));
+const batchPlans = await distinctPlans(batchRun, [
+  1,
+  13,
+  64,
+  100,
+  257,
+  1000,
+  batchRun.file.bytes.length - 1,
+  batchRun.file.bytes.length,
+  1 << 20,
+]);
+
 describe("distributed ingest: chunk workers over the plan's record ranges, then the merge", () => {
-  const run = scenario(batchCsvFile(rows()));
+  const run = batchRun;
   const { file } = run;
   let single: Awaited<ReturnType<typeof run.outcome>>;
   beforeAll(async () => {
@@ -179,10 +212,9 @@ describe("distributed ingest: chunk workers over the plan's record ranges, then 
     expect(single.batches.length).toBeGreaterThan(0);
   });
 
-  for (const chunkBytes of [1, 13, 64, 100, 257, 1000, file.bytes.length - 1, file.bytes.length, 1 << 20]) {
-    it(`${chunkBytes}-byte ranges end exactly as the single-Lambda run`, async () => {
+  for (const { label, ranges } of batchPlans) {
+    it(`${label}-byte ranges (${ranges.length}) end exactly as the single-Lambda run`, async () => {
       const table = await run.freshTable();
-      const { ranges } = await run.plan(chunkBytes);
       const merged = await run.chunked(table, ranges);
       expect(merged.duplicate).toBe(false);
       expect(await run.outcome(table)).toEqual(single);
@@ -260,18 +292,12 @@ describe("distributed ingest: chunk workers over the plan's record ranges, then 
   });
 });
 
-// Every range size from 1 byte to the whole file, as the plan splits the quoted file: sizes that give
-// the same ranges are run once (each run is a fresh table on DynamoDB Local).
+// Every range size from 1 byte to the whole file, as the plan splits the quoted file.
 const quoted = scenario(batchCsvFile(quotedRows()));
-const quotedPlans = new Map<string, { sizes: number[]; ranges: ChunkRange[] }>();
-for (let chunkBytes = 1; chunkBytes <= quoted.file.bytes.length; chunkBytes += 1) {
-  const { ranges, splittable } = await quoted.plan(chunkBytes);
-  if (!splittable) throw new Error(`the quoted file is not split at ${chunkBytes} bytes`);
-  const key = ranges.map((range) => range.start).join(",");
-  const entry = quotedPlans.get(key) ?? { sizes: [], ranges };
-  entry.sizes.push(chunkBytes);
-  quotedPlans.set(key, entry);
-}
+const quotedPlans = await distinctPlans(
+  quoted,
+  Array.from({ length: quoted.file.bytes.length }, (_, index) => index + 1),
+);
 
 describe("distributed ingest of a CSV whose quoted fields hold line breaks", () => {
   let single: Awaited<ReturnType<typeof quoted.outcome>>;
@@ -299,9 +325,7 @@ describe("distributed ingest of a CSV whose quoted fields hold line breaks", () 
   });
 
   it("the plan never starts a range inside quotes, nor after the quote left open", () => {
-    const starts = new Set(
-      [...quotedPlans.values()].flatMap((plan) => plan.ranges.map((range) => range.start)),
-    );
+    const starts = new Set(quotedPlans.flatMap((plan) => plan.ranges.map((range) => range.start)));
     const lineStarts = [0];
     quoted.file.bytes.forEach((byte, at) => {
       if (byte === 0x0a) lineStarts.push(at + 1);
@@ -311,8 +335,7 @@ describe("distributed ingest of a CSV whose quoted fields hold line breaks", () 
     expect(lines).toEqual([2, 3, 5, 9, 10, 12, 13, 15, 16]);
   });
 
-  for (const { sizes, ranges } of quotedPlans.values()) {
-    const label = sizes.length === 1 ? `${sizes[0]}` : `${sizes[0]}-${sizes.at(-1)}`;
+  for (const { label, ranges } of quotedPlans) {
     it(`${label}-byte ranges (${ranges.length}) end exactly as the single-Lambda run`, async () => {
       const table = await quoted.freshTable();
       await quoted.chunked(table, ranges);

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   decodeCalendarYear,
   type EncodedCalendar,
@@ -19,23 +19,22 @@ import {
   CALENDAR_DATA_DIR,
   CALENDAR_REGIONS,
   calendarFileName,
-  chineseDaysCalendar,
-  dateHolidaysCalendar,
+  packageCalendars,
 } from "../../../scripts/build-calendars.js";
 
 const STALE =
   "functions/domain/calendar/data/ is out of date with the installed date-holidays/chinese-days " +
   "(or with CALENDAR_REGIONS in scripts/build-calendars.ts): run `npm run calendars:build` and commit the result";
 
+// The packages' calendars, computed once for both suites below (seconds: date-holidays evaluates
+// its rules for every region and year).
+const fromPackages = packageCalendars();
+
 // The committed files as the Lambdas see them, compared as plain JSON values.
 const committed = (region: string): unknown => JSON.parse(JSON.stringify(BUNDLED_CALENDARS[region] ?? null));
 
 describe("generated calendar data (functions/domain/calendar/data)", () => {
-  let fresh: Map<string, EncodedCalendar>;
-  // Building every region takes seconds, more on a busy machine: past the unit tier's 10 s hook default.
-  beforeAll(() => {
-    fresh = buildBundledCalendars();
-  }, 60_000);
+  const fresh: Map<string, EncodedCalendar> = buildBundledCalendars(fromPackages);
 
   it("equals what date-holidays and chinese-days produce now (else run `npm run calendars:build`)", () => {
     expect(bundledCalendarRegions(), STALE).toEqual([...fresh.keys()].sort());
@@ -62,7 +61,8 @@ describe("bundled calendars decode to the package data", () => {
 
   it("every region, every year, day by day and name by name", () => {
     for (const region of CALENDAR_REGIONS) {
-      const expected = region === "CN" ? chineseDaysCalendar() : dateHolidaysCalendar(region);
+      const expected = fromPackages.get(region);
+      if (!expected) throw new Error(`no package calendar for ${region}`);
       const data = bundledCalendarData(region);
       expect(data.years, region).toEqual([...expected.keys()].sort((a, b) => a - b));
       for (const [year, days] of expected) {
