@@ -55,11 +55,9 @@ export interface ApiAnswer {
 
 export async function callApi(
   baseUrl: string,
-  method: string,
-  path: string,
-  body?: string,
-  headers: Record<string, string> = {},
+  request: { method: string; path: string; body?: string; headers?: Record<string, string> },
 ): Promise<ApiAnswer> {
+  const { method, path, body, headers = {} } = request;
   let response: Response;
   try {
     response = await fetch(`${baseUrl}${path}`, {

@@ -21,7 +21,7 @@ export function registerCheckCommand(program: Command): void {
       const body = JSON.stringify(options.asOf ? { asOf: options.asOf } : {});
       const target = findMonitor(options.url, options.config);
       try {
-        const answer = await callApi(target.url, "POST", "/local/check", body);
+        const answer = await callApi(target.url, { method: "POST", path: "/local/check", body });
         console.log(JSON.stringify(answer.body, null, 2));
         if (answer.status !== 200) process.exitCode = 1;
         return;

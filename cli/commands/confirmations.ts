@@ -61,8 +61,11 @@ export function registerConfirmationCommands(program: Command): void {
           const chunk = list.slice(start, start + MAX_BATCH_SIZE);
           const body = JSON.stringify(chunk.length === 1 ? chunk[0] : { confirmations: chunk });
           const header = signatureHeader(secret, Math.floor(Date.now() / 1000), body);
-          const answer = await callApi(monitorUrl(options.url), "POST", "/v1/confirmations", body, {
-            "settlewatch-signature": header,
+          const answer = await callApi(monitorUrl(options.url), {
+            method: "POST",
+            path: "/v1/confirmations",
+            body,
+            headers: { "settlewatch-signature": header },
           });
           if (!printAnswer(answer, `${acquirer} [${start}..${start + chunk.length - 1}]`)) failed = true;
         }

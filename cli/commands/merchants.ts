@@ -26,12 +26,11 @@ export function registerMerchantCommands(program: Command): void {
           failed += 1;
           continue;
         }
-        const answer = await callApi(
-          monitorUrl(options.url),
-          "PUT",
-          `/v1/merchants/${encodeURIComponent(merchantId)}`,
-          JSON.stringify(profile),
-        );
+        const answer = await callApi(monitorUrl(options.url), {
+          method: "PUT",
+          path: `/v1/merchants/${encodeURIComponent(merchantId)}`,
+          body: JSON.stringify(profile),
+        });
         if (!printAnswer(answer, `merchant ${merchantId}`)) failed += 1;
       }
       if (failed > 0) process.exitCode = 1;
@@ -42,11 +41,10 @@ export function registerMerchantCommands(program: Command): void {
     .argument("<merchantId>")
     .option("--url <url>", "monitor URL")
     .action(async (merchantId: string, options: { url?: string }) => {
-      const answer = await callApi(
-        monitorUrl(options.url),
-        "GET",
-        `/v1/merchants/${encodeURIComponent(merchantId)}`,
-      );
+      const answer = await callApi(monitorUrl(options.url), {
+        method: "GET",
+        path: `/v1/merchants/${encodeURIComponent(merchantId)}`,
+      });
       if (!printAnswer(answer)) process.exitCode = 1;
     });
 }

@@ -13,6 +13,6 @@ export function registerPaymentCommands(program: Command): void {
     .option("--url <url>", "monitor URL")
     .action(async (acquirer: string, paymentId: string, options: { url?: string }) => {
       const path = `/v1/payments/${encodeURIComponent(acquirer)}/${encodeURIComponent(paymentId)}`;
-      if (!printAnswer(await callApi(monitorUrl(options.url), "GET", path))) process.exitCode = 1;
+      if (!printAnswer(await callApi(monitorUrl(options.url), { method: "GET", path }))) process.exitCode = 1;
     });
 }

@@ -110,6 +110,14 @@ export interface WindowOptions {
 
 export const DEFAULT_WINDOW: Required<WindowOptions> = { enabled: true, daysBefore: 7, daysAfter: 1 };
 
+/** A settlement line being matched: its acquirer, the matching options and its line key (settlementLineKey). */
+export interface LineToMatch<Options = MatchOptions> {
+  line: SettlementLine;
+  acquirer: string;
+  options: Options;
+  lineKey: string;
+}
+
 export interface MatchOptions {
   /** The merchant's terms, or how to get them for the merchant of the payment found. */
   terms: MerchantMatchTerms | ((merchantId: string) => MerchantMatchTerms | Promise<MerchantMatchTerms>);

@@ -15,6 +15,7 @@ import { batchKeyOf, dateWindow, settlementLineKey } from "./line-identity.js";
 import {
   DEFAULT_WINDOW,
   describeIdentities,
+  type LineToMatch,
   type MatchDecision,
   type MatchOptions,
   type MatchRung,
@@ -54,10 +55,10 @@ export async function matchSettlementLine(
   const lineKey = options.lineKey ?? settlementLineKey(line, acquirer);
   switch (line.kind) {
     case "payment":
-      return matchPaymentLine(line, acquirer, lookup, options, lineKey);
+      return matchPaymentLine({ line, acquirer, options, lineKey }, lookup);
     case "refund":
     case "reversal":
-      return matchRefundLine(line, acquirer, lookup, options, lineKey);
+      return matchRefundLine({ line, acquirer, options, lineKey }, lookup);
     case "payout": {
       const batchKey = batchKeyOf(line, acquirer, merchantOfLine(line, options));
       return {
@@ -81,13 +82,8 @@ export async function matchSettlementLine(
   }
 }
 
-async function matchPaymentLine(
-  line: SettlementLine,
-  acquirer: string,
-  lookup: PaymentLookup,
-  options: MatchOptions,
-  lineKey: string,
-): Promise<MatchDecision> {
+async function matchPaymentLine(target: LineToMatch, lookup: PaymentLookup): Promise<MatchDecision> {
+  const { line, acquirer, options, lineKey } = target;
   if (line.direction !== "credit") {
     return {
       outcome: "unmatched",
@@ -103,7 +99,7 @@ async function matchPaymentLine(
   // Rung 1: the acquirer's reference is the payment id.
   if (line.reference !== null) {
     const found = await lookup.byReference(acquirer, line.reference);
-    if (found) return decidePaymentLine(line, found, "reference", acquirer, options, lineKey);
+    if (found) return decidePaymentLine(target, found, "reference");
     tried.push(`reference ${line.reference}`);
   }
 
@@ -116,12 +112,12 @@ async function matchPaymentLine(
         (merchantId === null || p.merchantId === merchantId),
     );
     const own = found.find((p) => p.settlement?.lineKey === lineKey);
-    if (own) return decidePaymentLine(line, own, "order", acquirer, options, lineKey);
+    if (own) return decidePaymentLine(target, own, "order");
     // One payment per order is the rule; when an order has several (a retry after a reversal),
     // only an open one can be meant - if exactly one is open. Otherwise never guess.
     const chosen = found.length === 1 ? found : found.filter(isOpen);
     if (chosen.length === 1 && chosen[0]) {
-      return decidePaymentLine(line, chosen[0], "order", acquirer, options, lineKey);
+      return decidePaymentLine(target, chosen[0], "order");
     }
     if (found.length > 1) return ambiguous(line, "order", found, lineKey);
     tried.push(`order ${line.merchantReference}`);
@@ -141,10 +137,9 @@ async function matchPaymentLine(
       await lookup.byAmountWindow({ merchantId, currency: line.currency, amountMinor: gross, ...range })
     ).filter((p) => p.acquirer === acquirer && p.kind === "payment" && p.merchantId === merchantId);
     const own = found.find((p) => p.settlement?.lineKey === lineKey);
-    if (own) return decidePaymentLine(line, own, "window", acquirer, options, lineKey);
+    if (own) return decidePaymentLine(target, own, "window");
     const open = found.filter((p) => isOpen(p) && !contradicts(p, line));
-    if (open.length === 1 && open[0])
-      return decidePaymentLine(line, open[0], "window", acquirer, options, lineKey);
+    if (open.length === 1 && open[0]) return decidePaymentLine(target, open[0], "window");
     if (open.length > 1) return ambiguous(line, "window", open, lineKey);
     tried.push(
       `window ${merchantId} ${describeMinor(gross, line.currency)} trade dates ${range.from}..${range.to}`,
@@ -218,13 +213,11 @@ function ambiguous(
  *   already credited, the payment stays awaited and is tied to its batch ("awaiting-bank-credit").
  */
 export async function decidePaymentLine(
-  line: SettlementLine,
+  target: LineToMatch,
   payment: MatchablePayment,
   rung: MatchRung,
-  acquirer: string,
-  options: MatchOptions,
-  lineKey: string = options.lineKey ?? settlementLineKey(line, acquirer),
 ): Promise<MatchDecision> {
+  const { line, acquirer, options, lineKey } = target;
   const id = identityOf(payment);
   const state = payment.settlement;
   const base = { rung, lineKey, payment: id } as const;
@@ -343,30 +336,27 @@ export async function decidePaymentLine(
         },
       };
     }
-    return settle(
-      base,
-      label,
-      payment.status,
-      to,
-      check.reason,
-      check.figures,
-      { ...claim, batchKey },
-      batchKey,
-    );
+    return settle(base, { label, from: payment.status, to, check, set: { ...claim, batchKey }, batchKey });
   }
-  return settle(base, label, payment.status, to, check.reason, check.figures, claim, undefined);
+  return settle(base, { label, from: payment.status, to, check, set: claim });
+}
+
+/** A payment settled by this line: its status moves `from` → `to` in one conditional write. */
+interface Settling {
+  label: string;
+  from: MatchablePayment["status"];
+  to: MatchablePayment["status"];
+  check: { reason: string; figures: NonNullable<MatchDecision["figures"]> };
+  set: PaymentUpdate["set"];
+  /** The payout batch already credited (bank-credit mode). */
+  batchKey?: string;
 }
 
 function settle(
   base: { rung: MatchRung; lineKey: string; payment: MatchDecision["payment"] & object },
-  label: string,
-  from: MatchablePayment["status"],
-  to: MatchablePayment["status"],
-  checked: string,
-  figures: NonNullable<MatchDecision["figures"]>,
-  set: PaymentUpdate["set"],
-  batchKey: string | undefined,
+  { label, from, to, check, set, batchKey }: Settling,
 ): MatchDecision {
+  const { reason: checked, figures } = check;
   return {
     ...base,
     outcome: "matched",

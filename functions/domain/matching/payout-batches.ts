@@ -173,7 +173,7 @@ export function matchBankCredit(
     if (own) return replay(own, "batch-reference", creditKey, credit);
     if (byReference.length > 1) return ambiguousBatches(byReference, "batch-reference", creditKey, credit);
     const [batch] = byReference as [PayoutBatch];
-    return decideBatch(batch, "batch-reference", credit, creditKey, tolerance);
+    return decideBatch({ batch, rung: "batch-reference", credit, creditKey, tolerance });
   }
 
   const range = dateWindow(credit.valueDate, windowDays, windowDays);
@@ -192,7 +192,8 @@ export function matchBankCredit(
   if (own) return replay(own, "window", creditKey, credit);
   const open = fitting.filter((b) => b.creditedBy === undefined);
   if (open.length > 1) return ambiguousBatches(open, "window", creditKey, credit);
-  if (open.length === 1 && open[0]) return decideBatch(open[0], "window", credit, creditKey, tolerance);
+  if (open.length === 1 && open[0])
+    return decideBatch({ batch: open[0], rung: "window", credit, creditKey, tolerance });
   return {
     outcome: "unmatched",
     rung: null,
@@ -259,13 +260,14 @@ function ambiguousBatches(
   };
 }
 
-function decideBatch(
-  batch: PayoutBatch,
-  rung: "batch-reference" | "window",
-  credit: SettlementLine,
-  creditKey: string,
-  tolerance: number,
-): BankCreditDecision {
+function decideBatch(found: {
+  batch: PayoutBatch;
+  rung: "batch-reference" | "window";
+  credit: SettlementLine;
+  creditKey: string;
+  tolerance: number;
+}): BankCreditDecision {
+  const { batch, rung, credit, creditKey, tolerance } = found;
   const base = { rung, creditKey, batch: summary(batch) } as const;
   const figures = {
     currency: credit.currency,

@@ -54,12 +54,9 @@ export async function presumeSettlement(
   };
   const lineKey = options.lineKey ?? settlementLineKey(line, acquirer);
   const decision = await decidePaymentLine(
-    line,
+    { line, acquirer, options: { ...options, terms }, lineKey },
     payment,
     "reference",
-    acquirer,
-    { ...options, terms },
-    lineKey,
   );
   if (decision.reasonCode !== "settled" || !decision.update) return undefined;
   const update: PaymentUpdate = {

@@ -15,6 +15,7 @@ import type { SettlementLine } from "../settlement-files/settlement-record.js";
 import { type AmountFigures, describeMinor, grossOfLine } from "./fee-check.js";
 import {
   describeIdentities,
+  type LineToMatch,
   type MatchDecision,
   type MatchOptions,
   type MatchRung,
@@ -34,12 +35,10 @@ import {
  * `matchSettlementLine` for kinds "refund" and "reversal"; `lineKey` is the line's {@link settlementLineKey}.
  */
 export async function matchRefundLine(
-  line: SettlementLine,
-  acquirer: string,
+  target: LineToMatch<Pick<MatchOptions, "merchantId">>,
   lookup: PaymentLookup,
-  options: Pick<MatchOptions, "merchantId">,
-  lineKey: string,
 ): Promise<MatchDecision> {
+  const { line, acquirer, options, lineKey } = target;
   const what = line.kind === "reversal" ? "reversal" : "refund";
   const tried: string[] = [];
   if (line.reference !== null) {

@@ -229,7 +229,13 @@ export const wechatTradeBillParser: SettlementFormatParser = {
     if (sh === null || values === null) {
       control.problem("the file ends without its summary rows (总交易单数…): truncated?");
     } else {
-      compareSummary(control, sh, values, records, sums, currencies.size > 1 ? null : currencyDigits);
+      compareSummary(control, {
+        header: sh,
+        values,
+        records,
+        sums,
+        digits: currencies.size > 1 ? null : currencyDigits,
+      });
     }
     return {
       ...control.result(summaryLine > 0 ? `summary (line ${summaryLine})` : "summary"),
@@ -238,14 +244,18 @@ export const wechatTradeBillParser: SettlementFormatParser = {
   },
 };
 
+/** The bill's own summary rows against what was read: records counted, sums per column. */
 function compareSummary(
   control: ControlComparison,
-  header: HeaderIndex,
-  values: string[],
-  records: number,
-  sums: Map<string, number>,
-  digits: number | null,
+  summary: {
+    header: HeaderIndex;
+    values: string[];
+    records: number;
+    sums: Map<string, number>;
+    digits: number | null;
+  },
 ): void {
+  const { header, values, records, sums, digits } = summary;
   const value = (name: string) => {
     const at = header.find(name);
     return at < 0 ? undefined : values[at];
