@@ -229,13 +229,8 @@ export const wechatTradeBillParser: SettlementFormatParser = {
     if (sh === null || values === null) {
       control.problem("the file ends without its summary rows (总交易单数…): truncated?");
     } else {
-      compareSummary(control, {
-        header: sh,
-        values,
-        records,
-        sums,
-        digits: currencies.size > 1 ? null : currencyDigits,
-      });
+      const digits = currencies.size > 1 ? null : currencyDigits;
+      compareSummary(control, { header: sh, values, records, sums, digits });
     }
     return {
       ...control.result(summaryLine > 0 ? `summary (line ${summaryLine})` : "summary"),
