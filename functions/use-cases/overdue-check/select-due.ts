@@ -82,13 +82,26 @@ async function readDueList(options: {
       complete = false;
       break;
     }
-    const payments = await overdue.getPayments(page.refs, { consistent: false });
-    run.report.examined += payments.length;
-    await take(payments);
-    through = page.through;
+    const own = new Set(page.refs.map(idOf));
+    const refs = [...page.refs, ...page.covered.filter((ref) => !own.has(idOf(ref)))];
+    const read = await overdue.getPayments(refs, { consistent: false });
+    run.report.examined += read.length;
+    await take(read.filter((payment) => own.has(idOf(payment)) || dueByMarker(payment, run.now)));
+    through = page.through ?? through;
   }
   if (complete) through = overdue.dueThrough(run.nowIso);
   if (through !== undefined && through !== after) await overdue.saveDueWatermark(shard, through);
+}
+
+/**
+ * A due marker stands for its whole merchant day: of those payments it is the entry of the ones
+ * overdue by now. The others have a later marker or entry of their own, and a payment held for an
+ * uncovered calendar year waits on its hold (its overdue time is only a guess).
+ */
+function dueByMarker(payment: Payment, now: Date): boolean {
+  if (payment.arrival?.calendarHold) return false;
+  const overdueAt = Date.parse(payment.arrival?.overdueAt ?? "");
+  return Number.isFinite(overdueAt) && overdueAt <= now.getTime();
 }
 
 /** Escalation list: payments still OVERDUE (not settled since) may be due a reminder. */
