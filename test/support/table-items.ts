@@ -2,6 +2,7 @@ import { dueListPartition } from "../../functions/adapters/dynamodb/overdue-stor
 import {
   amountSortPrefix,
   dueInstant,
+  dueMarkerDayOf,
   keys,
   legacyKeys,
 } from "../../functions/adapters/dynamodb/table-keys.js";
@@ -19,6 +20,9 @@ export const legacyTableKeys = legacyKeys;
 /** The amount index sort-key prefix of one currency and exact amount. */
 /** The instant a PENDING payment is filed under on the due list (the in-memory fakes model it). */
 export { amountSortPrefix, dueInstant };
+
+/** The merchant day a due marker's partition key names (undefined for other keys). */
+export const dueMarkerDay = dueMarkerDayOf;
 
 /** Shards a deployment may configure (local-config.ts and the deployment schema cap dueShards at 256). */
 const MAX_DUE_SHARDS = 256;

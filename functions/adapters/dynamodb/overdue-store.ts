@@ -154,10 +154,14 @@ export class DynamoDbOverdueStore implements OverdueStore {
     );
   }
 
-  /** Refs in one partition of the due index (a due, escalation or calendar-hold partition). */
+  /**
+   * Payments' own entries in one partition of the due index (a due, escalation or calendar-hold
+   * partition); a due partition's markers are read by {@link dueAfter} only.
+   */
   async *refsUpTo(partition: string, nowIso: string): AsyncIterable<PaymentRef[]> {
     for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) {
-      yield page.map((item) => refOfPaymentKey(String(item.pk)));
+      const own = page.map((item) => String(item.pk)).filter((pk) => pk.startsWith("PAY#"));
+      if (own.length > 0) yield own.map(refOfPaymentKey);
     }
   }
 
