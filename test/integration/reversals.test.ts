@@ -18,7 +18,12 @@ import { confirmation, signed, TEST_ACQUIRER } from "../support/confirmations.js
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, RecordingMetrics, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { csvFile, fileInput, settlementDeps } from "../support/settlement.js";
-import { amountSortPrefix, isDueListPartition, tableKeys } from "../support/table-items.js";
+import {
+  amountSortPrefix,
+  isDueListPartition,
+  onDueList as onDueListIn,
+  tableKeys,
+} from "../support/table-items.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the answer's JSON, read field by field in assertions
 type Answer = Record<string, any>;
@@ -66,17 +71,8 @@ describe("reversals close the original payment (POST /v1/confirmations on Dynamo
     return Items ?? [];
   };
   /** On the due list: by an entry of its own, or (issue 14) by its merchant day's due marker. */
-  const onDueList = async (paymentId: string) => {
-    const stored = await item(paymentId);
-    if (isDueListPartition(stored?.[DUE_INDEX.partitionKey], "due")) return true;
-    const key = tableKeys.dueMarker(
-      String(stored?.tradeDate),
-      String(stored?.merchantId),
-      String(stored?.overdueAt),
-    );
-    const marker = (await wiring.db.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
-    return isDueListPartition(marker?.[DUE_INDEX.partitionKey], "due");
-  };
+  const onDueList = async (paymentId: string) =>
+    onDueListIn(table.client, table.tableName, await item(paymentId));
   /** Runs the overdue check at `at` and delivers what it queued. */
   const checkAt = async (at: string | number) => {
     const clock = new TestClock(new Date(at));

@@ -21,7 +21,8 @@ export interface DueSelection {
 /**
  * Select due: reads each shard's escalation list up to now and its due list forward from the
  * shard's watermark (each due entry is read once, at its due time: a payment settled while PENDING
- * keeps its entry and is skipped here), re-reads each hit from the table, and moves overdue
+ * keeps its entry and is skipped here; a due marker brings its merchant day's payments, of which
+ * those overdue by now are due), re-reads each hit from the table, and moves overdue
  * payments PENDING → OVERDUE with a conditional write. Its cost grows with what is due, not with
  * the table. Stops at the run's deadline (report.complete); the watermark keeps what was read.
  */
