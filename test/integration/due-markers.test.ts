@@ -3,14 +3,15 @@
  * merchant day and container, the day's due marker, instead of a due entry per payment. The
  * overdue check meets the marker at its instant, reads the merchant's day from the amount index and
  * handles the PENDING payments overdue by then. No alert is missed or sent early or twice. All
- * through the confirmation ingest and the overdue check on DynamoDB Local, table state asserted.
+ * through the webhook route (POST /v1/confirmations) and the overdue check on DynamoDB Local, table
+ * state asserted.
  */
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fromItem, toItem } from "../../functions/adapters/dynamodb/payment-repository.js";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
+import { postConfirmations } from "../../functions/http/routes.js";
 import { AMOUNT_INDEX, DUE_INDEX } from "../../functions/shared/table-schema.js";
-import { ingestConfirmations } from "../../functions/use-cases/ingest-confirmations.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
 import { checkDeps, TestClock } from "../support/check-deps.js";
 import { confirmation, SHANGHAI_MERCHANT, signed, TEST_ACQUIRER } from "../support/confirmations.js";
@@ -62,17 +63,24 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
   let table: TestTable;
   let clock: TestClock;
 
+  /** Through the webhook route the local server and the Lambda handler both call; the answers' items. */
   async function confirmAt(
     at: string,
     items: Array<Record<string, unknown>>,
     deps = ingestDeps(table, new Date(at)).deps,
-  ) {
-    const rawBody = JSON.stringify({ confirmations: items });
-    const { results } = await ingestConfirmations(
-      { rawBody, signatureHeader: signed(rawBody, new Date(at)) },
+  ): Promise<Array<{ status: string }>> {
+    const body = JSON.stringify({ confirmations: items });
+    const response = await postConfirmations(
+      {
+        method: "POST",
+        path: "/v1/confirmations",
+        headers: { "settlewatch-signature": signed(body, new Date(at)) },
+        body,
+      },
       deps,
     );
-    return results;
+    expect(response.statusCode).toBeLessThan(300);
+    return (JSON.parse(response.body) as { results: Array<{ status: string }> }).results;
   }
   const get = async (key: { pk: string; sk: string }) =>
     (await table.client.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
