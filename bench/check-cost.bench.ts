@@ -1,13 +1,16 @@
 /**
  * The overdue check's cost must not grow with the payments that are not due: 1,000 due payments
  * among 10,000 and among 200,000 pending ones, on DynamoDB Local, side by side in one run. As many
- * again were settled while PENDING and keep their due entry (settling no longer removes it), due
- * yesterday: yesterday's check (not measured) moved each shard's watermark past them.
+ * again were settled while PENDING, due yesterday: yesterday's check (not measured) moved each
+ * shard's watermark past them. Payments are stored as a confirmation stores them (issue 14): no due
+ * entry of their own, one due marker per merchant, trade date and overdue instant; a marker's check
+ * reads its merchant day, so each group has its own trade date (due today: 30 Sep; pending, due in
+ * two weeks: 7 Oct; settled yesterday: 29 Sep), as the payments of a day share their overdue time.
  * Prints time and read capacity consumed for each, and the 200k/10k ratios (target ≤ 1.3).
  * Run: node bin/run-ts.js bench/check-cost.bench.ts [bigPending]
  */
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
-import { toItem } from "../functions/adapters/dynamodb/payment-repository.js";
+import { dueMarkerItem, dueMarkerOf, storedItem } from "../functions/adapters/dynamodb/payment-repository.js";
 import type { Payment } from "../functions/domain/payment/payment.js";
 import { localDynamoDbClient, startDynamoDbLocal } from "../local/dynamodb-local.js";
 import { loadLocalConfig } from "../local/local-config.js";
@@ -25,6 +28,7 @@ const YESTERDAY = new Date("2026-10-07T12:00:00.000Z");
 
 function payment(i: number, due: boolean): Payment {
   const overdueAt = due ? "2026-10-08T11:00:00.000Z" : "2026-10-20T11:00:00.000Z";
+  const confirmedAt = due ? "2026-09-30T07:00:00.000Z" : "2026-10-07T07:00:00.000Z";
   return {
     acquirer: "bench-acq",
     paymentId: `${due ? "due" : "later"}-${i}`,
@@ -32,12 +36,12 @@ function payment(i: number, due: boolean): Payment {
     kind: "payment",
     amountMinor: 1000 + i,
     currency: "CNY",
-    confirmedAt: "2026-09-30T07:00:00.000Z",
-    confirmedAtUtc: "2026-09-30T07:00:00.000Z",
+    confirmedAt,
+    confirmedAtUtc: confirmedAt,
     status: "PENDING",
     merchantRegistered: false,
     arrival: {
-      tradeDate: "2026-09-30",
+      tradeDate: confirmedAt.slice(0, 10),
       dueDate: due ? "2026-10-08" : "2026-10-20",
       expectedBy: overdueAt,
       overdueAt,
@@ -45,7 +49,7 @@ function payment(i: number, due: boolean): Payment {
       calendarCoverage: "covered",
     },
     fingerprint: "bench",
-    receivedAt: "2026-09-30T07:00:00.000Z",
+    receivedAt: confirmedAt,
   };
 }
 
@@ -56,23 +60,37 @@ const meter = meterCapacity(client);
 const config = loadLocalConfig({ env: {} });
 config.dueShards = SHARDS;
 
-/** A payment due yesterday and settled while PENDING: its due entry stays behind the watermark. */
-function settledYesterday(i: number): Record<string, unknown> {
+/** A payment of 29 Sep due yesterday and settled while PENDING: its day's marker is behind the watermark. */
+function settledYesterday(i: number): Payment {
   const due = payment(i, true);
-  const overdueAt = "2026-10-07T11:00:00.000Z";
-  const item = toItem(
-    { ...due, paymentId: `settled-${i}`, arrival: { ...(due.arrival ?? ({} as never)), overdueAt } },
-    SHARDS,
-  );
-  return { ...item, status: "SETTLED" };
+  const arrival = {
+    ...(due.arrival ?? ({} as never)),
+    tradeDate: "2026-09-29",
+    overdueAt: "2026-10-07T11:00:00.000Z",
+  };
+  return { ...due, paymentId: `settled-${i}`, confirmedAtUtc: "2026-09-29T07:00:00.000Z", arrival };
+}
+
+/** The items the confirmations would have written: each payment, and each day's marker once. */
+function storedItems(payments: Payment[]): Array<Record<string, unknown>> {
+  const markers = new Map<string, Record<string, unknown>>();
+  for (const p of payments) {
+    const marker = dueMarkerOf(p, 15 * 60 * 1000);
+    if (marker) markers.set(JSON.stringify(marker), dueMarkerItem(marker, SHARDS));
+  }
+  return [...markers.values(), ...payments.map((p) => storedItem(p, SHARDS))];
 }
 
 async function fill(tableName: string, pending: number): Promise<void> {
   await ensureTable(client, tableName, { stream: false });
+  const settled = Array.from({ length: pending }, (_, i) => settledYesterday(i));
   const items = [
-    ...Array.from({ length: DUE }, (_, i) => toItem(payment(i, true), SHARDS)),
-    ...Array.from({ length: pending }, (_, i) => toItem(payment(i, false), SHARDS)),
-    ...Array.from({ length: pending }, (_, i) => settledYesterday(i)),
+    ...storedItems(Array.from({ length: DUE }, (_, i) => payment(i, true))),
+    ...storedItems(Array.from({ length: pending }, (_, i) => payment(i, false))),
+    // Stored while PENDING (the marker written then), settled since.
+    ...storedItems(settled).map((item) =>
+      item.entity === "payment" ? { ...item, status: "SETTLED" } : item,
+    ),
   ];
   await batchPutItems(db, tableName, items);
 }

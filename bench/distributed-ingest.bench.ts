@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { documentClient } from "../functions/adapters/dynamodb/document-client.js";
 import { DynamoDbFileDayLedger } from "../functions/adapters/dynamodb/file-day-ledger.js";
 import { DynamoDbMerchantRepository } from "../functions/adapters/dynamodb/merchant-repository.js";
-import { DynamoDbPaymentRepository, toItem } from "../functions/adapters/dynamodb/payment-repository.js";
+import {
+  DynamoDbPaymentRepository,
+  dueMarkerItem,
+  dueMarkerOf,
+  storedItem,
+} from "../functions/adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../functions/adapters/dynamodb/settlement-store.js";
 import { parseAcquirerCsvMappings } from "../functions/domain/settlement-files/acquirer/acquirer-csv-mapping.js";
 import { AMOUNT_INDEX, DUE_INDEX, ORDER_INDEX } from "../functions/shared/table-schema.js";
@@ -65,8 +70,14 @@ const BEFORE = {
   single: { wruPerLine: 2.01, rruPerLine: 1.005, cost10M: 14.53 },
   distributed: { wruPerLine: 2.015, rruPerLine: 1.016, cost10M: 15.61 },
 } as const;
-/** The payment a confirmation writes, measured through the repository the confirmation uses. */
-const CONFIRM_SAMPLE = 200;
+/**
+ * The payments a confirmation writes, measured through the repository the confirmation uses: 20
+ * per merchant day (100 merchants), the first of each day also writing the day's due marker.
+ */
+const CONFIRM_SAMPLE = 2000;
+const CONFIRM_DAYS = 100;
+/** The same measure before due markers (commit 2715b74, 200 inserts): the item and two index entries. */
+const CONFIRM_BEFORE_WRU = 3.0;
 
 const dynamo = await startDynamoDbLocal();
 const client = localDynamoDbClient(dynamo.endpoint);
@@ -113,7 +124,7 @@ const meter = meterCapacity(client);
 let single: Run | undefined;
 let distributed: (Run & { chunks: number; planSeconds: number; mergeSeconds: number }) | undefined;
 let fileBytes = 0;
-let confirmWru = Number.NaN;
+const confirmWru = { firstOfDay: Number.NaN, rest: Number.NaN, all: Number.NaN };
 /** Bytes read from the file (S3 on AWS): the single run, the plan, and each chunk worker. */
 const reads = {
   single: { bytes: 0, requests: 0 },
@@ -219,8 +230,13 @@ try {
   // The confirmation's write, for the "≤ 2 WRU per confirm" target (measured, not changed here).
   const confirmations = new DynamoDbPaymentRepository(db, "bench-single", 16);
   meter.reset();
-  for (let i = 0; i < CONFIRM_SAMPLE; i += 1) await confirmations.insert(benchPayment(LINES + i));
-  confirmWru = meter.write / CONFIRM_SAMPLE;
+  for (let i = 0; i < CONFIRM_DAYS; i += 1) await confirmations.insert(benchPayment(LINES + i));
+  const firstOfDay = meter.write;
+  meter.reset();
+  for (let i = CONFIRM_DAYS; i < CONFIRM_SAMPLE; i += 1) await confirmations.insert(benchPayment(LINES + i));
+  confirmWru.firstOfDay = firstOfDay / CONFIRM_DAYS;
+  confirmWru.rest = meter.write / (CONFIRM_SAMPLE - CONFIRM_DAYS);
+  confirmWru.all = (firstOfDay + meter.write) / CONFIRM_SAMPLE;
 } finally {
   client.destroy();
   await dynamo.stop();
@@ -319,8 +335,12 @@ for (const [name, run, c] of [
   );
 }
 
-const sample = toItem(benchPayment(LINES), 16);
+const sample = storedItem(benchPayment(LINES), 16);
 const indexEntries = [DUE_INDEX, ORDER_INDEX, AMOUNT_INDEX].filter((index) => index.partitionKey in sample);
+const marker = dueMarkerOf(benchPayment(LINES), 15 * 60 * 1000);
 console.log(
-  `\nconfirming a payment: ${confirmWru.toFixed(2)} WRU per payment (${CONFIRM_SAMPLE} inserts through the confirmation's repository; the item is ${itemBytes(sample)} bytes as DynamoDB sizes it, ${Object.keys(sample).length} attributes, ${indexEntries.length} index entries: ${indexEntries.map((index) => index.name).join(", ")}; target ≤ 2 WRU, not changed here)`,
+  `\nconfirming a payment (${CONFIRM_SAMPLE} inserts through the confirmation's repository, ${CONFIRM_SAMPLE / CONFIRM_DAYS} per merchant day): the item is ${itemBytes(sample)} bytes as DynamoDB sizes it, ${Object.keys(sample).length} attributes, ${indexEntries.length} index entr${indexEntries.length === 1 ? "y" : "ies"}: ${indexEntries.map((index) => index.name).join(", ")}; the day's due marker ${marker ? itemBytes(dueMarkerItem(marker, 16)) : "-"} bytes, written once per merchant day and container`,
+);
+console.log(
+  `  WRU per payment: first of its merchant day ${confirmWru.firstOfDay.toFixed(2)} (with the marker), the others ${confirmWru.rest.toFixed(2)}, all ${confirmWru.all.toFixed(2)}; before (commit 2715b74) ${CONFIRM_BEFORE_WRU.toFixed(2)} → ${confirmWru.rest.toFixed(2)} (target ≤ 2 WRU)`,
 );

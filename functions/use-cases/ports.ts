@@ -156,9 +156,18 @@ export interface NextEscalation {
 
 /** A page of the due list read forward from a watermark, and the watermark it moves that to. */
 export interface DuePage {
+  /** Payments with their own due entry on this page. */
   refs: PaymentRef[];
-  /** Opaque: the position after this page's last entry, to pass back as `after` or to save. */
-  through: string;
+  /**
+   * Payments of a merchant's day whose due marker is on this page: every payment of that day, so
+   * only those overdue by now are this entry's; the others have a later marker (or entry) of their own.
+   */
+  covered: PaymentRef[];
+  /**
+   * Opaque: the position after this page's last entry, to pass back as `after` or to save;
+   * undefined while a marker's day is read over several pages and nothing before it was.
+   */
+  through: string | undefined;
 }
 
 /** The overdue check's view of the table: the due and escalation lists (a sparse index in DynamoDB). */
@@ -167,8 +176,9 @@ export interface OverdueStore {
   indexedUpTo(list: DueList, nowIso: string): AsyncIterable<PaymentRef[]>;
   /**
    * Refs on one due shard after the watermark `after` (from the start when undefined) up to
-   * `nowIso`, a page at a time. Each entry comes due at least a lag margin after it was written,
-   * so an entry behind a watermark saved at an earlier run was visible to that run.
+   * `nowIso`, a page at a time: payments' own entries, and the payments of each due marker's
+   * merchant day. Each entry (and each payment a marker stands for) comes due at least a lag margin
+   * after it was written, so an entry behind a watermark saved at an earlier run was visible to that run.
    */
   dueAfter(shard: number, after: string | undefined, nowIso: string): AsyncIterable<DuePage>;
   /** The position {@link dueAfter} reaches when it reads everything up to `nowIso`. */
@@ -180,7 +190,8 @@ export interface OverdueStore {
   /**
    * Files a PENDING payment on its due shard again, at `at` or a lag margin after `nowIso` when
    * that is later: a payment held for its acquirer's file (or not due after all) is read again
-   * then. False when it is no longer PENDING on that list.
+   * then, by an entry of its own (also when a due marker found it). False when it is no longer
+   * PENDING or is on another list.
    */
   deferDue(payment: Payment, shard: number, at: { at: string; nowIso: string }): Promise<boolean>;
   /**

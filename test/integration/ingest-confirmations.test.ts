@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
-import { DUE_INDEX } from "../../functions/shared/table-schema.js";
+import { AMOUNT_INDEX, DUE_INDEX } from "../../functions/shared/table-schema.js";
 import {
   InvalidJsonError,
   InvalidRequestError,
@@ -12,9 +12,10 @@ import { ingestConfirmations, MAX_BODY_BYTES } from "../../functions/use-cases/i
 import { confirmation, ROTATED_SECRET, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
-import { dueSortKey, isDueListPartition, tableKeys } from "../support/table-items.js";
+import { isDueListPartition, tableKeys } from "../support/table-items.js";
 
 const now = new Date("2026-09-30T08:00:00Z");
+const M = "m-shanghai-001";
 
 describe("ingest confirmations on DynamoDB Local", () => {
   let table: TestTable;
@@ -36,7 +37,7 @@ describe("ingest confirmations on DynamoDB Local", () => {
     await wiring.deps.merchants.put(merchantProfileSchema.parse(SHANGHAI_MERCHANT));
   });
 
-  it("accepts a payment, stores it PENDING with its expected arrival and puts it in the due index", async () => {
+  it("accepts a payment, stores it PENDING with its expected arrival and files it on the due list by its day's due marker", async () => {
     const { results, batch } = await send(confirmation({ paymentId: "p-accept" }));
     expect(batch).toBe(false);
     const [result] = results;
@@ -52,8 +53,14 @@ describe("ingest confirmations on DynamoDB Local", () => {
       new GetCommand({ TableName: table.tableName, Key: tableKeys.payment(TEST_ACQUIRER, "p-accept") }),
     );
     expect(Item).toMatchObject({ status: "PENDING", amountMinor: 12850, expectedBy: result.expectedBy });
-    expect(isDueListPartition(Item?.[DUE_INDEX.partitionKey], "due")).toBe(true);
-    expect(Item?.[DUE_INDEX.sortKey]).toBe(dueSortKey(String(result.overdueAt), TEST_ACQUIRER, "p-accept"));
+    // No due entry of its own (issue 14): its merchant day's marker stands for it on the due list.
+    expect(Item?.[DUE_INDEX.partitionKey]).toBeUndefined();
+    expect(Item?.[AMOUNT_INDEX.partitionKey]).toBe(tableKeys.amountLookup(M, "2026-09-30"));
+    const markerKey = tableKeys.dueMarker("2026-09-30", M, String(result.overdueAt));
+    const marker = (await wiring.db.send(new GetCommand({ TableName: table.tableName, Key: markerKey })))
+      .Item;
+    expect(marker).toMatchObject({ entity: "due-marker", merchantId: M, overdueAt: result.overdueAt });
+    expect(isDueListPartition(marker?.[DUE_INDEX.partitionKey], "due")).toBe(true);
 
     const due = await wiring.db.send(
       new QueryCommand({
@@ -61,12 +68,13 @@ describe("ingest confirmations on DynamoDB Local", () => {
         IndexName: DUE_INDEX.name,
         KeyConditionExpression: "gsi1pk = :shard AND gsi1sk <= :now",
         ExpressionAttributeValues: {
-          ":shard": Item?.[DUE_INDEX.partitionKey],
+          ":shard": marker?.[DUE_INDEX.partitionKey],
           ":now": "2026-12-31T00:00:00.000Z~",
         },
       }),
     );
-    expect(due.Items?.map((item) => item.pk)).toContain(tableKeys.payment(TEST_ACQUIRER, "p-accept").pk);
+    expect(due.Items?.map((item) => item.pk)).toContain(markerKey.pk);
+    expect(String(marker?.[DUE_INDEX.sortKey]).startsWith(`${result.overdueAt}#`)).toBe(true);
   });
 
   it("answers duplicate for the same content (even with another offset) and changes nothing", async () => {

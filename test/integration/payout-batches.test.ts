@@ -21,7 +21,7 @@ import {
   TEST_CSV_MAPPING,
   textFile,
 } from "../support/settlement.js";
-import { isDueListPartition, tableKeys } from "../support/table-items.js";
+import { onDueList, tableKeys } from "../support/table-items.js";
 
 const CONFIRMED = new Date("2026-09-30T08:00:00Z");
 /** Bank-credit mode, paid into ACCOUNT. */
@@ -145,7 +145,7 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
     // Bank-credit mode: in the file, tied to the batch, still awaited (and still due).
     const p1 = await payment("p1");
     expect(p1).toMatchObject({ status: "PENDING", settlementBatchKey: `ref:${TEST_ACQUIRER}:BR-20261008-A` });
-    expect(p1?.[DUE_INDEX.partitionKey]).toBeDefined();
+    expect(await onDueList(table.client, table.tableName, p1)).toBe(true);
     expect(await status("p-late")).toBe("OVERDUE");
     // Acquirer-file mode: settled by the file, no batch.
     expect(await payment("p-file")).toMatchObject({ status: "SETTLED" });
@@ -226,8 +226,8 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
     for (const id of ["p1", "p2"]) {
       const settled = await payment(id);
       expect([id, settled?.status]).toEqual([id, "SETTLED"]);
-      // Settled while PENDING: its due entry stays, for the overdue check to skip.
-      expect(isDueListPartition(settled?.[DUE_INDEX.partitionKey], "due")).toBe(true);
+      // Settled while PENDING: its due entry (or its day's due marker) stays, for the overdue check to skip.
+      expect(await onDueList(table.client, table.tableName, settled)).toBe(true);
     }
     const late = await payment("p-late");
     expect(late?.status).toBe("SETTLED_LATE");
@@ -312,7 +312,7 @@ describe("leg 2: payout batches and bank credits on DynamoDB Local", () => {
     });
     const p1 = await payment("p1");
     expect(p1?.status).toBe("SETTLED");
-    expect(isDueListPartition(p1?.[DUE_INDEX.partitionKey], "due")).toBe(true);
+    expect(await onDueList(table.client, table.tableName, p1)).toBe(true);
     const batch = await item(tableKeys.batch(`ref:${TEST_ACQUIRER}:BR-20261009-Z`));
     expect(batch?.creditedBy).toMatch(/^[0-9a-f]{64}$/);
     // No longer held.

@@ -92,7 +92,7 @@ describe("settling without a read, and the due list read once from a watermark",
     await deps.merchants.put(merchantProfileSchema.parse(SHANGHAI_MERCHANT));
   });
 
-  it("settles a PENDING payment with one write and no read; it keeps its due entry, is read once and never alerted", async () => {
+  it("settles a PENDING payment with one write and no read; its day's due marker stays, it is read once and never alerted", async () => {
     await confirmAt("2026-09-30T08:00:00Z", [
       confirmation({ paymentId: "p-settled", amountMinor: 12850 }),
       confirmation({ paymentId: "p-unpaid", amountMinor: 12850 }),
@@ -109,7 +109,12 @@ describe("settling without a read, and the due list read once from a watermark",
 
     const settled = await item("p-settled");
     expect(settled).toMatchObject({ status: "SETTLED", settlementOutcome: "matched" });
-    expect(isDueListPartition(settled?.[DUE_INDEX.partitionKey], "due")).toBe(true);
+    // Filed by its merchant day's due marker (no entry of its own); settling leaves the marker be.
+    expect(settled?.[DUE_INDEX.partitionKey]).toBeUndefined();
+    const marker = await table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: tableKeys.dueMarker("2026-09-30", M, OVERDUE_AT) }),
+    );
+    expect(isDueListPartition(marker.Item?.[DUE_INDEX.partitionKey], "due")).toBe(true);
 
     sent.length = 0;
     const wiring = checkDeps(table, clock);

@@ -234,7 +234,13 @@ describe("WeChat Pay bill: a SUCCESS row and a REVOKED row of the same order net
     expect(answer).toMatchObject({ status: "accepted" });
     const stored = await item("4200000000000000000009");
     expect(stored).toMatchObject({ entity: "payment", status: "REVERSED" });
-    // Confirmed PENDING, its waiting SUCCESS row settled it (the due entry stays, the check skips it).
-    expect(isDueListPartition(stored?.[DUE_INDEX.partitionKey], "due")).toBe(true);
+    // Confirmed PENDING, its waiting SUCCESS row settled it (its day's due marker stays, the check skips it).
+    const markerKey = tableKeys.dueMarker(
+      String(stored?.tradeDate),
+      String(stored?.merchantId),
+      String(stored?.overdueAt),
+    );
+    const marker = await table.client.send(new GetCommand({ TableName: table.tableName, Key: markerKey }));
+    expect(isDueListPartition(marker.Item?.[DUE_INDEX.partitionKey], "due")).toBe(true);
   });
 });

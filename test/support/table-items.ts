@@ -1,10 +1,14 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { dueListPartition } from "../../functions/adapters/dynamodb/overdue-store.js";
 import {
   amountSortPrefix,
   dueInstant,
+  dueMarkerDayOf,
   keys,
   legacyKeys,
 } from "../../functions/adapters/dynamodb/table-keys.js";
+import { DUE_INDEX } from "../../functions/shared/table-schema.js";
 import type { DueList } from "../../functions/use-cases/ports.js";
 
 /**
@@ -20,6 +24,9 @@ export const legacyTableKeys = legacyKeys;
 /** The instant a PENDING payment is filed under on the due list (the in-memory fakes model it). */
 export { amountSortPrefix, dueInstant };
 
+/** The merchant day a due marker's partition key names (undefined for other keys). */
+export const dueMarkerDay = dueMarkerDayOf;
+
 /** Shards a deployment may configure (local-config.ts and the deployment schema cap dueShards at 256). */
 const MAX_DUE_SHARDS = 256;
 
@@ -34,4 +41,23 @@ export function isDueListPartition(partition: unknown, kind: DueList["kind"]): b
 /** The due index's sort key of a payment waiting until `at` (due, escalation and calendar-hold lists). */
 export function dueSortKey(at: string, acquirer: string, paymentId: string): string {
   return keys.dueSort(at, acquirer, paymentId);
+}
+
+/**
+ * Whether a stored payment is on the due list: by an entry of its own, or (issue 14) by its
+ * merchant day's due marker (tradeDate, merchantId and overdueAt name it).
+ */
+export async function onDueList(
+  client: DynamoDBClient,
+  tableName: string,
+  stored: Record<string, unknown> | undefined,
+): Promise<boolean> {
+  if (isDueListPartition(stored?.[DUE_INDEX.partitionKey], "due")) return true;
+  const key = keys.dueMarker(
+    String(stored?.tradeDate),
+    String(stored?.merchantId),
+    String(stored?.overdueAt),
+  );
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key }));
+  return isDueListPartition(Item?.[DUE_INDEX.partitionKey], "due");
 }

@@ -3,16 +3,19 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Payment, PaymentNoticeEntry } from "../../domain/payment/payment.js";
-import { DUE_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
+import { AMOUNT_INDEX, DUE_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
 import type { DueList, DuePage, NextEscalation, OverdueStore, PaymentRef } from "../../use-cases/ports.js";
 import { indexKeysBetween, indexKeysUpTo, upToSortKey } from "./index-pages.js";
 import { fromItem } from "./payment-repository.js";
-import { dueInstant, keys } from "./table-keys.js";
+import { dueInstant, dueMarkerDayOf, keys } from "./table-keys.js";
 
 const BATCH_GET_LIMIT = 100;
+/** Keys per page of a merchant day read for its due marker (keys only: a few hundred bytes each). */
+const MARKER_DAY_PAGE = 1000;
 
 /** Parses `PAY#<acquirer>#<paymentId>`; acquirer ids have no "#", payment ids may. */
 function refOfPaymentKey(pk: string): PaymentRef {
@@ -41,15 +44,63 @@ export class DynamoDbOverdueStore implements OverdueStore {
     yield* this.refsUpTo(dueListPartition(list), nowIso);
   }
 
+  /**
+   * A payment's own entry gives its ref; a due marker gives every payment of its merchant day (the
+   * amount index's partition of that day), in pages whose position stays before the marker until
+   * its last page: a run stopped by its deadline reads the marker's day again next time.
+   */
   async *dueAfter(shard: number, after: string | undefined, nowIso: string): AsyncIterable<DuePage> {
     const range = { partition: keys.dueShard(shard), after, upTo: upToSortKey(nowIso) };
+    let position = after;
     for await (const page of indexKeysBetween(this.db, this.tableName, range)) {
-      const last = page[page.length - 1];
-      yield {
-        refs: page.map((item) => refOfPaymentKey(String(item.pk))),
-        through: String(last?.[DUE_INDEX.sortKey]),
-      };
+      let refs: PaymentRef[] = [];
+      for (const item of page) {
+        const sort = String(item[DUE_INDEX.sortKey]);
+        const day = dueMarkerDayOf(String(item.pk));
+        if (!day) {
+          refs.push(refOfPaymentKey(String(item.pk)));
+          position = sort;
+          continue;
+        }
+        if (refs.length > 0) yield { refs, covered: [], through: position };
+        refs = [];
+        let covered: PaymentRef[] | undefined;
+        for await (const next of this.merchantDayRefs(day)) {
+          if (covered) yield { refs: [], covered, through: position };
+          covered = next;
+        }
+        position = sort;
+        yield { refs: [], covered: covered ?? [], through: position };
+      }
+      if (refs.length > 0) yield { refs, covered: [], through: position };
     }
+  }
+
+  /** The payments of one merchant's trade date, a page of refs at a time (the amount index, keys only). */
+  private async *merchantDayRefs(day: {
+    merchantId: string;
+    tradeDate: string;
+  }): AsyncIterable<PaymentRef[]> {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: AMOUNT_INDEX.name,
+          KeyConditionExpression: "#pk = :day",
+          ExpressionAttributeNames: { "#pk": AMOUNT_INDEX.partitionKey },
+          ExpressionAttributeValues: { ":day": keys.amountLookup(day.merchantId, day.tradeDate) },
+          Limit: MARKER_DAY_PAGE,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      const refs = (page.Items ?? [])
+        .map((item) => String(item.pk))
+        .filter((pk) => pk.startsWith("PAY#"))
+        .map(refOfPaymentKey);
+      if (refs.length > 0) yield refs;
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
   }
 
   dueThrough(nowIso: string): string {
@@ -82,8 +133,9 @@ export class DynamoDbOverdueStore implements OverdueStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.payment(payment.acquirer, payment.paymentId),
-        UpdateExpression: "SET #gsk = :sort",
-        ConditionExpression: "#status = :pending AND #gpk = :partition",
+        // A payment a due marker found has no entry of its own yet: it gets one here.
+        UpdateExpression: "SET #gpk = :partition, #gsk = :sort",
+        ConditionExpression: "#status = :pending AND (attribute_not_exists(#gpk) OR #gpk = :partition)",
         ExpressionAttributeNames: {
           "#status": "status",
           "#gpk": DUE_INDEX.partitionKey,
@@ -102,10 +154,14 @@ export class DynamoDbOverdueStore implements OverdueStore {
     );
   }
 
-  /** Refs in one partition of the due index (a due, escalation or calendar-hold partition). */
+  /**
+   * Payments' own entries in one partition of the due index (a due, escalation or calendar-hold
+   * partition); a due partition's markers are read by {@link dueAfter} only.
+   */
   async *refsUpTo(partition: string, nowIso: string): AsyncIterable<PaymentRef[]> {
     for await (const page of indexKeysUpTo(this.db, this.tableName, partition, nowIso)) {
-      yield page.map((item) => refOfPaymentKey(String(item.pk)));
+      const own = page.map((item) => String(item.pk)).filter((pk) => pk.startsWith("PAY#"));
+      if (own.length > 0) yield own.map(refOfPaymentKey);
     }
   }
 

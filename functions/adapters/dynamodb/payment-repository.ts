@@ -5,11 +5,29 @@ import { tradeDateOf } from "../../domain/matching/payment-lookup.js";
 import type { StoredLine } from "../../domain/matching/pending-lines.js";
 import type { ReversalClaim, ReversalUpdate } from "../../domain/matching/reversal-confirmations.js";
 import { type CalendarHold, dueShardOf, type Payment } from "../../domain/payment/payment.js";
-import { AMOUNT_INDEX, DUE_INDEX, MERCHANT_OPEN_INDEX, ORDER_INDEX } from "../../shared/table-schema.js";
+import {
+  AMOUNT_INDEX,
+  DUE_INDEX,
+  MERCHANT_OPEN_INDEX,
+  ORDER_INDEX,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
 import { DUE_INDEX_LAG_MARGIN_MS, dueInstant, keys } from "./table-keys.js";
 
 type PaymentItem = Record<string, unknown>;
+
+/** How many due markers one repository (one container) remembers having written. */
+const KNOWN_MARKERS_LIMIT = 10_000;
+/** A due marker outlives its instant by this long, then DynamoDB's TTL deletes it (free). */
+const DUE_MARKER_LIFETIME_MS = 35 * 24 * 60 * 60 * 1000;
+
+/** The merchant day and overdue instant a payment is filed under on the due list by a shared marker. */
+export interface DueMarker {
+  merchantId: string;
+  tradeDate: string;
+  overdueAt: string;
+}
 
 /** Payments in the single table, keyed by acquirer + payment reference. */
 export class DynamoDbPaymentRepository implements PaymentRepository {
@@ -20,6 +38,9 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
     /** See {@link dueInstant}: null only for a simulation checking as of instants before its writes. */
     private readonly dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
   ) {}
+
+  /** Due markers this container wrote (or found written): a payment of the same day skips the put. */
+  private readonly knownMarkers = new Set<string>();
 
   async insert(
     payment: Payment,
@@ -36,7 +57,33 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
         }),
       );
     }
+    const marker = dueMarkerOf(payment, this.dueLagMarginMs);
+    // The marker before the payment: a payment is never stored without the due entry that finds it.
+    if (marker) await this.putDueMarker(marker);
     return await this.insertPayment(payment, withHeldReversals);
+  }
+
+  /** Puts the marker unless it is there (idempotent: the same item for every payment of its day). */
+  private async putDueMarker(marker: DueMarker): Promise<void> {
+    const id = `${marker.merchantId}\u0000${marker.tradeDate}\u0000${marker.overdueAt}`;
+    if (this.knownMarkers.has(id)) return;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: dueMarkerItem(marker, this.dueShards),
+          // A failed condition costs one write unit and no index write; a second put would cost two.
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    if (this.knownMarkers.size >= KNOWN_MARKERS_LIMIT) {
+      const oldest = this.knownMarkers.values().next().value;
+      if (oldest !== undefined) this.knownMarkers.delete(oldest);
+    }
+    this.knownMarkers.add(id);
   }
 
   private async insertPayment(
@@ -185,7 +232,7 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(payment, this.dueShards, this.dueLagMarginMs),
+          Item: storedItem(payment, this.dueShards, this.dueLagMarginMs),
           ConditionExpression: condition,
           ...(extra.names ? { ExpressionAttributeNames: extra.names } : {}),
           ...(extra.values ? { ExpressionAttributeValues: extra.values } : {}),
@@ -221,7 +268,53 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
   }
 }
 
-/** Builds the stored item. Only PENDING payments carry the due index keys (a sparse index). */
+/**
+ * The due marker a confirmed payment is filed under instead of its own due entry: the common case,
+ * a PENDING payment (kind "payment", its amount-index entry names its merchant day) whose overdue
+ * time is at least the lag margin after it is received. The others keep their own entry: a payment
+ * held for a calendar year, a late confirmation (its entry comes due a margin after it is written,
+ * a time no other payment shares), a refund, and a simulation's time travel (null margin).
+ */
+export function dueMarkerOf(payment: Payment, dueLagMarginMs: number | null): DueMarker | undefined {
+  const arrival = payment.arrival;
+  if (dueLagMarginMs === null || payment.status !== "PENDING" || payment.kind !== "payment") return undefined;
+  if (!arrival || arrival.calendarHold) return undefined;
+  const earliest = Date.parse(payment.receivedAt) + dueLagMarginMs;
+  if (!(Date.parse(arrival.overdueAt) >= earliest)) return undefined;
+  return { merchantId: payment.merchantId, tradeDate: tradeDateOf(payment), overdueAt: arrival.overdueAt };
+}
+
+/** The marker item: on the due list (a shard by its merchant day) at its overdue instant. */
+export function dueMarkerItem(marker: DueMarker, dueShards: number): PaymentItem {
+  const { merchantId, tradeDate, overdueAt } = marker;
+  return {
+    ...keys.dueMarker(tradeDate, merchantId, overdueAt),
+    entity: "due-marker",
+    merchantId,
+    tradeDate,
+    overdueAt,
+    [DUE_INDEX.partitionKey]: keys.dueShard(dueShardOf(merchantId, tradeDate, dueShards)),
+    [DUE_INDEX.sortKey]: keys.dueMarkerSort(overdueAt, tradeDate, merchantId),
+    [TIME_TO_LIVE_ATTRIBUTE]: Math.floor((Date.parse(overdueAt) + DUE_MARKER_LIFETIME_MS) / 1000),
+  };
+}
+
+/** The item a confirmation stores: without its own due entry when a due marker stands for it. */
+export function storedItem(
+  payment: Payment,
+  dueShards: number,
+  dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
+): PaymentItem {
+  const item = toItem(payment, dueShards, dueLagMarginMs);
+  if (!dueMarkerOf(payment, dueLagMarginMs)) return item;
+  const { [DUE_INDEX.partitionKey]: _partition, [DUE_INDEX.sortKey]: _sort, ...rest } = item;
+  return rest;
+}
+
+/**
+ * Builds the item with the payment's own due entry when PENDING (a sparse index), as every payment
+ * had before due markers (and as stored payments still have: the check reads both kinds).
+ */
 export function toItem(
   payment: Payment,
   dueShards: number,

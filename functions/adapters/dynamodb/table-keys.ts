@@ -15,6 +15,18 @@ export const keys = {
   /** Sorts by the instant the payment becomes overdue, then by its identity (unique per payment). */
   dueSort: (overdueAt: string, acquirer: string, paymentId: string) =>
     `${overdueAt}#${acquirer}#${paymentId}`,
+  /**
+   * One due marker per merchant, trade date and overdue instant: it stands on the due list for every
+   * payment of that merchant's day due then (they carry no due entry of their own). The trade date
+   * (fixed width) comes first so that the merchant id, which may hold "#", is the rest.
+   */
+  dueMarker: (tradeDate: string, merchantId: string, overdueAt: string) => ({
+    pk: `${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
+    sk: overdueAt,
+  }),
+  /** Sorts with the payments' own due entries, by instant; the pk (DUEMARK#…) tells them apart. */
+  dueMarkerSort: (overdueAt: string, tradeDate: string, merchantId: string) =>
+    `${overdueAt}#${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
   /** The order number alone is the partition: a settlement line may not know settlewatch's merchant id. */
   orderLookup: (orderId: string) => `ORDER#${orderId}`,
   orderSort: (merchantId: string, acquirer: string, paymentId: string) =>
@@ -135,6 +147,18 @@ export const legacyKeys = {
   amountSort: (tradeDate: string, acquirer: string, paymentId: string) =>
     `${tradeDate}#${acquirer}#${paymentId}`,
 } as const;
+
+/** The partition key prefix of due markers (see keys.dueMarker). */
+export const DUE_MARKER_PREFIX = "DUEMARK#";
+
+/** The merchant day a due marker's partition key names; undefined for any other key. */
+export function dueMarkerDayOf(pk: string): { tradeDate: string; merchantId: string } | undefined {
+  if (!pk.startsWith(DUE_MARKER_PREFIX)) return undefined;
+  const rest = pk.slice(DUE_MARKER_PREFIX.length);
+  const tradeDate = rest.slice(0, 10);
+  if (rest[10] !== "#" || !/^\d{4}-\d{2}-\d{2}$/.test(tradeDate)) return undefined;
+  return { tradeDate, merchantId: rest.slice(11) };
+}
 
 /** The partition of the calendar-hold markers (one small Query lists them). */
 export const CALENDAR_HOLDS_PARTITION = "CALHOLDS";

@@ -21,7 +21,8 @@ export interface DueSelection {
 /**
  * Select due: reads each shard's escalation list up to now and its due list forward from the
  * shard's watermark (each due entry is read once, at its due time: a payment settled while PENDING
- * keeps its entry and is skipped here), re-reads each hit from the table, and moves overdue
+ * keeps its entry and is skipped here; a due marker brings its merchant day's payments, of which
+ * those overdue by now are due), re-reads each hit from the table, and moves overdue
  * payments PENDING → OVERDUE with a conditional write. Its cost grows with what is due, not with
  * the table. Stops at the run's deadline (report.complete); the watermark keeps what was read.
  */
@@ -82,13 +83,26 @@ async function readDueList(options: {
       complete = false;
       break;
     }
-    const payments = await overdue.getPayments(page.refs, { consistent: false });
-    run.report.examined += payments.length;
-    await take(payments);
-    through = page.through;
+    const own = new Set(page.refs.map(idOf));
+    const refs = [...page.refs, ...page.covered.filter((ref) => !own.has(idOf(ref)))];
+    const read = await overdue.getPayments(refs, { consistent: false });
+    run.report.examined += read.length;
+    await take(read.filter((payment) => own.has(idOf(payment)) || dueByMarker(payment, run.now)));
+    through = page.through ?? through;
   }
   if (complete) through = overdue.dueThrough(run.nowIso);
   if (through !== undefined && through !== after) await overdue.saveDueWatermark(shard, through);
+}
+
+/**
+ * A due marker stands for its whole merchant day: of those payments it is the entry of the ones
+ * overdue by now. The others have a later marker or entry of their own, and a payment held for an
+ * uncovered calendar year waits on its hold (its overdue time is only a guess).
+ */
+function dueByMarker(payment: Payment, now: Date): boolean {
+  if (payment.arrival?.calendarHold) return false;
+  const overdueAt = Date.parse(payment.arrival?.overdueAt ?? "");
+  return Number.isFinite(overdueAt) && overdueAt <= now.getTime();
 }
 
 /** Escalation list: payments still OVERDUE (not settled since) may be due a reminder. */

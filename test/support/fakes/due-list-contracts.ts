@@ -34,19 +34,39 @@ const OVERDUE_AT = "2026-10-08T11:00:00.000Z";
 const JUST_BEFORE = "2026-10-08T10:59:59.999Z";
 const END_OF_TIME = "9999-12-31T00:00:00.000Z";
 
-type Listed = { list: DueList["kind"]; shard: number; paymentId: string };
+/** On the due list: no shard (a due marker may stand for the payment on another shard than its own). */
+type Listed =
+  | { list: "due"; paymentId: string }
+  | { list: DueList["kind"]; shard: number; paymentId: string };
 
-/** Everything on every due and escalation list up to `nowIso`, of this case's acquirer only. */
+/**
+ * Everything on every due and escalation list up to `nowIso`, of this case's acquirer only, as the
+ * check reads it: a payment's own due entry, or its merchant day's due marker when the payment is
+ * PENDING and overdue by then (a marker stands for its whole day; the check skips the others).
+ */
 async function everywhere(ports: PaymentTablePorts, acquirer: string, nowIso: string): Promise<Listed[]> {
+  const due = new Set<string>();
   const listed: Listed[] = [];
-  for (const kind of ["due", "escalation"] as const) {
-    for (let shard = 0; shard < ports.dueShards; shard += 1) {
-      for await (const page of ports.overdue.indexedUpTo({ kind, shard }, nowIso)) {
-        for (const ref of page)
-          if (ref.acquirer === acquirer) listed.push({ list: kind, shard, paymentId: ref.paymentId });
-      }
+  for (let shard = 0; shard < ports.dueShards; shard += 1) {
+    for await (const page of ports.overdue.dueAfter(shard, undefined, nowIso)) {
+      for (const ref of page.refs) if (ref.acquirer === acquirer) due.add(ref.paymentId);
+      const covered = await ports.overdue.getPayments(
+        page.covered.filter((ref) => ref.acquirer === acquirer),
+      );
+      for (const p of covered)
+        if (
+          p.status === "PENDING" &&
+          !p.arrival?.calendarHold &&
+          (p.arrival?.overdueAt ?? "\uffff") <= nowIso
+        )
+          due.add(p.paymentId);
+    }
+    for await (const page of ports.overdue.indexedUpTo({ kind: "escalation", shard }, nowIso)) {
+      for (const ref of page)
+        if (ref.acquirer === acquirer) listed.push({ list: "escalation", shard, paymentId: ref.paymentId });
     }
   }
+  for (const paymentId of due) listed.push({ list: "due", paymentId });
   return listed.sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
 }
 
@@ -106,10 +126,9 @@ export function dueListContract(fresh: () => { ports: PaymentTablePorts; ns: str
     await ports.payments.insert(pending);
     await ports.payments.insert(sale("settled", { status: "SETTLED" }));
     await ports.payments.insert(sale("refund", { kind: "refund", status: "RECORDED" }));
-    const shard = dueShardOf(pending.acquirer, pending.paymentId, ports.dueShards);
     expect(await everywhere(ports, pending.acquirer, JUST_BEFORE)).toEqual([]);
     expect(await everywhere(ports, pending.acquirer, OVERDUE_AT)).toEqual([
-      { list: "due", shard, paymentId: "pending" },
+      { list: "due", paymentId: "pending" },
     ]);
   });
 
@@ -276,11 +295,7 @@ export function dueListContract(fresh: () => { ports: PaymentTablePorts; ns: str
       arrival: RECOMPUTED,
     });
     expect(await everywhere(ports, toDue.acquirer, RECOMPUTED.overdueAt)).toEqual([
-      {
-        list: "due",
-        shard: dueShardOf(toDue.acquirer, toDue.paymentId, ports.dueShards),
-        paymentId: "to-due",
-      },
+      { list: "due", paymentId: "to-due" },
     ]);
     expect(await ports.holds.releaseHold(toDue, hold, RECOMPUTED, RELEASED_AT)).toBe(false);
 

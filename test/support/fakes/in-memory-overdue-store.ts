@@ -38,6 +38,7 @@ export class InMemoryOverdueStore implements OverdueStore {
     for (const page of pagesOf(onShard, this.pageSize)) {
       yield {
         refs: page.map((key) => this.refOf(key)),
+        covered: [],
         through: this.sortKeyOf(page[page.length - 1] ?? ""),
       };
     }
