@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+import { LongestFirstSequencer } from "./test/setup/longest-first-sequencer.js";
 import { unitTier } from "./vitest.unit.config.js";
 
 // `npm test` (what CI runs): every tier in one run. Files of the DynamoDB tier spend part of their
@@ -42,6 +43,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       // First, the CPU-bound tiers on as many workers as cores: each worker loads CDK (or the
       // domain) once and keeps it warm for the files after, and no DynamoDB Local is running yet.
