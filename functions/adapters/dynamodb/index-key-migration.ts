@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { tradeDateOf } from "../../domain/matching/payment-lookup.js";
 import { AMOUNT_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
+import { sendIfCondition } from "./conditional-write.js";
 import { fromItem } from "./payment-repository.js";
 import { keys } from "./table-keys.js";
 
@@ -132,20 +132,15 @@ async function rewrite(
     conditions.push("attribute_not_exists(#opk)");
     Object.assign(values, { ":opk": change.overdue.pk, ":osk": change.overdue.sk });
   }
-  try {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { pk: item.pk, sk: item.sk },
-        UpdateExpression: `SET ${sets.join(", ")}`,
-        ConditionExpression: conditions.join(" AND "),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return await sendIfCondition(
+    db,
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: item.pk, sk: item.sk },
+      UpdateExpression: `SET ${sets.join(", ")}`,
+      ConditionExpression: conditions.join(" AND "),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
 }

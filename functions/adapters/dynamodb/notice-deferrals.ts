@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { outboxShardOf } from "../../domain/notification/notice-id.js";
 import { DUE_INDEX } from "../../shared/table-schema.js";
 import type { NoticeDeferrals } from "../../use-cases/ports.js";
+import { sendIfCondition } from "./conditional-write.js";
 import { keys } from "./table-keys.js";
 
 /**
@@ -22,31 +22,26 @@ export class DynamoDbNoticeDeferrals implements NoticeDeferrals {
   ) {}
 
   async defer(noticeId: string, channel: string, sendAfter: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.notice(noticeId, channel),
-          UpdateExpression: "SET #status = :scheduled, sendAfter = :at, #gpk = :partition, #gsk = :sort",
-          ConditionExpression: "#status IN (:scheduled, :queued)",
-          ExpressionAttributeNames: {
-            "#status": "status",
-            "#gpk": DUE_INDEX.partitionKey,
-            "#gsk": DUE_INDEX.sortKey,
-          },
-          ExpressionAttributeValues: {
-            ":scheduled": "SCHEDULED",
-            ":queued": "QUEUED",
-            ":at": sendAfter,
-            ":partition": outboxPartitionOf(noticeId, this.dueShards),
-            ":sort": `${sendAfter}#${noticeId}#${channel}`,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.notice(noticeId, channel),
+        UpdateExpression: "SET #status = :scheduled, sendAfter = :at, #gpk = :partition, #gsk = :sort",
+        ConditionExpression: "#status IN (:scheduled, :queued)",
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#gpk": DUE_INDEX.partitionKey,
+          "#gsk": DUE_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: {
+          ":scheduled": "SCHEDULED",
+          ":queued": "QUEUED",
+          ":at": sendAfter,
+          ":partition": outboxPartitionOf(noticeId, this.dueShards),
+          ":sort": `${sendAfter}#${noticeId}#${channel}`,
+        },
+      }),
+    );
   }
 }

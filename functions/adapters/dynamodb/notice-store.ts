@@ -8,6 +8,7 @@ import type {
   NoticeStore,
   RecordDeliveryResult,
 } from "../../use-cases/ports.js";
+import { sendIfCondition } from "./conditional-write.js";
 import { indexKeysUpTo } from "./index-pages.js";
 import { keys } from "./table-keys.js";
 
@@ -21,25 +22,20 @@ export class DynamoDbNoticeStore implements NoticeStore {
   ) {}
 
   async create(notice: NoticeRecord, outboxShard: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.notice(notice.noticeId, notice.channel),
-            entity: "notice",
-            ...notice,
-            [DUE_INDEX.partitionKey]: keys.outboxShard(outboxShard),
-            [DUE_INDEX.sortKey]: `${notice.sendAfter}#${notice.noticeId}#${notice.channel}`,
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(
+      this.db,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.notice(notice.noticeId, notice.channel),
+          entity: "notice",
+          ...notice,
+          [DUE_INDEX.partitionKey]: keys.outboxShard(outboxShard),
+          [DUE_INDEX.sortKey]: `${notice.sendAfter}#${notice.noticeId}#${notice.channel}`,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
   }
 
   async *dueForSending(
@@ -219,27 +215,22 @@ export class DynamoDbNoticeStore implements NoticeStore {
     condition: string;
     values: Record<string, unknown>;
   }): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.notice(noticeId, channel),
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: {
-            "#status": "status",
-            ...(expression.includes("#gpk")
-              ? { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey }
-              : {}),
-          },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.notice(noticeId, channel),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: {
+          "#status": "status",
+          ...(expression.includes("#gpk")
+            ? { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey }
+            : {}),
+        },
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 }
 

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -9,6 +8,7 @@ import {
 import type { Payment, PaymentNoticeEntry } from "../../domain/payment/payment.js";
 import { AMOUNT_INDEX, DUE_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
 import type { DueList, DuePage, NextEscalation, OverdueStore, PaymentRef } from "../../use-cases/ports.js";
+import { sendIfCondition } from "./conditional-write.js";
 import { indexKeysBetween, indexKeysUpTo, upToSortKey } from "./index-pages.js";
 import { fromItem } from "./payment-repository.js";
 import { dueInstant, dueMarkerDayOf, keys } from "./table-keys.js";
@@ -256,13 +256,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
   }
 
   private async conditional(command: UpdateCommand): Promise<boolean> {
-    try {
-      await this.db.send(command);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(this.db, command);
   }
 }
 

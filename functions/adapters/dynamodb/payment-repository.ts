@@ -13,6 +13,7 @@ import {
   TIME_TO_LIVE_ATTRIBUTE,
 } from "../../shared/table-schema.js";
 import type { HoldReversalResult, InsertPaymentResult, PaymentRepository } from "../../use-cases/ports.js";
+import { sendIfCondition } from "./conditional-write.js";
 import { DUE_INDEX_LAG_MARGIN_MS, dueInstant, keys } from "./table-keys.js";
 
 type PaymentItem = Record<string, unknown>;
@@ -172,23 +173,18 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       names["#openPk"] = MERCHANT_OPEN_INDEX.partitionKey;
       names["#openSk"] = MERCHANT_OPEN_INDEX.sortKey;
     }
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.payment(update.payment.acquirer, update.payment.paymentId),
-          UpdateExpression: expression,
-          ConditionExpression:
-            "#entity = :payment AND #status = :from AND amountMinor = :expected AND NOT contains(reversalIds, :id)",
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.payment(update.payment.acquirer, update.payment.paymentId),
+        UpdateExpression: expression,
+        ConditionExpression:
+          "#entity = :payment AND #status = :from AND amountMinor = :expected AND NOT contains(reversalIds, :id)",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   async holdReversal(claim: ReversalClaim): Promise<HoldReversalResult> {

@@ -37,6 +37,7 @@ import type {
   SettlementStore,
   StoredFile,
 } from "../../use-cases/settlement-ports.js";
+import { sendIfCondition } from "./conditional-write.js";
 import { fromItem } from "./payment-repository.js";
 import { amountSortPrefix, keys } from "./table-keys.js";
 
@@ -229,13 +230,7 @@ export class DynamoDbSettlementStore implements SettlementStore {
   async applyUpdate(update: PaymentUpdate): Promise<boolean> {
     const command = updateCommandOf(this.tableName, update);
     if (!command) return true;
-    try {
-      await this.db.send(command);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(this.db, command);
   }
 
   async applyPresumed(update: PaymentUpdate): Promise<PresumedOutcome> {
@@ -447,26 +442,21 @@ export class DynamoDbSettlementStore implements SettlementStore {
   }
 
   async markBatchCredited(update: BatchUpdate): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.batch(update.batchKey),
-          UpdateExpression: "SET creditedBy = :by, creditedOn = :on",
-          ConditionExpression: "#entity = :batch AND (attribute_not_exists(creditedBy) OR creditedBy = :by)",
-          ExpressionAttributeNames: { "#entity": "entity" },
-          ExpressionAttributeValues: {
-            ":by": update.set.creditedBy,
-            ":on": update.set.creditedOn,
-            ":batch": "payout-batch",
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.batch(update.batchKey),
+        UpdateExpression: "SET creditedBy = :by, creditedOn = :on",
+        ConditionExpression: "#entity = :batch AND (attribute_not_exists(creditedBy) OR creditedBy = :by)",
+        ExpressionAttributeNames: { "#entity": "entity" },
+        ExpressionAttributeValues: {
+          ":by": update.set.creditedBy,
+          ":on": update.set.creditedOn,
+          ":batch": "payout-batch",
+        },
+      }),
+    );
   }
 
   async addBatchMember(batchKey: string, payment: PaymentIdentity): Promise<void> {

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -9,6 +8,7 @@ import {
 import type { StoredSignInCode } from "../../domain/merchant-page/sign-in-code.js";
 import { TIME_TO_LIVE_ATTRIBUTE } from "../../shared/table-schema.js";
 import type { MerchantSession, SignInStore } from "../../use-cases/merchant-page-ports.js";
+import { sendIfCondition } from "./conditional-write.js";
 import { keys } from "./table-keys.js";
 
 /**
@@ -30,27 +30,22 @@ export class DynamoDbSignInStore implements SignInStore {
   }
 
   async takeCodeQuota(input: { phoneHash: string; hour: string; cap: number; expiresAt: number }) {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.signInQuota(input.phoneHash, input.hour),
-          UpdateExpression: "ADD codesSent :one SET #ttl = :ttl, entity = :entity",
-          ConditionExpression: "attribute_not_exists(codesSent) OR codesSent < :cap",
-          ExpressionAttributeNames: { "#ttl": TIME_TO_LIVE_ATTRIBUTE },
-          ExpressionAttributeValues: {
-            ":one": 1,
-            ":cap": input.cap,
-            ":ttl": input.expiresAt,
-            ":entity": "sign-in-quota",
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.signInQuota(input.phoneHash, input.hour),
+        UpdateExpression: "ADD codesSent :one SET #ttl = :ttl, entity = :entity",
+        ConditionExpression: "attribute_not_exists(codesSent) OR codesSent < :cap",
+        ExpressionAttributeNames: { "#ttl": TIME_TO_LIVE_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ":one": 1,
+          ":cap": input.cap,
+          ":ttl": input.expiresAt,
+          ":entity": "sign-in-quota",
+        },
+      }),
+    );
   }
 
   async putCode(phoneHash: string, code: StoredSignInCode): Promise<void> {
@@ -147,12 +142,6 @@ export class DynamoDbSignInStore implements SignInStore {
     ConditionExpression: string;
     ExpressionAttributeValues: Record<string, unknown>;
   }): Promise<boolean> {
-    try {
-      await this.db.send(new UpdateCommand({ TableName: this.tableName, ...input }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return await sendIfCondition(this.db, new UpdateCommand({ TableName: this.tableName, ...input }));
   }
 }
