@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { MerchantChannel } from "../functions/domain/notification/channels.js";
@@ -95,6 +95,7 @@ export async function simulate(
   const shared = runtime.dynamoDbEndpoint;
   const dynamo = shared === undefined ? await startDynamoDbLocal() : undefined;
   const client = localDynamoDbClient(dynamo?.endpoint ?? String(shared));
+  let inbox: string | undefined;
   try {
     // On a shared DynamoDB Local, a table no other simulation uses.
     const tableName = dynamo
@@ -132,7 +133,7 @@ export async function simulate(
     const multiple = instants.length > 1;
     const notifications: SimulationOutput["notifications"] = [];
     const opsAlerts: SimulationOutput["opsAlerts"] = [];
-    const inbox = await mkdtemp(join(tmpdir(), "settlewatch-simulate-"));
+    inbox = await mkdtemp(join(tmpdir(), "settlewatch-simulate-"));
     let unmatchedLines = 0;
     const settlementFiles: SimulationOutput["settlementFiles"] = [];
     const pending = [...settlements];
@@ -217,6 +218,8 @@ export async function simulate(
   } finally {
     client.destroy();
     await dynamo?.stop();
+    // The settlement files copied in for this run: nothing of a simulation outlives it.
+    if (inbox) await rm(inbox, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LocalConfig, loadLocalConfig } from "../../local/local-config.js";
@@ -45,8 +45,9 @@ export async function startTestMonitor(options: {
   /** SMS routing and provider settings of the local config (default: SNS everywhere). */
   sms?: LocalConfig["sms"];
 }) {
+  const cwd = mkdtempSync(join(tmpdir(), `settlewatch-${options.tablePrefix}-`));
   const config = loadLocalConfig({
-    cwd: mkdtempSync(join(tmpdir(), `settlewatch-${options.tablePrefix}-`)),
+    cwd,
     env: {
       SETTLEWATCH_WEBHOOK_SECRETS: JSON.stringify({ [TEST_ACQUIRER]: [TEST_SECRET] }),
       SETTLEWATCH_PORT: "0",
@@ -54,5 +55,12 @@ export async function startTestMonitor(options: {
   });
   config.tableName = `${options.tablePrefix}-${Date.now()}`;
   if (options.sms) config.sms = options.sms;
-  return await startLocalMonitor(config, { dynamoDbEndpoint: options.dynamoDbEndpoint });
+  const monitor = await startLocalMonitor(config, { dynamoDbEndpoint: options.dynamoDbEndpoint });
+  // Its data folder (outbox, inbox) goes with it.
+  const stop = monitor.stop.bind(monitor);
+  monitor.stop = async () => {
+    await stop();
+    rmSync(cwd, { recursive: true, force: true });
+  };
+  return monitor;
 }
