@@ -1,14 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { LocalMonitor } from "../../local/monitor.js";
+import { settlewatchInProcess } from "../support/cli-in-process.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { monitorHttp, startTestMonitor } from "../support/monitor-http.js";
-
-const run = promisify(execFile);
 
 // The local runtime refuses, like the operator API in AWS, a merchant whose number no configured
 // SMS provider covers: here only +86 is covered (Alibaba Cloud), with no default provider.
@@ -57,12 +54,11 @@ describe("local registration with SMS coverage", () => {
   it("settlewatch merchants put: exits 1 with the reason, the profile is not stored", async () => {
     const file = join(workDir, "merchant.json");
     writeFileSync(file, JSON.stringify({ ...usMerchant, merchantId: "m-us-002" }));
-    const failed = await run("node", ["bin/settlewatch.js", "merchants", "put", file, "--url", monitor.url])
-      .then(() => undefined)
-      .catch((error: { code: number; stdout: string; stderr: string }) => error);
-    expect(failed?.code).toBe(1);
-    expect(`${failed?.stdout}${failed?.stderr}`).toContain("no SMS provider of this deployment sends to +1");
-    expect(`${failed?.stdout}${failed?.stderr}`).toContain("contact.phone");
+    // The command in this process (cli/program.ts); local-monitor.test.ts runs the CLI as a process.
+    const failed = await settlewatchInProcess("merchants", "put", file, "--url", monitor.url);
+    expect(failed.code).toBe(1);
+    expect(`${failed.stdout}${failed.stderr}`).toContain("no SMS provider of this deployment sends to +1");
+    expect(`${failed.stdout}${failed.stderr}`).toContain("contact.phone");
     expect((await http("GET", "/v1/merchants/m-us-002")).status).toBe(404);
-  }, 60_000);
+  });
 });

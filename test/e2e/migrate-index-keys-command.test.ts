@@ -10,6 +10,7 @@ import { DynamoDbMerchantPaymentReader } from "../../functions/adapters/dynamodb
 import { toItem } from "../../functions/adapters/dynamodb/payment-repository.js";
 import type { Payment } from "../../functions/domain/payment/payment.js";
 import { AMOUNT_INDEX, MERCHANT_OPEN_INDEX } from "../../functions/shared/table-schema.js";
+import { settlewatchInProcess } from "../support/cli-in-process.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { legacyTableKeys as legacyKeys, tableKeys } from "../support/table-items.js";
 
@@ -82,17 +83,17 @@ describe("settlewatch migrate-index-keys (DynamoDB Local)", () => {
     [AMOUNT_INDEX.sortKey]: "2026-12-01#b-1",
   };
 
-  const cli = async (...args: string[]) => {
-    const { stdout } = await run("node", [
-      "bin/settlewatch.js",
-      "migrate-index-keys",
-      "--endpoint",
-      table.endpoint,
-      "--table",
-      table.tableName,
-      ...args,
-    ]);
+  const target = () => ["migrate-index-keys", "--endpoint", table.endpoint, "--table", table.tableName];
+  /** The command as an operator runs it, a process: the dry run. */
+  const cliProcess = async (...args: string[]) => {
+    const { stdout } = await run("node", ["bin/settlewatch.js", ...target(), ...args]);
     return JSON.parse(stdout) as Record<string, unknown>;
+  };
+  /** The same command in this process (cli/program.ts, what the process runs): the other cases. */
+  const cli = async (...args: string[]) => {
+    const answer = await settlewatchInProcess(...target(), ...args);
+    if (answer.code !== 0) throw Object.assign(new Error(answer.stderr), answer);
+    return JSON.parse(answer.stdout) as Record<string, unknown>;
   };
   const scan = async (): Promise<Item[]> => {
     const { Items } = await documentClient(table.client).send(
@@ -116,7 +117,7 @@ describe("settlewatch migrate-index-keys (DynamoDB Local)", () => {
 
   it("a dry run counts what would change and writes nothing", async () => {
     const before = await scan();
-    const report = await cli("--dry-run");
+    const report = await cliProcess("--dry-run");
     expect(report).toMatchObject({
       dryRun: true,
       complete: true,
