@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { settlewatchInProcess } from "../support/cli-in-process.js";
 import { simulateInProcess } from "../support/simulation.js";
 
 const run = promisify(execFile);
@@ -145,8 +146,8 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
   it("names the bad line of a broken confirmations file and exits 2", async () => {
     const broken = join(dir, "broken.jsonl");
     writeFileSync(broken, '{"acquirer":"wx"}\n{not json\n');
-    const failure = await run("node", [
-      "bin/settlewatch.js",
+    // The command in this process (it stops on its input, before any JVM starts).
+    const failure = await settlewatchInProcess(
       "simulate",
       "--merchants",
       merchants,
@@ -154,8 +155,8 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
       broken,
       "--as-of",
       "2026-10-08T12:00:00Z",
-    ]).catch((error: { code: number; stderr: string }) => error);
-    expect("code" in failure ? failure.code : 0).toBe(2);
+    );
+    expect(failure.code).toBe(2);
     expect(failure.stderr).toContain("line 2: not valid JSON");
   });
 
