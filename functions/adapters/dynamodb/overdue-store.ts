@@ -117,7 +117,8 @@ export class DynamoDbOverdueStore implements OverdueStore {
 
   async saveDueWatermark(shard: number, through: string): Promise<void> {
     if (this.options.timeTravel) return;
-    await this.conditional(
+    await sendIfCondition(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.dueWatermark(shard),
@@ -129,7 +130,8 @@ export class DynamoDbOverdueStore implements OverdueStore {
   }
 
   async deferDue(payment: Payment, shard: number, when: { at: string; nowIso: string }): Promise<boolean> {
-    return await this.conditional(
+    return await sendIfCondition(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.payment(payment.acquirer, payment.paymentId),
@@ -191,7 +193,8 @@ export class DynamoDbOverdueStore implements OverdueStore {
   }
 
   async markOverdue(payment: Payment, nowIso: string, escalation: NextEscalation): Promise<boolean> {
-    return await this.conditional(
+    return await sendIfCondition(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.payment(payment.acquirer, payment.paymentId),
@@ -239,7 +242,8 @@ export class DynamoDbOverdueStore implements OverdueStore {
     } else {
       update += " REMOVE #gpk, #gsk";
     }
-    return await this.conditional(
+    return await sendIfCondition(
+      this.db,
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.payment(payment.acquirer, payment.paymentId),
@@ -253,10 +257,6 @@ export class DynamoDbOverdueStore implements OverdueStore {
         ExpressionAttributeValues: known === 0 ? withoutKey(values, ":known") : values,
       }),
     );
-  }
-
-  private async conditional(command: UpdateCommand): Promise<boolean> {
-    return await sendIfCondition(this.db, command);
   }
 }
 
