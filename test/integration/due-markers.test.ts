@@ -1,6 +1,7 @@
 /**
  * Issue 14: a confirmation writes its payment (item + amount-index entry: 2 WRU) and, once per
- * merchant day and container, the day's due marker, instead of a due entry per payment. The
+ * merchant day and container, the day's due marker (a table item on no index: 1 WRU), instead of a
+ * due entry per payment. The
  * overdue check meets the marker at its instant, reads the merchant's day from the amount index and
  * handles the PENDING payments overdue by then. No alert is missed or sent early or twice. All
  * through the webhook route (POST /v1/confirmations) and the overdue check on DynamoDB Local, table
@@ -10,6 +11,7 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } fro
 import { beforeEach, describe, expect, it } from "vitest";
 import { fromItem, toItem } from "../../functions/adapters/dynamodb/payment-repository.js";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
+import { dueShardOf } from "../../functions/domain/payment/payment.js";
 import { postConfirmations } from "../../functions/http/routes.js";
 import { AMOUNT_INDEX, DUE_INDEX } from "../../functions/shared/table-schema.js";
 import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js";
@@ -17,7 +19,7 @@ import { checkDeps, TestClock } from "../support/check-deps.js";
 import { confirmation, SHANGHAI_MERCHANT, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps } from "../support/ingest-deps.js";
-import { tableKeys } from "../support/table-items.js";
+import { dueMarkerKey, legacyTableKeys, tableKeys } from "../support/table-items.js";
 
 const M = "m-shanghai-001";
 const DAY = "2026-09-30";
@@ -110,7 +112,7 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
     // Without an order number: the order index entry is a third, separate one.
     const plain = (paymentId: string) => ({ ...confirmation({ paymentId }), orderId: undefined });
     await confirmAt("2026-09-30T08:00:00Z", [plain("p-first")], deps);
-    expect(writes).toEqual([2, 2]); // the marker (item + due entry), the payment (item + amount entry)
+    expect(writes).toEqual([1, 2]); // the marker (a table item, no index), the payment (item + amount entry)
     writes.length = 0;
     await confirmAt("2026-09-30T08:01:00Z", [plain("p-second"), plain("p-third")], deps);
     expect(writes).toEqual([2, 2]); // the container knows the marker: the two payments only
@@ -122,7 +124,7 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
       expect(stored?.[DUE_INDEX.partitionKey]).toBeUndefined();
       expect(stored?.[AMOUNT_INDEX.partitionKey]).toBe(tableKeys.amountLookup(M, DAY));
     }
-    // Another container (cold cache): the marker's conditional put fails (billed 1 WRU, no index write).
+    // Another container (cold cache): the marker's conditional put fails (billed 1 WRU, like a put).
     writes.length = 0;
     await confirmAt("2026-09-30T08:02:00Z", [plain("p-fourth")]);
     expect(writes).toEqual(["condition failed", 2]);
@@ -214,36 +216,72 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
     expect(await noticesOf("p-on-time")).toHaveLength(1);
   });
 
-  it("a marker and its payment the index shows late (within the margin) are still alerted", async () => {
+  it("a payment whose amount entry the index shows late (within the margin) is still alerted at its marker's instant", async () => {
     // Confirmed at 10:45 on the day it falls due (11:00): just the lag margin before it.
     await confirmAt("2026-10-08T10:45:00Z", [confirmation({ paymentId: "p-lagging" })]);
-    const markerKey = tableKeys.dueMarker(DAY, M, OVERDUE_AT);
-    const marker = await get(markerKey);
+    expect(await get(dueMarkerKey(DAY, M, OVERDUE_AT))).toMatchObject({ entity: "due-marker" });
     const key = tableKeys.payment(TEST_ACQUIRER, "p-lagging");
     const stored = await payment("p-lagging");
-    const hide = (k: Record<string, string>, names: [string, string]) =>
-      table.client.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: k,
-          UpdateExpression: "REMOVE #a, #b",
-          ExpressionAttributeNames: { "#a": names[0], "#b": names[1] },
-        }),
-      );
-    // Neither the marker nor the payment's amount entry shows in the indexes yet.
-    await hide(markerKey, [DUE_INDEX.partitionKey, DUE_INDEX.sortKey]);
-    await hide(key, [AMOUNT_INDEX.partitionKey, AMOUNT_INDEX.sortKey]);
+    // The payment's amount entry does not show in the index yet.
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: key,
+        UpdateExpression: "REMOVE #a, #b",
+        ExpressionAttributeNames: { "#a": AMOUNT_INDEX.partitionKey, "#b": AMOUNT_INDEX.sortKey },
+      }),
+    );
     const wiring = checkDeps(table, clock);
     expect(await checkAt("2026-10-08T10:50:00.000Z", wiring)).toMatchObject({ examined: 0 });
     expect(await checkAt("2026-10-08T10:58:00.000Z", wiring)).toMatchObject({ examined: 0 });
-    // Within the margin both show, before the marker's instant: no watermark has passed it.
-    await table.client.send(new PutCommand({ TableName: table.tableName, Item: marker ?? {} }));
+    // Within the margin it shows, before the marker's instant: no watermark has passed the marker.
     await table.client.send(new PutCommand({ TableName: table.tableName, Item: stored ?? {} }));
     expect(await checkAt("2026-10-08T11:00:00.000Z", wiring)).toMatchObject({
       markedOverdue: 1,
       notified: 1,
     });
     expect(wiring.outbox.sent).toHaveLength(1);
+  });
+
+  it("markers an older version filed on the due index are read in instant order with the table's markers", async () => {
+    // p-a (30 Sep) is filed under a table marker at 8 Oct 11:00Z.
+    await confirmAt("2026-09-30T08:00:00Z", [confirmation({ paymentId: "p-a" })]);
+    // p-b (8 Oct, 15:00 Shanghai; T+1 -> 9 Oct 11:00Z): its marker as the first version filed it.
+    const LATER = "2026-10-08";
+    const laterDue = "2026-10-09T11:00:00.000Z";
+    await confirmAt("2026-10-08T07:00:00Z", [
+      confirmation({ paymentId: "p-b", confirmedAt: "2026-10-08T15:00:00+08:00" }),
+    ]);
+    expect((await payment("p-b"))?.overdueAt).toBe(laterDue);
+    const current = dueMarkerKey(LATER, M, laterDue);
+    const marker = await get(current);
+    expect(marker).toMatchObject({ entity: "due-marker" });
+    await table.client.send(new DeleteCommand({ TableName: table.tableName, Key: current }));
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          ...marker,
+          ...legacyTableKeys.dueMarker(LATER, M, laterDue),
+          [DUE_INDEX.partitionKey]: tableKeys.dueShard(dueShardOf(M, LATER, 16)),
+          [DUE_INDEX.sortKey]: legacyTableKeys.dueMarkerSort(laterDue, LATER, M),
+        },
+      }),
+    );
+
+    const wiring = checkDeps(table, clock);
+    expect(await checkAt("2026-10-08T11:00:00.000Z", wiring)).toMatchObject({ markedOverdue: 1 });
+    expect((await payment("p-a"))?.status).toBe("OVERDUE");
+    expect((await payment("p-b"))?.status).toBe("PENDING");
+    expect(await checkAt("2026-10-09T10:59:59.999Z", wiring)).toMatchObject({ markedOverdue: 0 });
+    // p-b's first notice (p-a's 24-hour escalation falls due at the same instant).
+    expect(await checkAt(laterDue, wiring)).toMatchObject({ markedOverdue: 1, notified: 2 });
+    expect(await checkAt("2026-10-09T12:00:00.000Z", wiring)).toMatchObject({
+      markedOverdue: 0,
+      notified: 0,
+    });
+    expect((await payment("p-b"))?.status).toBe("OVERDUE");
+    expect(await noticesOf("p-b")).toHaveLength(1);
   });
 
   it("two payments of a day with different overdue times (the profile changed): each alerted at its own time, never early", async () => {

@@ -16,7 +16,7 @@ import { confirmation, SHANGHAI_MERCHANT, signed, TEST_ACQUIRER } from "../suppo
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps } from "../support/ingest-deps.js";
 import { csvFile, fileInput, settlementDeps } from "../support/settlement.js";
-import { dueSortKey, isDueListPartition, tableKeys } from "../support/table-items.js";
+import { dueMarkerKey, dueSortKey, isDueListPartition, tableKeys } from "../support/table-items.js";
 
 const M = "m-shanghai-001";
 // Confirmed 30 Sep 2026 15:00 Shanghai (T+1, 18:00, 60 min grace): overdue from 8 Oct 11:00Z.
@@ -112,9 +112,9 @@ describe("settling without a read, and the due list read once from a watermark",
     // Filed by its merchant day's due marker (no entry of its own); settling leaves the marker be.
     expect(settled?.[DUE_INDEX.partitionKey]).toBeUndefined();
     const marker = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: tableKeys.dueMarker("2026-09-30", M, OVERDUE_AT) }),
+      new GetCommand({ TableName: table.tableName, Key: dueMarkerKey("2026-09-30", M, OVERDUE_AT) }),
     );
-    expect(isDueListPartition(marker.Item?.[DUE_INDEX.partitionKey], "due")).toBe(true);
+    expect(marker.Item?.entity).toBe("due-marker");
 
     sent.length = 0;
     const wiring = checkDeps(table, clock);

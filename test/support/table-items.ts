@@ -8,6 +8,7 @@ import {
   keys,
   legacyKeys,
 } from "../../functions/adapters/dynamodb/table-keys.js";
+import { dueShardOf } from "../../functions/domain/payment/payment.js";
 import { DUE_INDEX } from "../../functions/shared/table-schema.js";
 import type { DueList } from "../../functions/use-cases/ports.js";
 
@@ -53,11 +54,17 @@ export async function onDueList(
   stored: Record<string, unknown> | undefined,
 ): Promise<boolean> {
   if (isDueListPartition(stored?.[DUE_INDEX.partitionKey], "due")) return true;
-  const key = keys.dueMarker(
-    String(stored?.tradeDate),
-    String(stored?.merchantId),
-    String(stored?.overdueAt),
-  );
+  const key = dueMarkerKey(String(stored?.tradeDate), String(stored?.merchantId), String(stored?.overdueAt));
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key }));
-  return isDueListPartition(Item?.[DUE_INDEX.partitionKey], "due");
+  return Item?.entity === "due-marker";
+}
+
+/** The table key of a merchant day's due marker (the test repositories' 16 due shards). */
+export function dueMarkerKey(
+  tradeDate: string,
+  merchantId: string,
+  overdueAt: string,
+  dueShards = 16,
+): { pk: string; sk: string } {
+  return keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), overdueAt, tradeDate, merchantId);
 }

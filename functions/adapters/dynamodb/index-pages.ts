@@ -26,29 +26,46 @@ export function upToSortKey(nowIso: string): string {
   return `${nowIso}#\uffff`;
 }
 
+/** Where a sorted range is read: an index (the due index unless named) or the table itself. */
+export interface RangeSource {
+  indexName?: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+const DUE_INDEX_KEYS: RangeSource = {
+  indexName: DUE_INDEX.name,
+  partitionKey: DUE_INDEX.partitionKey,
+  sortKey: DUE_INDEX.sortKey,
+};
+
+/** The base table's own keys, as a {@link RangeSource}. */
+export const TABLE_KEYS: RangeSource = { partitionKey: "pk", sortKey: "sk" };
+
 /**
- * Pages of index keys in one partition whose sort key is after `after` (exclusive; from the start
- * when undefined) and at or before `upTo` (inclusive), in sort key order.
+ * Pages of items in one partition whose sort key is after `after` (exclusive; from the start when
+ * undefined) and at or before `upTo` (inclusive), in sort key order: of the due index by default.
  */
 export async function* indexKeysBetween(
   db: DynamoDBDocumentClient,
   tableName: string,
-  range: { partition: string; after: string | undefined; upTo: string },
+  range: { partition: string; after: string | undefined; upTo: string; source?: RangeSource },
   pageSize = 500,
 ): AsyncIterable<Array<Record<string, unknown>>> {
   const { partition, after, upTo } = range;
+  const source = range.source ?? DUE_INDEX_KEYS;
   if (after !== undefined && after >= upTo) return;
   let cursor: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
       new QueryCommand({
         TableName: tableName,
-        IndexName: DUE_INDEX.name,
+        ...(source.indexName ? { IndexName: source.indexName } : {}),
         KeyConditionExpression:
           after === undefined
             ? "#pk = :partition AND #sk <= :upTo"
             : "#pk = :partition AND #sk BETWEEN :after AND :upTo",
-        ExpressionAttributeNames: { "#pk": DUE_INDEX.partitionKey, "#sk": DUE_INDEX.sortKey },
+        ExpressionAttributeNames: { "#pk": source.partitionKey, "#sk": source.sortKey },
         ExpressionAttributeValues: {
           ":partition": partition,
           ":upTo": upTo,
@@ -62,4 +79,37 @@ export async function* indexKeysBetween(
     if (page.Items?.length) yield page.Items;
     cursor = page.LastEvaluatedKey;
   } while (cursor);
+}
+
+/** The entries of pages of items, one at a time. */
+export async function* entriesOf<T>(
+  pages: AsyncIterable<Array<Record<string, unknown>>>,
+  entryOf: (item: Record<string, unknown>) => T,
+): AsyncIterable<T> {
+  for await (const page of pages) for (const item of page) yield entryOf(item);
+}
+
+/**
+ * Two streams sorted by their `sort` key, merged into one in DynamoDB's order of string sort keys
+ * (UTF-8 bytes; JavaScript's `<` compares UTF-16 code units, which differ above U+FFFF).
+ */
+export async function* mergeBySortKey<T extends { sort: string }>(
+  first: AsyncIterable<T>,
+  second: AsyncIterable<T>,
+): AsyncIterable<T> {
+  const a = first[Symbol.asyncIterator]();
+  const b = second[Symbol.asyncIterator]();
+  let [nextA, nextB] = await Promise.all([a.next(), b.next()]);
+  while (!nextA.done || !nextB.done) {
+    const takeA =
+      nextB.done ||
+      (!nextA.done && Buffer.compare(Buffer.from(nextA.value.sort), Buffer.from(nextB.value.sort)) <= 0);
+    if (takeA && !nextA.done) {
+      yield nextA.value;
+      nextA = await a.next();
+    } else if (!nextB.done) {
+      yield nextB.value;
+      nextB = await b.next();
+    }
+  }
 }

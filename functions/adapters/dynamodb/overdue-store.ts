@@ -9,11 +9,25 @@ import type { Payment, PaymentNoticeEntry } from "../../domain/payment/payment.j
 import { AMOUNT_INDEX, DUE_INDEX, MERCHANT_OPEN_INDEX } from "../../shared/table-schema.js";
 import type { DueList, DuePage, NextEscalation, OverdueStore, PaymentRef } from "../../use-cases/ports.js";
 import { sendIfCondition } from "./conditional-write.js";
-import { indexKeysBetween, indexKeysUpTo, upToSortKey } from "./index-pages.js";
+import {
+  entriesOf,
+  indexKeysBetween,
+  indexKeysUpTo,
+  mergeBySortKey,
+  TABLE_KEYS,
+  upToSortKey,
+} from "./index-pages.js";
 import { fromItem } from "./payment-repository.js";
 import { dueInstant, dueMarkerDayOf, keys } from "./table-keys.js";
 
 const BATCH_GET_LIMIT = 100;
+/** Payments' own due entries per page handed to the check. */
+const DUE_PAGE = 500;
+
+/** One entry of a due shard, in sort-key order: a payment's own entry or a merchant day's marker. */
+type DueEntry =
+  | { sort: string; ref: PaymentRef }
+  | { sort: string; day: { tradeDate: string; merchantId: string } };
 /** Keys per page of a merchant day read for its due marker (keys only: a few hundred bytes each). */
 const MARKER_DAY_PAGE = 1000;
 
@@ -50,30 +64,59 @@ export class DynamoDbOverdueStore implements OverdueStore {
    * its last page: a run stopped by its deadline reads the marker's day again next time.
    */
   async *dueAfter(shard: number, after: string | undefined, nowIso: string): AsyncIterable<DuePage> {
-    const range = { partition: keys.dueShard(shard), after, upTo: upToSortKey(nowIso) };
     let position = after;
-    for await (const page of indexKeysBetween(this.db, this.tableName, range)) {
-      let refs: PaymentRef[] = [];
-      for (const item of page) {
-        const sort = String(item[DUE_INDEX.sortKey]);
-        const day = dueMarkerDayOf(String(item.pk));
-        if (!day) {
-          refs.push(refOfPaymentKey(String(item.pk)));
-          position = sort;
-          continue;
+    let refs: PaymentRef[] = [];
+    for await (const entry of this.dueEntries(shard, after, upToSortKey(nowIso))) {
+      if ("ref" in entry) {
+        refs.push(entry.ref);
+        position = entry.sort;
+        if (refs.length >= DUE_PAGE) {
+          yield { refs, covered: [], through: position };
+          refs = [];
         }
-        if (refs.length > 0) yield { refs, covered: [], through: position };
-        refs = [];
-        let covered: PaymentRef[] | undefined;
-        for await (const next of this.merchantDayRefs(day)) {
-          if (covered) yield { refs: [], covered, through: position };
-          covered = next;
-        }
-        position = sort;
-        yield { refs: [], covered: covered ?? [], through: position };
+        continue;
       }
       if (refs.length > 0) yield { refs, covered: [], through: position };
+      refs = [];
+      let covered: PaymentRef[] | undefined;
+      for await (const next of this.merchantDayRefs(entry.day)) {
+        if (covered) yield { refs: [], covered, through: position };
+        covered = next;
+      }
+      position = entry.sort;
+      yield { refs: [], covered: covered ?? [], through: position };
     }
+    if (refs.length > 0) yield { refs, covered: [], through: position };
+  }
+
+  /**
+   * A due shard's entries in sort-key order: the due index's partition (payments' own entries, and
+   * markers an older version filed there) merged with the shard's marker partition of the table.
+   * Markers are read eventually consistent: one is written at least the lag margin before its
+   * instant (dueMarkerOf), so it is readable long before a check reaches it.
+   */
+  private dueEntries(shard: number, after: string | undefined, upTo: string): AsyncIterable<DueEntry> {
+    const indexed = entriesOf(
+      indexKeysBetween(this.db, this.tableName, { partition: keys.dueShard(shard), after, upTo }),
+      (item) => {
+        const sort = String(item[DUE_INDEX.sortKey]);
+        const day = dueMarkerDayOf(String(item.pk));
+        return day ? { sort, day } : { sort, ref: refOfPaymentKey(String(item.pk)) };
+      },
+    );
+    const marked = entriesOf(
+      indexKeysBetween(this.db, this.tableName, {
+        partition: keys.dueMarkerPartition(shard),
+        after,
+        upTo,
+        source: TABLE_KEYS,
+      }),
+      (item) => ({
+        sort: String(item.sk),
+        day: { tradeDate: String(item.tradeDate), merchantId: String(item.merchantId) },
+      }),
+    );
+    return mergeBySortKey(indexed, marked);
   }
 
   /** The payments of one merchant's trade date, a page of refs at a time (the amount index, keys only). */

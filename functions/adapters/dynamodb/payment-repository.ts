@@ -73,7 +73,7 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: dueMarkerItem(marker, this.dueShards),
-          // A failed condition costs one write unit and no index write; a second put would cost two.
+          // A failed condition costs one write unit, as a second put would: it keeps the item as it is.
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -280,17 +280,18 @@ export function dueMarkerOf(payment: Payment, dueLagMarginMs: number | null): Du
   return { merchantId: payment.merchantId, tradeDate: tradeDateOf(payment), overdueAt: arrival.overdueAt };
 }
 
-/** The marker item: on the due list (a shard by its merchant day) at its overdue instant. */
+/**
+ * The marker item: in its due shard's marker partition (the shard of its merchant day), sorted at
+ * its overdue instant. A base-table item of a few hundred bytes with no index keys: one write unit.
+ */
 export function dueMarkerItem(marker: DueMarker, dueShards: number): PaymentItem {
   const { merchantId, tradeDate, overdueAt } = marker;
   return {
-    ...keys.dueMarker(tradeDate, merchantId, overdueAt),
+    ...keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), overdueAt, tradeDate, merchantId),
     entity: "due-marker",
     merchantId,
     tradeDate,
     overdueAt,
-    [DUE_INDEX.partitionKey]: keys.dueShard(dueShardOf(merchantId, tradeDate, dueShards)),
-    [DUE_INDEX.sortKey]: keys.dueMarkerSort(overdueAt, tradeDate, merchantId),
     [TIME_TO_LIVE_ATTRIBUTE]: Math.floor((Date.parse(overdueAt) + DUE_MARKER_LIFETIME_MS) / 1000),
   };
 }

@@ -17,16 +17,16 @@ export const keys = {
     `${overdueAt}#${acquirer}#${paymentId}`,
   /**
    * One due marker per merchant, trade date and overdue instant: it stands on the due list for every
-   * payment of that merchant's day due then (they carry no due entry of their own). The trade date
-   * (fixed width) comes first so that the merchant id, which may hold "#", is the rest.
+   * payment of that merchant's day due then (they carry no due entry of their own). A base-table item
+   * in its due shard's marker partition, sorted like the due index's entries: no index entry, so it
+   * costs one write unit. The trade date (fixed width) comes before the merchant id, which may hold "#".
    */
-  dueMarker: (tradeDate: string, merchantId: string, overdueAt: string) => ({
-    pk: `${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
-    sk: overdueAt,
+  dueMarker: (shard: number, overdueAt: string, tradeDate: string, merchantId: string) => ({
+    pk: keys.dueMarkerPartition(shard),
+    sk: `${overdueAt}#${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
   }),
-  /** Sorts with the payments' own due entries, by instant; the pk (DUEMARK#…) tells them apart. */
-  dueMarkerSort: (overdueAt: string, tradeDate: string, merchantId: string) =>
-    `${overdueAt}#${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
+  /** The table partition of one due shard's markers. */
+  dueMarkerPartition: (shard: number) => `DUEMARKS#${String(shard).padStart(2, "0")}`,
   /** The order number alone is the partition: a settlement line may not know settlewatch's merchant id. */
   orderLookup: (orderId: string) => `ORDER#${orderId}`,
   orderSort: (merchantId: string, acquirer: string, paymentId: string) =>
@@ -138,20 +138,29 @@ export const keys = {
 } as const;
 
 /**
- * The amount index's key shapes before the merchant page (amount partition, trade-date sort): only
- * the one-off rewrite (index-key-migration.ts) and its test know them; nothing writes them any more.
+ * Key shapes an older version wrote; nothing writes them any more. The amount index's before the
+ * merchant page (amount partition, trade-date sort): only the one-off rewrite
+ * (index-key-migration.ts) and its test know them. Due markers filed on the due index: the overdue
+ * check still reads them (dueMarkerDayOf) until their TTL removes them.
  */
 export const legacyKeys = {
   amountLookup: (merchantId: string, currency: string, amountMinor: number) =>
     `AMT#${merchantId}#${currency}#${amountMinor}`,
   amountSort: (tradeDate: string, acquirer: string, paymentId: string) =>
     `${tradeDate}#${acquirer}#${paymentId}`,
+  /** A due marker as the first version of markers filed it: its own partition, on the due index. */
+  dueMarker: (tradeDate: string, merchantId: string, overdueAt: string) => ({
+    pk: `${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
+    sk: overdueAt,
+  }),
+  dueMarkerSort: (overdueAt: string, tradeDate: string, merchantId: string) =>
+    `${overdueAt}#${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
 } as const;
 
-/** The partition key prefix of due markers (see keys.dueMarker). */
+/** Names a due marker's merchant day in its keys (see keys.dueMarker and legacyKeys.dueMarker). */
 export const DUE_MARKER_PREFIX = "DUEMARK#";
 
-/** The merchant day a due marker's partition key names; undefined for any other key. */
+/** The merchant day in the pk of a marker filed on the due index (legacyKeys.dueMarker); else undefined. */
 export function dueMarkerDayOf(pk: string): { tradeDate: string; merchantId: string } | undefined {
   if (!pk.startsWith(DUE_MARKER_PREFIX)) return undefined;
   const rest = pk.slice(DUE_MARKER_PREFIX.length);

@@ -5,7 +5,7 @@ import {
   storedItem,
 } from "../../../functions/adapters/dynamodb/payment-repository.js";
 import { DUE_INDEX } from "../../../functions/shared/table-schema.js";
-import { dueMarkerDay, tableKeys } from "../../support/table-items.js";
+import { dueMarkerDay, legacyTableKeys, tableKeys } from "../../support/table-items.js";
 import { payment } from "../notification/fixtures.js";
 
 const MARGIN = 15 * 60 * 1000;
@@ -20,9 +20,12 @@ describe("which payments a due marker stands for (the confirmation's write)", ()
     const item = storedItem(sale, 16);
     expect(item[DUE_INDEX.partitionKey]).toBeUndefined();
     expect(item[DUE_INDEX.sortKey]).toBeUndefined();
+    // A table item in its due shard's marker partition, at its instant, on no index: one write unit.
     const markerItem = dueMarkerItem(marker ?? ({} as never), 16);
-    expect(String(markerItem[DUE_INDEX.partitionKey])).toMatch(/^DUE#\d\d$/);
-    expect(String(markerItem[DUE_INDEX.sortKey]).startsWith(`${overdueAt}#`)).toBe(true);
+    expect(String(markerItem.pk)).toMatch(/^DUEMARKS#\d\d$/);
+    expect(String(markerItem.sk).startsWith(`${overdueAt}#`)).toBe(true);
+    expect(Object.keys(markerItem).filter((name) => name.startsWith("gsi"))).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(markerItem))).toBeLessThan(1024);
   });
 
   it("keeps an entry of its own for a late confirmation, a held or non-PENDING payment, a refund and time travel", () => {
@@ -41,8 +44,8 @@ describe("which payments a due marker stands for (the confirmation's write)", ()
     expect(dueMarkerOf(payment({ receivedAt: justInTime }), MARGIN)).toBeDefined();
   });
 
-  it("reads a marker's merchant day back from its key, merchant ids with # included; payment keys are not markers", () => {
-    const key = tableKeys.dueMarker("2026-09-30", "m#1#x", overdueAt);
+  it("reads the merchant day of a marker an older version filed on the due index, merchant ids with # included", () => {
+    const key = legacyTableKeys.dueMarker("2026-09-30", "m#1#x", overdueAt);
     expect(dueMarkerDay(key.pk)).toEqual({ tradeDate: "2026-09-30", merchantId: "m#1#x" });
     expect(dueMarkerDay(tableKeys.payment("acq", "DUEMARK#2026-09-30#m").pk)).toBeUndefined();
   });
