@@ -1,20 +1,20 @@
 /**
  * `settlewatch parse FILE` as a user runs it, on the variants banks send in the wild (synthetic
- * fixtures) and on a UTF-8 bill with one damaged byte.
+ * fixtures) and on a UTF-8 bill with one damaged byte. The command runs in this process (the CLI's
+ * program, what bin/settlewatch.js runs); test/e2e/local-runtime.test.ts runs the real process.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { settlewatchInProcess } from "../support/cli-in-process.js";
 
-const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL("../fixtures/settlement-files/", import.meta.url));
 
 const parse = async (...args: string[]) => {
-  const { stdout } = await run("node", ["bin/settlewatch.js", "parse", "--json", ...args]);
+  const { code, stdout, stderr } = await settlewatchInProcess("parse", "--json", ...args);
+  if (code !== 0) throw new Error(`parse exited with ${code}: ${stderr}`);
   return stdout
     .trim()
     .split("\n")

@@ -242,10 +242,9 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
         },
         { configFile: config },
       );
-    // The refusals below stop before any DynamoDB Local starts: they run the command as a process.
+    // The refusals below stop before any DynamoDB Local starts: the command runs in this process.
     const simulateWith = (...settlements: string[]) =>
-      run("node", [
-        "bin/settlewatch.js",
+      settlewatchInProcess(
         "simulate",
         "--merchants",
         merchants,
@@ -256,7 +255,7 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
         ...settlements.flatMap((file) => ["--settlement", file]),
         "--as-of",
         "2026-10-09T12:00:00Z",
-      ]);
+      );
 
     it("takes each file for the acquirer it points to: a CSV mapping's layout, a payment id in a bank line", async () => {
       const csv = join(dir, "day.csv");
@@ -284,8 +283,8 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
           ":62F:C261008HKD173,50",
         ]),
       );
-      const failure = await simulateWith(both).catch((error: { code: number; stderr: string }) => error);
-      expect("code" in failure ? failure.code : 0).toBe(2);
+      const failure = await simulateWith(both);
+      expect(failure.code).toBe(2);
       expect(failure.stderr).toContain(`--settlement ${both}: cannot tell whose settlement file this is`);
       expect(failure.stderr).toContain("the acquirers hk, wx; write ACQUIRER=");
     });
@@ -293,8 +292,8 @@ describe("settlewatch simulate", { timeout: 180_000 }, () => {
     it("refuses a file nothing in which points to an acquirer", async () => {
       const stranger = join(dir, "stranger.sta");
       writeFileSync(stranger, statement([":61:2610081008CK9,00NTRFunknown-7//B3", ":62F:C261008HKD9,00"]));
-      const failure = await simulateWith(stranger).catch((error: { code: number; stderr: string }) => error);
-      expect("code" in failure ? failure.code : 0).toBe(2);
+      const failure = await simulateWith(stranger);
+      expect(failure.code).toBe(2);
       expect(failure.stderr).toContain("nothing in it");
       expect(failure.stderr).toContain("hk, wx");
     });
