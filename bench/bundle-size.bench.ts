@@ -1,14 +1,19 @@
 // Bundle size and module init time of each Lambda handler, bundled exactly as the CDK construct
 // bundles it (infra/constructs/bundling.ts), next to an empty handler bundled the same way.
 //
-//   node bin/run-ts.js bench/bundle-size.bench.ts [--runs 15] [--strict]
+//   node bin/run-ts.js bench/bundle-size.bench.ts [--runs 15] [--strict] [--reference DIR]
 //
 // Init time = `await import(bundle)` in a fresh `node` process (parse + evaluate, handler's top-level
 // code included), median of N processes. A Lambda with 512 MB gets about a third of a vCPU, so
 // expect its cold-start init to be several times these figures; the ratio to the empty handler is
 // the portable number. --strict exits 1 when a bundle exceeds the size budget.
+//
+// --reference DIR: DIR is another checkout's bench/out/bundle-size (run this bench there first). Its
+// bundles are imported alternately with these, process by process, under this environment: init
+// over the empty handler side by side, and the ratio, which holds across machines of different
+// speed (a figure from a quiet run of that checkout scales by it).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -26,6 +31,8 @@ const args = process.argv.slice(2);
 const runsArg = args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 15;
 const STRICT = args.includes("--strict");
+const referenceArg = args.indexOf("--reference");
+const REFERENCE = referenceArg >= 0 ? args[referenceArg + 1] : undefined;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error("--runs needs a positive integer");
 
 const OUT = join(REPO_ROOT, "bench/out/bundle-size");
@@ -119,22 +126,32 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Milliseconds to import the bundle in a fresh node process (one warm-up run, then RUNS runs). */
-function initTimes(bundle: string, nodeFlags: string[]): number[] {
+/** Milliseconds to import the bundle once, in a fresh node process. */
+function initTime(bundle: string, nodeFlags: string[]): number {
   const script = `const t0 = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(bundle).href)});
 if (typeof m.handler !== "function") throw new Error("no handler export");
 process.stdout.write(String(performance.now() - t0));`;
-  const times: number[] = [];
+  const child = spawnSync(process.execPath, [...nodeFlags, "--input-type=module", "-e", script], {
+    env: childEnv,
+    encoding: "utf8",
+  });
+  if (child.status !== 0) throw new Error(`importing ${bundle} failed:\n${child.stderr}`);
+  return Number(child.stdout);
+}
+
+/** Init times of each bundle, imported in turn (one warm-up round, then RUNS rounds). */
+function initTimesInTurn(bundles: string[], nodeFlags: string[]): number[][] {
+  const times = bundles.map((): number[] => []);
   for (let run = 0; run <= RUNS; run++) {
-    const child = spawnSync(process.execPath, [...nodeFlags, "--input-type=module", "-e", script], {
-      env: childEnv,
-      encoding: "utf8",
+    bundles.forEach((bundle, index) => {
+      const time = initTime(bundle, nodeFlags);
+      if (run > 0) times[index]?.push(time);
     });
-    if (child.status !== 0) throw new Error(`importing ${bundle} failed:\n${child.stderr}`);
-    if (run > 0) times.push(Number(child.stdout));
   }
   return times;
 }
+
+const initTimes = (bundle: string, nodeFlags: string[]) => initTimesInTurn([bundle], nodeFlags)[0] ?? [];
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const rows: string[][] = [];
@@ -196,4 +213,24 @@ console.log(line(widths.map((width) => "-".repeat(width))));
 for (const row of rows) console.log(line(row));
 console.log("\nlargest packages in each bundle (minified bytes):");
 for (const entry of heaviest) console.log(`  ${entry}`);
+if (REFERENCE) compareWithReference(REFERENCE);
 if (STRICT && overBudget) process.exit(1);
+
+/** Init over the empty handler of these bundles and of another checkout's, imported in turn. */
+function compareWithReference(referenceDir: string) {
+  const empty = join(OUT, "empty", "index.mjs");
+  console.log(
+    `\ninit over the empty handler, side by side with ${referenceDir} (median of ${RUNS}, in turn):`,
+  );
+  for (const handler of handlers.slice(1)) {
+    const ours = join(OUT, handler.name, "index.mjs");
+    const theirs = join(referenceDir, handler.name, "index.mjs");
+    if (!existsSync(theirs)) continue;
+    const [emptyTimes, ourTimes, theirTimes] = initTimesInTurn([empty, ours, theirs], []);
+    const [e, a, b] = [emptyTimes, ourTimes, theirTimes].map((times) => median(times ?? []));
+    const over = (time = 0) => time - (e ?? 0);
+    console.log(
+      `  ${handler.name.padEnd(24)} this ${over(a).toFixed(1).padStart(6)} ms, reference ${over(b).toFixed(1).padStart(6)} ms: ${(over(a) / over(b)).toFixed(2)}x`,
+    );
+  }
+}
