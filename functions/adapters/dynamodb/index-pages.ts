@@ -99,17 +99,22 @@ export async function* mergeBySortKey<T extends { sort: string }>(
 ): AsyncIterable<T> {
   const a = first[Symbol.asyncIterator]();
   const b = second[Symbol.asyncIterator]();
-  let [nextA, nextB] = await Promise.all([a.next(), b.next()]);
-  while (!nextA.done || !nextB.done) {
-    const takeA =
-      nextB.done ||
-      (!nextA.done && Buffer.compare(Buffer.from(nextA.value.sort), Buffer.from(nextB.value.sort)) <= 0);
-    if (takeA && !nextA.done) {
-      yield nextA.value;
-      nextA = await a.next();
-    } else if (!nextB.done) {
-      yield nextB.value;
-      nextB = await b.next();
+  try {
+    let [nextA, nextB] = await Promise.all([a.next(), b.next()]);
+    while (!nextA.done || !nextB.done) {
+      const takeA =
+        nextB.done ||
+        (!nextA.done && Buffer.compare(Buffer.from(nextA.value.sort), Buffer.from(nextB.value.sort)) <= 0);
+      if (takeA && !nextA.done) {
+        yield nextA.value;
+        nextA = await a.next();
+      } else if (!nextB.done) {
+        yield nextB.value;
+        nextB = await b.next();
+      }
     }
+  } finally {
+    // A reader that stops early (the check's deadline) closes both sources.
+    await Promise.all([a.return?.(), b.return?.()]);
   }
 }

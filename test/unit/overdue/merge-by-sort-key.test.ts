@@ -41,4 +41,23 @@ describe("merging a due shard's two sorted sources (due index and marker partiti
     const merged = await collect(mergeBySortKey(streamOf(index, "index"), streamOf(markers, "markers")));
     expect(merged.map((entry) => entry.source)).toEqual(["markers", "index"]);
   });
+
+  it("closes both sources when the reader stops early (the check's deadline)", async () => {
+    const closed: string[] = [];
+    async function* source(name: string, sorts: string[]) {
+      try {
+        for (const sort of sorts) yield { sort, source: name };
+      } finally {
+        closed.push(name);
+      }
+    }
+    const merged = mergeBySortKey(source("index", ["a", "c", "e"]), source("markers", ["b", "d"]));
+    const seen: string[] = [];
+    for await (const entry of merged) {
+      seen.push(entry.sort);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toEqual(["a", "b"]);
+    expect(closed.sort()).toEqual(["index", "markers"]);
+  });
 });
