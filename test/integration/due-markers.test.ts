@@ -7,7 +7,7 @@
  * through the webhook route (POST /v1/confirmations) and the overdue check on DynamoDB Local, table
  * state asserted.
  */
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fromItem, toItem } from "../../functions/adapters/dynamodb/payment-repository.js";
 import { merchantProfileSchema } from "../../functions/domain/merchant/merchant-profile.js";
@@ -19,7 +19,7 @@ import { checkDeps, TestClock } from "../support/check-deps.js";
 import { confirmation, SHANGHAI_MERCHANT, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps } from "../support/ingest-deps.js";
-import { dueMarkerKey, legacyTableKeys, tableKeys } from "../support/table-items.js";
+import { dueMarkerKey, hideFromIndex, legacyTableKeys, tableKeys } from "../support/table-items.js";
 
 const M = "m-shanghai-001";
 const DAY = "2026-09-30";
@@ -223,14 +223,7 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
     const key = tableKeys.payment(TEST_ACQUIRER, "p-lagging");
     const stored = await payment("p-lagging");
     // The payment's amount entry does not show in the index yet.
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: key,
-        UpdateExpression: "REMOVE #a, #b",
-        ExpressionAttributeNames: { "#a": AMOUNT_INDEX.partitionKey, "#b": AMOUNT_INDEX.sortKey },
-      }),
-    );
+    await hideFromIndex(table, key, AMOUNT_INDEX);
     const wiring = checkDeps(table, clock);
     expect(await checkAt("2026-10-08T10:50:00.000Z", wiring)).toMatchObject({ examined: 0 });
     expect(await checkAt("2026-10-08T10:58:00.000Z", wiring)).toMatchObject({ examined: 0 });

@@ -16,7 +16,13 @@ import { confirmation, SHANGHAI_MERCHANT, signed, TEST_ACQUIRER } from "../suppo
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps } from "../support/ingest-deps.js";
 import { csvFile, fileInput, settlementDeps } from "../support/settlement.js";
-import { dueMarkerKey, dueSortKey, isDueListPartition, tableKeys } from "../support/table-items.js";
+import {
+  dueMarkerKey,
+  dueSortKey,
+  hideFromIndex,
+  isDueListPartition,
+  tableKeys,
+} from "../support/table-items.js";
 
 const M = "m-shanghai-001";
 // Confirmed 30 Sep 2026 15:00 Shanghai (T+1, 18:00, 60 min grace): overdue from 8 Oct 11:00Z.
@@ -167,14 +173,7 @@ describe("settling without a read, and the due list read once from a watermark",
     const key = tableKeys.payment(TEST_ACQUIRER, "p-lagging");
     const stored = await item("p-lagging");
     // The index does not show the entry yet: the checks at 12:05 and 12:10 cannot see it.
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: key,
-        UpdateExpression: "REMOVE #gpk, #gsk",
-        ExpressionAttributeNames: { "#gpk": DUE_INDEX.partitionKey, "#gsk": DUE_INDEX.sortKey },
-      }),
-    );
+    await hideFromIndex(table, key, DUE_INDEX);
     const wiring = checkDeps(table, clock);
     expect(await checkAt("2026-10-08T12:05:00.000Z", wiring)).toMatchObject({ examined: 0 });
     expect(await checkAt("2026-10-08T12:10:00.000Z", wiring)).toMatchObject({ examined: 0 });

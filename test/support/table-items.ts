@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dueListPartition } from "../../functions/adapters/dynamodb/overdue-store.js";
 import {
   amountSortPrefix,
@@ -67,4 +67,20 @@ export function dueMarkerKey(
   dueShards = 16,
 ): { pk: string; sk: string } {
   return keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), overdueAt, tradeDate, merchantId);
+}
+
+/** Removes an item's keys of one index: as if that index had not caught up with the write yet. */
+export async function hideFromIndex(
+  table: { client: DynamoDBClient; tableName: string },
+  key: { pk: string; sk: string },
+  index: { partitionKey: string; sortKey: string },
+): Promise<void> {
+  await table.client.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: key,
+      UpdateExpression: "REMOVE #indexPk, #indexSk",
+      ExpressionAttributeNames: { "#indexPk": index.partitionKey, "#indexSk": index.sortKey },
+    }),
+  );
 }
