@@ -66,7 +66,7 @@ export function dueMarkerKey(
   overdueAt: string,
   dueShards = 16,
 ): { pk: string; sk: string } {
-  return keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), overdueAt, tradeDate, merchantId);
+  return keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), { overdueAt, tradeDate, merchantId });
 }
 
 /** Removes an item's keys of one index: as if that index had not caught up with the write yet. */

@@ -287,7 +287,7 @@ export function dueMarkerOf(payment: Payment, dueLagMarginMs: number | null): Du
 export function dueMarkerItem(marker: DueMarker, dueShards: number): PaymentItem {
   const { merchantId, tradeDate, overdueAt } = marker;
   return {
-    ...keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), overdueAt, tradeDate, merchantId),
+    ...keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), marker),
     entity: "due-marker",
     merchantId,
     tradeDate,

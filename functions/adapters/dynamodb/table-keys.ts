@@ -21,9 +21,9 @@ export const keys = {
    * in its due shard's marker partition, sorted like the due index's entries: no index entry, so it
    * costs one write unit. The trade date (fixed width) comes before the merchant id, which may hold "#".
    */
-  dueMarker: (shard: number, overdueAt: string, tradeDate: string, merchantId: string) => ({
+  dueMarker: (shard: number, day: { overdueAt: string; tradeDate: string; merchantId: string }) => ({
     pk: keys.dueMarkerPartition(shard),
-    sk: `${overdueAt}#${DUE_MARKER_PREFIX}${tradeDate}#${merchantId}`,
+    sk: `${day.overdueAt}#${DUE_MARKER_PREFIX}${day.tradeDate}#${day.merchantId}`,
   }),
   /** The table partition of one due shard's markers. */
   dueMarkerPartition: (shard: number) => `DUEMARKS#${String(shard).padStart(2, "0")}`,
