@@ -125,6 +125,10 @@ let single: Run | undefined;
 let distributed: (Run & { chunks: number; planSeconds: number; mergeSeconds: number }) | undefined;
 let fileBytes = 0;
 const confirmWru = { firstOfDay: Number.NaN, rest: Number.NaN, all: Number.NaN };
+/** Read units of the same inserts (the marker's look before its put, once per merchant day and container). */
+const confirmRru = { firstOfDay: Number.NaN, rest: Number.NaN };
+/** A further container's first payment of a day already marked (before: a failed conditional put, 1 WRU). */
+const confirmFurther = { wru: Number.NaN, rru: Number.NaN };
 /** Bytes read from the file (S3 on AWS): the single run, the plan, and each chunk worker. */
 const reads = {
   single: { bytes: 0, requests: 0 },
@@ -232,11 +236,19 @@ try {
   meter.reset();
   for (let i = 0; i < CONFIRM_DAYS; i += 1) await confirmations.insert(benchPayment(LINES + i));
   const firstOfDay = meter.write;
+  confirmRru.firstOfDay = meter.read / CONFIRM_DAYS;
   meter.reset();
   for (let i = CONFIRM_DAYS; i < CONFIRM_SAMPLE; i += 1) await confirmations.insert(benchPayment(LINES + i));
   confirmWru.firstOfDay = firstOfDay / CONFIRM_DAYS;
   confirmWru.rest = meter.write / (CONFIRM_SAMPLE - CONFIRM_DAYS);
   confirmWru.all = (firstOfDay + meter.write) / CONFIRM_SAMPLE;
+  confirmRru.rest = meter.read / (CONFIRM_SAMPLE - CONFIRM_DAYS);
+  // A further container (cold cache) meets each of those merchant days once: one payment per day.
+  const further = new DynamoDbPaymentRepository(db, "bench-single", 16);
+  meter.reset();
+  for (let i = 0; i < CONFIRM_DAYS; i += 1) await further.insert(benchPayment(LINES + CONFIRM_SAMPLE + i));
+  confirmFurther.wru = meter.write / CONFIRM_DAYS;
+  confirmFurther.rru = meter.read / CONFIRM_DAYS;
 } finally {
   client.destroy();
   await dynamo.stop();
@@ -339,8 +351,11 @@ const sample = storedItem(benchPayment(LINES), 16);
 const indexEntries = [DUE_INDEX, ORDER_INDEX, AMOUNT_INDEX].filter((index) => index.partitionKey in sample);
 const marker = dueMarkerOf(benchPayment(LINES), 15 * 60 * 1000);
 console.log(
-  `\nconfirming a payment (${CONFIRM_SAMPLE} inserts through the confirmation's repository, ${CONFIRM_SAMPLE / CONFIRM_DAYS} per merchant day): the item is ${itemBytes(sample)} bytes as DynamoDB sizes it, ${Object.keys(sample).length} attributes, ${indexEntries.length} index entr${indexEntries.length === 1 ? "y" : "ies"}: ${indexEntries.map((index) => index.name).join(", ")}; the day's due marker ${marker ? itemBytes(dueMarkerItem(marker, 16)) : "-"} bytes, written once per merchant day and container`,
+  `\nconfirming a payment (${CONFIRM_SAMPLE} inserts through the confirmation's repository, ${CONFIRM_SAMPLE / CONFIRM_DAYS} per merchant day): the item is ${itemBytes(sample)} bytes as DynamoDB sizes it, ${Object.keys(sample).length} attributes, ${indexEntries.length} index entr${indexEntries.length === 1 ? "y" : "ies"}: ${indexEntries.map((index) => index.name).join(", ")}; the day's due marker ${marker ? itemBytes(dueMarkerItem(marker, 16)) : "-"} bytes, written once per merchant day (each further container reads it once)`,
 );
 console.log(
-  `  WRU per payment: first of its merchant day ${confirmWru.firstOfDay.toFixed(2)} (with the marker), the others ${confirmWru.rest.toFixed(2)}, all ${confirmWru.all.toFixed(2)}; before (commit 2715b74) ${CONFIRM_BEFORE_WRU.toFixed(2)} → ${confirmWru.rest.toFixed(2)} (target ≤ 2 WRU)`,
+  `  WRU per payment: first of its merchant day ${confirmWru.firstOfDay.toFixed(2)} (with the marker), the others ${confirmWru.rest.toFixed(2)}, all ${confirmWru.all.toFixed(2)}; before (commit 2715b74) ${CONFIRM_BEFORE_WRU.toFixed(2)} → ${confirmWru.rest.toFixed(2)} (target ≤ 2 WRU); RRU per payment: first of its merchant day ${confirmRru.firstOfDay.toFixed(2)}, the others ${confirmRru.rest.toFixed(2)}`,
+);
+console.log(
+  `  a further container's first payment of a merchant day already marked: WRU ${confirmFurther.wru.toFixed(2)}, RRU ${confirmFurther.rru.toFixed(2)} (markers on the index, 2715b74..3a2e705: 3 WRU, the marker's put failing on its condition)`,
 );

@@ -26,26 +26,41 @@ const DAY = "2026-09-30";
 // Confirmed 30 Sep 2026 15:00 Shanghai (T+1, 18:00, 60 min grace): overdue from 8 Oct 11:00Z.
 const OVERDUE_AT = "2026-10-08T11:00:00.000Z";
 
-/** Each PutItem's write units (DynamoDB Local answers ReturnConsumedCapacity), or that its condition failed. */
-function meterPuts(table: TestTable): Array<number | "condition failed"> {
-  const puts: Array<number | "condition failed"> = [];
+/**
+ * Each PutItem's write units, or that its condition failed, and the read units of each GetItem in
+ * the partition `getsOf` (DynamoDB Local answers ReturnConsumedCapacity).
+ */
+function meterRequests(
+  table: TestTable,
+  getsOf: { pk: string },
+): { puts: Array<number | "condition failed">; gets: number[] } {
+  const metered = { puts: [] as Array<number | "condition failed">, gets: [] as number[] };
+  const unitsOf = (output: unknown) =>
+    Number((output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity?.CapacityUnits);
   table.client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (String(context.commandName) !== "PutItemCommand") return await next(args);
+      const command = String(context.commandName);
+      // The key as the document client gives it, marshalled or not yet.
+      const pk = (args.input as { Key?: { pk?: string | { S?: string } } }).Key?.pk;
+      const isMetered =
+        command === "PutItemCommand" ||
+        (command === "GetItemCommand" && (typeof pk === "string" ? pk : pk?.S) === getsOf.pk);
+      if (!isMetered) return await next(args);
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = "TOTAL";
       try {
         const result = await next(args);
-        const used = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
-        puts.push(Number(used?.CapacityUnits ?? Number.NaN));
+        if (command === "PutItemCommand") metered.puts.push(unitsOf(result.output));
+        else metered.gets.push(unitsOf(result.output));
         return result;
       } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") puts.push("condition failed");
+        if ((error as Error).name === "ConditionalCheckFailedException")
+          metered.puts.push("condition failed");
         throw error;
       }
     },
-    { step: "initialize", name: "meterPutsForTest" },
+    { step: "initialize", name: "meterRequestsForTest" },
   );
-  return puts;
+  return metered;
 }
 
 /** Every command sent on the table's client. */
@@ -107,15 +122,18 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
   });
 
   it("confirms a payment for 2 WRU (item + amount entry) once its day's marker is written; one marker for the day", async () => {
-    const writes = meterPuts(table);
+    const { puts, gets } = meterRequests(table, dueMarkerKey(DAY, M, OVERDUE_AT));
     const { deps } = ingestDeps(table, new Date("2026-09-30T08:00:00Z"));
     // Without an order number: the order index entry is a third, separate one.
     const plain = (paymentId: string) => ({ ...confirmation({ paymentId }), orderId: undefined });
     await confirmAt("2026-09-30T08:00:00Z", [plain("p-first")], deps);
-    expect(writes).toEqual([1, 2]); // the marker (a table item, no index), the payment (item + amount entry)
-    writes.length = 0;
+    expect(gets).toEqual([0.5]); // is the day's marker there? (eventually consistent) No:
+    expect(puts).toEqual([1, 2]); // the marker (a table item, no index), the payment (item + amount entry)
+    gets.length = 0;
+    puts.length = 0;
     await confirmAt("2026-09-30T08:01:00Z", [plain("p-second"), plain("p-third")], deps);
-    expect(writes).toEqual([2, 2]); // the container knows the marker: the two payments only
+    expect(gets).toEqual([]); // the container knows the marker: the two payments only
+    expect(puts).toEqual([2, 2]);
 
     expect(await markers()).toEqual([{ merchantId: M, tradeDate: DAY, overdueAt: OVERDUE_AT }]);
     for (const id of ["p-first", "p-second", "p-third"]) {
@@ -124,10 +142,12 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
       expect(stored?.[DUE_INDEX.partitionKey]).toBeUndefined();
       expect(stored?.[AMOUNT_INDEX.partitionKey]).toBe(tableKeys.amountLookup(M, DAY));
     }
-    // Another container (cold cache): the marker's conditional put fails (billed 1 WRU, like a put).
-    writes.length = 0;
+    // Another container (cold cache) reads the marker (0.5 RRU) instead of putting it again (1 WRU).
+    gets.length = 0;
+    puts.length = 0;
     await confirmAt("2026-09-30T08:02:00Z", [plain("p-fourth")]);
-    expect(writes).toEqual(["condition failed", 2]);
+    expect(gets).toEqual([0.5]);
+    expect(puts).toEqual([2]);
     expect(await markers()).toHaveLength(1);
   });
 

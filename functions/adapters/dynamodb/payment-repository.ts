@@ -64,21 +64,28 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
     return await this.insertPayment(payment, withHeldReversals);
   }
 
-  /** Puts the marker unless it is there (idempotent: the same item for every payment of its day). */
+  /**
+   * Puts the marker unless it is there (idempotent: the same item for every payment of its day).
+   * A container that has not met the day yet looks first, with an eventually consistent read (0.5
+   * RRU): under Lambda's concurrency each container meets each busy merchant day once, and a put
+   * whose condition fails would bill a write unit (five times the price) every time. A marker
+   * written too recently for the read to see is caught by the put's condition.
+   */
   private async putDueMarker(marker: DueMarker): Promise<void> {
     const id = `${marker.merchantId}\u0000${marker.tradeDate}\u0000${marker.overdueAt}`;
     if (this.knownMarkers.has(id)) return;
-    try {
-      await this.db.send(
+    const item = dueMarkerItem(marker, this.dueShards);
+    const key = { pk: item.pk, sk: item.sk };
+    const { Item: found } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    if (!found) {
+      await sendIfCondition(
+        this.db,
         new PutCommand({
           TableName: this.tableName,
-          Item: dueMarkerItem(marker, this.dueShards),
-          // A failed condition costs one write unit, as a second put would: it keeps the item as it is.
+          Item: item,
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     if (this.knownMarkers.size >= KNOWN_MARKERS_LIMIT) {
       const oldest = this.knownMarkers.values().next().value;
