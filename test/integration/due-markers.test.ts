@@ -19,7 +19,13 @@ import { checkDeps, TestClock } from "../support/check-deps.js";
 import { confirmation, SHANGHAI_MERCHANT, signed, TEST_ACQUIRER } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
 import { ingestDeps } from "../support/ingest-deps.js";
-import { dueMarkerKey, hideFromIndex, legacyTableKeys, tableKeys } from "../support/table-items.js";
+import {
+  dueMarkerKey,
+  hideFromIndex,
+  legacyTableKeys,
+  TEST_DUE_SHARDS,
+  tableKeys,
+} from "../support/table-items.js";
 
 const M = "m-shanghai-001";
 const DAY = "2026-09-30";
@@ -276,7 +282,7 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
         Item: {
           ...marker,
           ...legacyTableKeys.dueMarker(LATER, M, laterDue),
-          [DUE_INDEX.partitionKey]: tableKeys.dueShard(dueShardOf(M, LATER, 16)),
+          [DUE_INDEX.partitionKey]: tableKeys.dueShard(dueShardOf(M, LATER, TEST_DUE_SHARDS)),
           [DUE_INDEX.sortKey]: legacyTableKeys.dueMarkerSort(laterDue, LATER, M),
         },
       }),
@@ -347,7 +353,7 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
     await confirmAt("2026-09-30T08:00:00Z", [confirmation({ paymentId: "p-due" })]);
     const stored = fromItem((await payment("p-due")) ?? {});
     const arrival = { ...(stored.arrival ?? ({} as never)), calendarHold: { region: "CN", year: 2026 } };
-    const heldItem = toItem({ ...stored, paymentId: "p-held", amountMinor: 901, arrival }, 16);
+    const heldItem = toItem({ ...stored, paymentId: "p-held", amountMinor: 901, arrival }, TEST_DUE_SHARDS);
     await table.client.send(new PutCommand({ TableName: table.tableName, Item: heldItem }));
     expect(await checkAt("2026-10-08T11:10:00.000Z")).toMatchObject({ markedOverdue: 1 });
     expect((await payment("p-due"))?.status).toBe("OVERDUE");
@@ -360,7 +366,7 @@ describe("due markers: one per merchant day and overdue instant, on DynamoDB Loc
     await confirmAt("2026-09-30T08:00:00Z", [confirmation({ paymentId: "p-new" })]);
     const stored = await payment("p-new");
     // As an older version stored a payment of the same day: its own due entry, no marker.
-    const old = toItem({ ...fromItem(stored ?? {}), paymentId: "p-old", amountMinor: 777 }, 16);
+    const old = toItem({ ...fromItem(stored ?? {}), paymentId: "p-old", amountMinor: 777 }, TEST_DUE_SHARDS);
     expect(old[DUE_INDEX.partitionKey]).toBeDefined();
     await table.client.send(new PutCommand({ TableName: table.tableName, Item: old }));
 

@@ -117,6 +117,7 @@ describe("notify handler: per-number caps, bounded concurrency, throttling and c
 
   const deps = () =>
     checkDeps(table, clock, {
+      dueShards: 16, // the handler's DUE_SHARDS above: both file and release notices by it
       escalationHours: [0],
       noticeText: {
         smsDelivery: { routing: { default: "aliyun" }, providers: { aliyun: { signName: "结算提醒" } } },

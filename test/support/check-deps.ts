@@ -11,7 +11,7 @@ import type { NoticeSender } from "../../functions/use-cases/ports.js";
 import type { OverdueCheckConfig, OverdueCheckDeps } from "../../functions/use-cases/run-overdue-check.js";
 import type { TestTable } from "./dynamodb.js";
 import { RecordingMetrics } from "./recording-metrics.js";
-import { tableKeys } from "./table-items.js";
+import { TEST_DUE_SHARDS, tableKeys } from "./table-items.js";
 import type { TestClock } from "./test-clock.js";
 
 export { TestClock } from "./test-clock.js";
@@ -39,7 +39,7 @@ export function checkDeps(
     queue,
     clock,
     metrics,
-    config: { dueShards: 16, ...config },
+    config: { dueShards: TEST_DUE_SHARDS, ...config },
   };
   const deliver: DeliverNoticeDeps = {
     notices: check.notices,
@@ -62,7 +62,7 @@ export function checkDeps(
  * For test files whose scenarios share one table but each start their clock over (in the product
  * time only moves forward, so a watermark never has to go back).
  */
-export async function forgetDueWatermarks(table: TestTable, dueShards = 16): Promise<void> {
+export async function forgetDueWatermarks(table: TestTable, dueShards = TEST_DUE_SHARDS): Promise<void> {
   const db = documentClient(table.client);
   for (let shard = 0; shard < dueShards; shard += 1) {
     await db.send(new DeleteCommand({ TableName: table.tableName, Key: tableKeys.dueWatermark(shard) }));

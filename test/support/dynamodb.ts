@@ -3,6 +3,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
 import { localDynamoDbClient } from "../../local/dynamodb-local.js";
 import { ensureTable } from "../../local/table-setup.js";
+import { TEST_DUE_SHARDS } from "./table-items.js";
 
 export interface TestTable {
   client: DynamoDBClient;
@@ -34,6 +35,8 @@ export function handlerEnvFor(table: TestTable): Record<string, string> {
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     TABLE_NAME: table.tableName,
+    // The test wiring's shard count (checkDeps, ingestDeps), so a handler and the wiring agree.
+    DUE_SHARDS: String(TEST_DUE_SHARDS),
     DEPLOYMENT: "test",
     DEFAULT_MERCHANT_TERMS: JSON.stringify({
       timeZone: "Asia/Shanghai",

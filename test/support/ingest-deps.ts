@@ -7,6 +7,7 @@ import type { IngestConfirmationsDeps } from "../../functions/use-cases/ingest-c
 import { ROTATED_SECRET, TEST_ACQUIRER, TEST_SECRET } from "./confirmations.js";
 import type { TestTable } from "./dynamodb.js";
 import { RecordingMetrics } from "./recording-metrics.js";
+import { TEST_DUE_SHARDS } from "./table-items.js";
 
 export { SHANGHAI_MERCHANT } from "./confirmations.js";
 export { RecordingMetrics } from "./recording-metrics.js";
@@ -15,7 +16,7 @@ export { RecordingMetrics } from "./recording-metrics.js";
 export function ingestDeps(table: TestTable, now: Date, metrics = new RecordingMetrics()) {
   const db = documentClient(table.client);
   const deps: IngestConfirmationsDeps = {
-    payments: new DynamoDbPaymentRepository(db, table.tableName, 16),
+    payments: new DynamoDbPaymentRepository(db, table.tableName, TEST_DUE_SHARDS),
     merchants: new DynamoDbMerchantRepository(db, table.tableName),
     secrets: new StaticWebhookSecretStore({ [TEST_ACQUIRER]: [TEST_SECRET, ROTATED_SECRET] }),
     calendars: new OverridableCalendarProvider(async () => undefined),

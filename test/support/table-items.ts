@@ -28,6 +28,13 @@ export { amountSortPrefix, dueInstant };
 /** The merchant day a due marker's partition key names (undefined for other keys). */
 export const dueMarkerDay = dueMarkerDayOf;
 
+/**
+ * The due shards of the test wiring (checkDeps, ingestDeps): fewer than a deployment's default 16,
+ * since every check reads every shard and the suite runs hundreds of checks. Sharding is exercised
+ * all the same; the port contracts and the local runtime keep 16.
+ */
+export const TEST_DUE_SHARDS = 4;
+
 /** Shards a deployment may configure (local-config.ts and the deployment schema cap dueShards at 256). */
 const MAX_DUE_SHARDS = 256;
 
@@ -59,12 +66,12 @@ export async function onDueList(
   return Item?.entity === "due-marker";
 }
 
-/** The table key of a merchant day's due marker (the test repositories' 16 due shards). */
+/** The table key of a merchant day's due marker (the test repositories' due shards). */
 export function dueMarkerKey(
   tradeDate: string,
   merchantId: string,
   overdueAt: string,
-  dueShards = 16,
+  dueShards = TEST_DUE_SHARDS,
 ): { pk: string; sk: string } {
   return keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), { overdueAt, tradeDate, merchantId });
 }
