@@ -76,18 +76,38 @@ export function dueMarkerKey(
   return keys.dueMarker(dueShardOf(merchantId, tradeDate, dueShards), { overdueAt, tradeDate, merchantId });
 }
 
-/** Removes an item's keys of one index: as if that index had not caught up with the write yet. */
+/**
+ * Removes an item's keys of one index, as if that index had not caught up with the write yet;
+ * the answer puts them back (the index catches up).
+ */
 export async function hideFromIndex(
   table: { client: DynamoDBClient; tableName: string },
   key: { pk: string; sk: string },
   index: { partitionKey: string; sortKey: string },
-): Promise<void> {
-  await table.client.send(
+): Promise<{ show: () => Promise<void> }> {
+  const names = { "#indexPk": index.partitionKey, "#indexSk": index.sortKey };
+  const { Attributes: old } = await table.client.send(
     new UpdateCommand({
       TableName: table.tableName,
       Key: key,
       UpdateExpression: "REMOVE #indexPk, #indexSk",
-      ExpressionAttributeNames: { "#indexPk": index.partitionKey, "#indexSk": index.sortKey },
+      ExpressionAttributeNames: names,
+      ReturnValues: "UPDATED_OLD",
     }),
   );
+  const show = async () => {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: key,
+        UpdateExpression: "SET #indexPk = :indexPk, #indexSk = :indexSk",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ":indexPk": old?.[index.partitionKey],
+          ":indexSk": old?.[index.sortKey],
+        },
+      }),
+    );
+  };
+  return { show };
 }
