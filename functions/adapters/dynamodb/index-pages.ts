@@ -12,7 +12,7 @@ export async function* indexKeysUpTo(
   nowIso: string,
   pageSize = 500,
 ): AsyncIterable<Array<Record<string, unknown>>> {
-  yield* indexKeysBetween(
+  yield* sortKeyRangePages(
     db,
     tableName,
     { partition, after: undefined, upTo: upToSortKey(nowIso) },
@@ -46,7 +46,7 @@ export const TABLE_KEYS: RangeSource = { partitionKey: "pk", sortKey: "sk" };
  * Pages of items in one partition whose sort key is after `after` (exclusive; from the start when
  * undefined) and at or before `upTo` (inclusive), in sort key order: of the due index by default.
  */
-export async function* indexKeysBetween(
+export async function* sortKeyRangePages(
   db: DynamoDBDocumentClient,
   tableName: string,
   range: { partition: string; after: string | undefined; upTo: string; source?: RangeSource },

@@ -11,9 +11,9 @@ import type { DueList, DuePage, NextEscalation, OverdueStore, PaymentRef } from 
 import { sendIfCondition } from "./conditional-write.js";
 import {
   entriesOf,
-  indexKeysBetween,
   indexKeysUpTo,
   mergeBySortKey,
+  sortKeyRangePages,
   TABLE_KEYS,
   upToSortKey,
 } from "./index-pages.js";
@@ -97,7 +97,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
    */
   private dueEntries(shard: number, after: string | undefined, upTo: string): AsyncIterable<DueEntry> {
     const indexed = entriesOf(
-      indexKeysBetween(this.db, this.tableName, { partition: keys.dueShard(shard), after, upTo }),
+      sortKeyRangePages(this.db, this.tableName, { partition: keys.dueShard(shard), after, upTo }),
       (item) => {
         const sort = String(item[DUE_INDEX.sortKey]);
         const day = dueMarkerDayOf(String(item.pk));
@@ -105,7 +105,7 @@ export class DynamoDbOverdueStore implements OverdueStore {
       },
     );
     const marked = entriesOf(
-      indexKeysBetween(this.db, this.tableName, {
+      sortKeyRangePages(this.db, this.tableName, {
         partition: keys.dueMarkerPartition(shard),
         after,
         upTo,
