@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { type BuildOptions, type BuildResult, build, buildSync } from "esbuild";
 import { contentTypeOf, type PageAsset } from "../functions/http/merchant-page.js";
 
 const SOURCE_DIR = fileURLToPath(new URL("./merchant/", import.meta.url));
@@ -21,8 +21,8 @@ function hashed(name: string, body: string): string {
   return `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
 }
 
-async function bundle(entry: string, loader: "ts" | "css"): Promise<string> {
-  const result = await build({
+function bundleOptions(entry: string, loader: "ts" | "css"): BuildOptions & { write: false } {
+  return {
     entryPoints: [join(SOURCE_DIR, entry)],
     bundle: true,
     write: false,
@@ -31,16 +31,17 @@ async function bundle(entry: string, loader: "ts" | "css"): Promise<string> {
     target: BROWSER_TARGETS,
     legalComments: "none",
     logLevel: "warning",
-  });
+  };
+}
+
+function outputText(entry: string, result: BuildResult<{ write: false }>): string {
   const file = result.outputFiles?.[0];
   if (!file) throw new Error(`esbuild produced nothing for ${entry}`);
   return file.text;
 }
 
 /** The page's files, in memory: index.html first, then the hashed script and style sheet. */
-export async function buildMerchantPage(): Promise<PageAsset[]> {
-  const script = await bundle("main.ts", "ts");
-  const style = await bundle("merchant.css", "css");
+function pageAssets(script: string, style: string): PageAsset[] {
   const scriptName = hashed("merchant.js", script);
   const styleName = hashed("merchant.css", style);
   const html = readFileSync(join(SOURCE_DIR, "index.html"), "utf8")
@@ -56,9 +57,23 @@ export async function buildMerchantPage(): Promise<PageAsset[]> {
   ].map((file) => ({ ...file, contentType: contentTypeOf(file.name) }));
 }
 
-/** Writes the page's files into `dir` (the page function reads them from there at cold start). */
-export async function writeMerchantPage(dir: string): Promise<PageAsset[]> {
-  const assets = await buildMerchantPage();
+/** The page's files, built without blocking (the local monitor builds them on the first request). */
+export async function buildMerchantPage(): Promise<PageAsset[]> {
+  const [script, style] = await Promise.all([
+    build(bundleOptions("main.ts", "ts")).then((result) => outputText("main.ts", result)),
+    build(bundleOptions("merchant.css", "css")).then((result) => outputText("merchant.css", result)),
+  ]);
+  return pageAssets(script, style);
+}
+
+/**
+ * Builds and writes the page's files into `dir` (the page function reads them from there at cold
+ * start). Synchronous: CDK's local bundling, which calls it at synth, cannot wait for a promise.
+ */
+export function writeMerchantPage(dir: string): PageAsset[] {
+  const text = (entry: string, loader: "ts" | "css") =>
+    outputText(entry, buildSync(bundleOptions(entry, loader)));
+  const assets = pageAssets(text("main.ts", "ts"), text("merchant.css", "css"));
   mkdirSync(dir, { recursive: true });
   for (const asset of assets) writeFileSync(join(dir, asset.name), asset.body);
   return assets;
@@ -70,6 +85,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error("usage: node bin/run-ts.js web/build-merchant-page.ts <out-dir>");
     process.exit(2);
   }
-  const assets = await writeMerchantPage(outDir);
+  const assets = writeMerchantPage(outDir);
   console.log(`merchant page: ${assets.map((a) => `${a.name} ${Buffer.byteLength(a.body)} B`).join(", ")}`);
 }

@@ -1,9 +1,11 @@
+import { join } from "node:path";
 import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { merchantPageEnvSchema } from "../../functions/shared/env.js";
+import { writeMerchantPage } from "../../web/build-merchant-page.js";
 import { acknowledgeNagFinding } from "../nag.js";
 import { SettlewatchFunction } from "./settlewatch-function.js";
 
@@ -17,10 +19,9 @@ export interface MerchantPageProps {
 /** The directory, beside the function's index.mjs, that the page's files are built into. */
 export const MERCHANT_PAGE_BUNDLE_DIR = "merchant-page";
 
-/** The shell commands (run in the repository root) that build the page into a function bundle. */
-export function merchantPageBundlingCommands(outputDir: string): string[] {
-  const target = `${outputDir}/${MERCHANT_PAGE_BUNDLE_DIR}`;
-  return [`node bin/run-ts.js web/build-merchant-page.ts '${target.replaceAll("'", "'\\''")}'`];
+/** Builds the page into a function bundle, beside its index.mjs (at synth, in this process). */
+export function addMerchantPageToBundle(outputDir: string): void {
+  writeMerchantPage(join(outputDir, MERCHANT_PAGE_BUNDLE_DIR));
 }
 
 /**
@@ -45,7 +46,7 @@ export class MerchantPage extends Construct {
       },
       logRetention: props.logRetention,
       memorySize: 256,
-      afterBundling: merchantPageBundlingCommands,
+      afterBundling: addMerchantPageToBundle,
     });
     const integration = new HttpLambdaIntegration("MerchantPage", this.function.function);
     // API Gateway routes /m and /m/ alike; /m/{file} is the hashed script and style sheet.

@@ -3,7 +3,6 @@ import { Duration, Stack, Token } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { type BundlingOptions, NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { z } from "zod";
@@ -14,7 +13,7 @@ import {
   type tableDefinition,
 } from "../../functions/shared/table-schema.js";
 import { acknowledgeNagFinding } from "../nag.js";
-import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS, FUNCTION_RUNTIME } from "./bundling.js";
+import { FUNCTION_HANDLER, FUNCTION_NODE_OPTIONS, FUNCTION_RUNTIME, functionCode } from "./bundling.js";
 
 /** The repository root: entries, package-lock.json and node_modules are resolved from here. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -159,8 +158,8 @@ export interface SettlewatchFunctionProps<S extends z.ZodObject> {
   readonly timeout?: Duration;
   /** Active X-Ray tracing: on for functions behind the API (request path), off elsewhere. @default false */
   readonly tracing?: boolean;
-  /** Shell commands run (in the repository root) after esbuild, to add files to the bundle in `outputDir`. */
-  readonly afterBundling?: (outputDir: string) => string[];
+  /** Run at synth after esbuild, to add files to the bundle in `outputDir` (the merchant page's). */
+  readonly afterBundling?: (outputDir: string) => void;
 }
 
 export interface TableStreamConsumerOptions {
@@ -183,25 +182,13 @@ export interface QueueConsumerOptions {
   readonly maxConcurrency: number;
 }
 
-/** FUNCTION_BUNDLING plus commands that add files to the bundle (e.g. the merchant page's). */
-function withAfterBundling(afterBundling: (outputDir: string) => string[]): BundlingOptions {
-  return {
-    ...FUNCTION_BUNDLING,
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_inputDir, outputDir) => afterBundling(outputDir),
-    },
-  };
-}
-
 /**
  * The project-wide Lambda function: Node 24 on arm64, ESM bundle (minified, source maps, AWS SDK
  * included), its own log group with a retention, its own role with no managed policies (log
  * permissions on its log group only), and an environment checked against the handler's zod schema.
  */
 export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   private readonly env: Record<string, string> = {};
@@ -219,10 +206,13 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
     // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this log group only.
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, "Function", {
-      entry: `${REPO_ROOT}${props.entry}`,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+    this.function = new lambda.Function(this, "Function", {
+      code: functionCode({
+        repoRoot: REPO_ROOT,
+        entry: `${REPO_ROOT}${props.entry}`,
+        afterBundling: props.afterBundling,
+      }),
+      handler: FUNCTION_HANDLER,
       description: props.description,
       runtime: FUNCTION_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
@@ -233,7 +223,6 @@ export class SettlewatchFunction<S extends z.ZodObject> extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      bundling: props.afterBundling ? withAfterBundling(props.afterBundling) : FUNCTION_BUNDLING,
       environment: { NODE_OPTIONS: FUNCTION_NODE_OPTIONS },
     });
 

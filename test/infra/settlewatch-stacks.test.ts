@@ -16,7 +16,7 @@ import {
 import { TIME_TO_LIVE_ATTRIBUTE, tableDefinition } from "../../functions/shared/table-schema.js";
 import { merchantEmailTopicPrefix } from "../../infra/config/deployment-schema.js";
 import { loadDeployments } from "../../infra/config/deployments.js";
-import { esbuildOptionsFor, FUNCTION_BUNDLING } from "../../infra/constructs/bundling.js";
+import { esbuildOptionsFor, FUNCTION_BUNDLE_BANNER } from "../../infra/constructs/bundling.js";
 import { PINNED_LOGICAL_IDS } from "../../infra/constructs/pinned-logical-ids.js";
 import { REPO_ROOT } from "../../infra/constructs/settlewatch-function.js";
 import {
@@ -523,7 +523,7 @@ describe("functions", () => {
       const dir = join(synth.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`);
       expect(existsSync(join(dir, "index.mjs.map")), dir).toBe(true);
       const bundle = readFileSync(join(dir, "index.mjs"), "utf8");
-      expect(bundle.startsWith(FUNCTION_BUNDLING.banner)).toBe(true);
+      expect(bundle.startsWith(FUNCTION_BUNDLE_BANNER)).toBe(true);
       expect(bundle).not.toMatch(/from\s*"@aws-sdk\//);
       expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
     }

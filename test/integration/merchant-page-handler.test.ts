@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,14 +7,11 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MERCHANT_PAGE_CSP } from "../../functions/http/merchant-page.js";
 import { esbuildOptionsFor } from "../../infra/constructs/bundling.js";
-import {
-  MERCHANT_PAGE_BUNDLE_DIR,
-  merchantPageBundlingCommands,
-} from "../../infra/constructs/merchant-page.js";
+import { addMerchantPageToBundle, MERCHANT_PAGE_BUNDLE_DIR } from "../../infra/constructs/merchant-page.js";
 import { REPO_ROOT } from "../../infra/constructs/settlewatch-function.js";
 
 // The page's Lambda as deployed: bundled with the functions' esbuild options, its page files added
-// by the same commands the CDK construct runs after bundling, then invoked with HTTP API events.
+// by the same function the CDK construct runs after bundling, then invoked with HTTP API events.
 
 describe("merchant page Lambda (the deployed bundle)", () => {
   const outDir = mkdtempSync(join(tmpdir(), "settlewatch-page-bundle-"));
@@ -40,9 +36,7 @@ describe("merchant page Lambda (the deployed bundle)", () => {
   beforeAll(async () => {
     const options = esbuildOptionsFor(join(REPO_ROOT, "functions/handlers/merchant-page.handler.ts"), outDir);
     await build(options);
-    for (const command of merchantPageBundlingCommands(outDir)) {
-      execFileSync("bash", ["-c", command], { cwd: REPO_ROOT, stdio: "pipe" });
-    }
+    addMerchantPageToBundle(outDir);
     Object.assign(process.env, {
       DEPLOYMENT: "test",
       POWERTOOLS_METRICS_DISABLED: "true",
