@@ -18,16 +18,16 @@ const WORKERS = Math.max(4, CORES);
 process.env.JAVA_TOOL_OPTIONS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
 /**
- * The files that need a fresh process each: they set the environment (a handler module reads it at
+ * The files that need a fresh worker each: they set the environment (a handler module reads it at
  * import), or patch an AWS SDK client class (aws-sdk-client-mock). Every other file shares its
  * worker's modules with the files before it (`isolate: false`): loading the AWS SDK, CDK or the
  * local runtime once per worker instead of once per file is most of what isolation costs.
  */
-const NEEDS_OWN_PROCESS = /import\([^)]*functions\/handlers\/|mockClient\(|Object\.assign\(process\.env/;
-const ownProcessFiles = readdirSync("test", { recursive: true })
+const NEEDS_OWN_WORKER = /import\([^)]*functions\/handlers\/|mockClient\(|Object\.assign\(process\.env/;
+const ownWorkerFiles = readdirSync("test", { recursive: true })
   .map((file) => join("test", String(file)))
   .filter((file) => file.endsWith(".test.ts") && !file.startsWith(join("test", "unit")))
-  .filter((file) => NEEDS_OWN_PROCESS.test(readFileSync(file, "utf8")));
+  .filter((file) => NEEDS_OWN_WORKER.test(readFileSync(file, "utf8")));
 
 const dynamoDbTier = {
   globalSetup: ["test/setup/dynamodb-local.global-setup.ts"],
@@ -56,7 +56,7 @@ export default defineConfig({
         test: {
           name: "infra",
           include: infraTier,
-          exclude: ownProcessFiles,
+          exclude: ownWorkerFiles,
           pool: "forks",
           isolate: false,
           maxWorkers: CORES,
@@ -70,13 +70,21 @@ export default defineConfig({
           name: "dynamodb",
           ...dynamoDbTier,
           include: ["test/**/*.test.ts"],
-          exclude: [...unitTier.include, ...infraTier, ...ownProcessFiles, "**/node_modules/**"],
+          exclude: [...unitTier.include, ...infraTier, ...ownWorkerFiles, "**/node_modules/**"],
           isolate: false,
         },
       },
       {
         extends: true,
-        test: { name: "dynamodb-isolated", ...dynamoDbTier, include: ownProcessFiles, isolate: true },
+        test: {
+          name: "dynamodb-isolated",
+          ...dynamoDbTier,
+          include: ownWorkerFiles,
+          isolate: true,
+          // A fresh worker thread per file: its own module registry, SDK classes (which mockClient
+          // patches) and copy of process.env, without a new process (about a fifth less CPU).
+          pool: "threads",
+        },
       },
     ],
   },
