@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { checkAsOf } from "../../functions/domain/validation/input-limits.js";
 import { loadLocalConfig } from "../../local/local-config.js";
-import { startLocalMonitor } from "../../local/monitor.js";
 import { CliError, callApi, findMonitor, mayOpenLocalData } from "../api-client.js";
 
 export function registerCheckCommand(program: Command): void {
@@ -34,6 +33,7 @@ export function registerCheckCommand(program: Command): void {
       console.error(
         `no monitor running at ${target.url}: opening the local data in ${config.dataDir} directly`,
       );
+      const { startLocalMonitor } = await import("../../local/monitor.js");
       const monitor = await startLocalMonitor(config, { print: (line) => console.error(line) });
       try {
         const at =

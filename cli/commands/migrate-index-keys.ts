@@ -1,14 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Command } from "commander";
-import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
-import {
-  emptyMigrationStats,
-  type MigrationStats,
-  migrateIndexKeysPage,
-  type ScanPosition,
-} from "../../functions/adapters/dynamodb/index-key-migration.js";
-import { localDynamoDbClient } from "../../local/dynamodb-local.js";
+import type { MigrationStats, ScanPosition } from "../../functions/adapters/dynamodb/index-key-migration.js";
 import { CliError } from "../api-client.js";
 
 interface Options {
@@ -72,6 +64,13 @@ export function registerMigrateIndexKeysCommand(program: Command): void {
       const pageSize = positiveInteger(options.pageSize, "--page-size");
       const maxPages =
         options.maxPages === undefined ? Infinity : positiveInteger(options.maxPages, "--max-pages");
+      // Loaded here, not at the top: every other command (and --help) starts faster without the SDK.
+      const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+      const { documentClient } = await import("../../functions/adapters/dynamodb/document-client.js");
+      const { emptyMigrationStats, migrateIndexKeysPage } = await import(
+        "../../functions/adapters/dynamodb/index-key-migration.js"
+      );
+      const { localDynamoDbClient } = await import("../../local/dynamodb-local.js");
       const client = options.endpoint
         ? localDynamoDbClient(options.endpoint)
         : new DynamoDBClient(options.region ? { region: options.region } : {});

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { consoleLogger } from "../../local/console-logger.js";
 import { loadLocalConfig } from "../../local/local-config.js";
-import { DEMO_MERCHANT, startLocalMonitor } from "../../local/monitor.js";
 
 export function registerServeCommand(program: Command): void {
   program
@@ -11,6 +9,8 @@ export function registerServeCommand(program: Command): void {
     .option("-p, --port <port>", "HTTP port (0 picks a free one)")
     .action(async (options: { config?: string; port?: string }) => {
       const config = loadLocalConfig(options.config ? { configFile: options.config } : {});
+      const { consoleLogger } = await import("../../local/console-logger.js");
+      const { DEMO_MERCHANT, startLocalMonitor } = await import("../../local/monitor.js");
       if (options.port !== undefined) config.port = Number(options.port);
       const monitor = await startLocalMonitor(config, {
         runChecks: true,

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { loadLocalConfig } from "../../local/local-config.js";
-import { SimulationInputError, simulate } from "../../local/simulate.js";
 import { CliError } from "../api-client.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -31,6 +30,7 @@ export function registerSimulateCommand(program: Command): void {
         config?: string;
       }) => {
         const config = loadLocalConfig(options.config ? { configFile: options.config } : {});
+        const { SimulationInputError, simulate } = await import("../../local/simulate.js");
         try {
           const output = await simulate(
             {

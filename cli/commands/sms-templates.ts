@@ -6,13 +6,16 @@ import {
   smsLimitsFor,
 } from "../../functions/domain/notification/sms-providers.js";
 import { smsTemplateReport } from "../../functions/domain/notification/sms-templates.js";
-import { loadDeployments } from "../../infra/config/deployments.js";
 import { CliError } from "../api-client.js";
 
-/** What a deployment registered with a provider: from infra/config, the first deployment that configures it. */
-function registered(provider: SmsProviderId, deploymentName: string | undefined) {
+/**
+ * What a deployment registered with a provider: from infra/config, the first deployment that
+ * configures it. Loaded only here: the deployment schema brings CDK along.
+ */
+async function registered(provider: SmsProviderId, deploymentName: string | undefined) {
   if (provider === "sns")
     return { signName: undefined, codes: undefined, maxVariableLength: undefined, from: undefined };
+  const { loadDeployments } = await import("../../infra/config/deployments.js");
   const deployments = loadDeployments().filter((d) => !deploymentName || d.name === deploymentName);
   const deployment = deployments.find((d) => d.sms[provider] !== undefined);
   const settings = deployment?.sms[provider];
@@ -33,12 +36,12 @@ export function registerSmsTemplatesCommand(program: Command): void {
     .option("--provider <provider>", `one of ${SMS_PROVIDERS.join(", ")}`, "aliyun")
     .option("--deployment <name>", "take the sign name and codes from this deployment of infra/config")
     .option("--json", "print JSON")
-    .action((options: { provider: string; deployment?: string; json?: boolean }) => {
+    .action(async (options: { provider: string; deployment?: string; json?: boolean }) => {
       if (!isSmsProvider(options.provider)) {
         throw new CliError(`--provider ${options.provider}: expected one of ${SMS_PROVIDERS.join(", ")}`);
       }
       const provider = options.provider;
-      const config = registered(provider, options.deployment);
+      const config = await registered(provider, options.deployment);
       const limits = smsLimitsFor(provider, {
         routing: { default: provider },
         providers: { [provider]: { signName: config.signName, maxVariableLength: config.maxVariableLength } },
