@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import type { Command } from "commander";
 import { UnreadableFileError } from "../../functions/domain/settlement-files/settlement-record.js";
 import { loadLocalConfig } from "../../local/local-config.js";
-import { uploadOptionsProblem } from "../../local/settlement-upload.js";
+import { ingestInboxFile, storeInInbox, uploadOptionsProblem } from "../../local/settlement-upload.js";
 import { CliError, findMonitor, mayOpenLocalData } from "../api-client.js";
 
 interface IngestOptions {
@@ -90,7 +90,6 @@ export function registerIngestCommand(program: Command): void {
         `no monitor running at ${target.url}: opening the local data in ${config.dataDir} directly`,
       );
       const { startLocalMonitor } = await import("../../local/monitor.js");
-      const { ingestInboxFile, storeInInbox } = await import("../../local/settlement-upload.js");
       const monitor = await startLocalMonitor(config, { print: (line) => console.error(line) });
       try {
         const stored = await storeInInbox(createReadStream(file), join(config.dataDir, "inbox"));
