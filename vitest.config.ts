@@ -1,6 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 import { LongestFirstSequencer } from "./test/setup/longest-first-sequencer.js";
 import { unitTier } from "./vitest.unit.config.js";
@@ -16,18 +14,6 @@ const WORKERS = Math.max(4, CORES);
 // that (C2 compiles and parallel GC threads cost more than they return on 2 cores). Set here so
 // every JVM of the run inherits it; a value already in the environment wins.
 process.env.JAVA_TOOL_OPTIONS ??= "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
-
-/**
- * The files that need a fresh worker each: they set the environment (a handler module reads it at
- * import), or patch an AWS SDK client class (aws-sdk-client-mock). Every other file shares its
- * worker's modules with the files before it (`isolate: false`): loading the AWS SDK, CDK or the
- * local runtime once per worker instead of once per file is most of what isolation costs.
- */
-const NEEDS_OWN_WORKER = /import\([^)]*functions\/handlers\/|mockClient\(|Object\.assign\(process\.env/;
-const ownWorkerFiles = readdirSync("test", { recursive: true })
-  .map((file) => join("test", String(file)))
-  .filter((file) => file.endsWith(".test.ts") && !file.startsWith(join("test", "unit")))
-  .filter((file) => NEEDS_OWN_WORKER.test(readFileSync(file, "utf8")));
 
 const dynamoDbTier = {
   globalSetup: ["test/setup/dynamodb-local.global-setup.ts"],
@@ -56,34 +42,24 @@ export default defineConfig({
         test: {
           name: "infra",
           include: infraTier,
-          exclude: ownWorkerFiles,
           pool: "forks",
           isolate: false,
           maxWorkers: CORES,
           sequence: { groupOrder: 0 },
         },
       },
-      // Then the DynamoDB tier, several files at a time on one DynamoDB Local.
+      // Then the DynamoDB tier, several files at a time on one DynamoDB Local. The files share their
+      // worker's modules (the AWS SDK, the local runtime); a file that sets the environment, imports a
+      // handler or patches an SDK client leaves nothing behind (test/setup/shared-worker-hygiene.ts).
       {
         extends: true,
         test: {
           name: "dynamodb",
           ...dynamoDbTier,
           include: ["test/**/*.test.ts"],
-          exclude: [...unitTier.include, ...infraTier, ...ownWorkerFiles, "**/node_modules/**"],
+          exclude: [...unitTier.include, ...infraTier, "**/node_modules/**"],
+          setupFiles: ["test/setup/shared-worker-hygiene.ts"],
           isolate: false,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: "dynamodb-isolated",
-          ...dynamoDbTier,
-          include: ownWorkerFiles,
-          isolate: true,
-          // A fresh worker thread per file: its own module registry, SDK classes (which mockClient
-          // patches) and copy of process.env, without a new process (about a fifth less CPU).
-          pool: "threads",
         },
       },
     ],
