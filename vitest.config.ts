@@ -58,7 +58,7 @@ export default defineConfig({
           ...dynamoDbTier,
           include: ["test/**/*.test.ts"],
           exclude: [...unitTier.include, ...infraTier, "**/node_modules/**"],
-          setupFiles: ["test/setup/shared-worker-hygiene.ts"],
+          setupFiles: ["test/setup/dynamodb-local-ready.ts", "test/setup/shared-worker-hygiene.ts"],
           isolate: false,
         },
       },

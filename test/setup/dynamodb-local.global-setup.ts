@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
-import { type RunningDynamoDbLocal, startDynamoDbLocal } from "../../local/dynamodb-local.js";
+import {
+  assertJavaAvailable,
+  findFreePort,
+  type RunningDynamoDbLocal,
+  startDynamoDbLocal,
+} from "../../local/dynamodb-local.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,25 +16,38 @@ declare module "vitest" {
 /**
  * One in-memory DynamoDB Local for the whole run, shared by every project that uses it (each loads
  * this module on its own, hence the global) and by the files running at the same time; each test
- * file makes its own table. A JVM start can take over a minute on a loaded machine.
+ * file makes its own table.
+ *
+ * vitest awaits every project's global setup before it runs any file, so this one does not wait
+ * for the JVM: it picks the port, starts DynamoDB Local and returns. The unit and infra projects run
+ * meanwhile; each worker of the DynamoDB tier waits until it answers (dynamodb-local-ready.ts).
  */
 interface SharedDynamoDbLocal {
+  port: number;
   starting: Promise<RunningDynamoDbLocal>;
   users: number;
 }
 const globalKey = Symbol.for("settlewatch.test.dynamoDbLocal");
-const shared = globalThis as { [globalKey]?: SharedDynamoDbLocal };
+const shared = globalThis as { [globalKey]?: Promise<SharedDynamoDbLocal> };
+
+async function startShared(): Promise<SharedDynamoDbLocal> {
+  assertJavaAvailable(); // no Java: the run stops here with one clear line
+  const port = await findFreePort();
+  const starting = startDynamoDbLocal({ port, startTimeoutMs: 180_000 });
+  starting.catch(() => undefined); // reported by the teardown, and by every file as "did not answer"
+  return { port, starting, users: 0 };
+}
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
-  shared[globalKey] ??= { starting: startDynamoDbLocal({ startTimeoutMs: 180_000 }), users: 0 };
-  const dynamo = shared[globalKey];
+  shared[globalKey] ??= startShared();
+  const dynamo = await shared[globalKey];
   dynamo.users += 1;
-  const running = await dynamo.starting;
-  project.provide("dynamoDbEndpoint", running.endpoint);
+  project.provide("dynamoDbEndpoint", `http://127.0.0.1:${dynamo.port}`);
   return async () => {
     dynamo.users -= 1;
     if (dynamo.users > 0) return;
     delete shared[globalKey];
+    const running = await dynamo.starting;
     if (process.env.SETTLEWATCH_TEST_JVM_CPU) reportJvmCpu(running.pid);
     await running.stop();
   };
