@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
 import { localDynamoDbClient } from "../../local/dynamodb-local.js";
@@ -11,7 +12,7 @@ const readyKey = Symbol.for("settlewatch.test.dynamoDbLocalReady");
 const worker = globalThis as { [readyKey]?: Promise<void> };
 const START_TIMEOUT_MS = 180_000;
 
-async function untilAnswering(endpoint: string): Promise<void> {
+async function untilAnswering(endpoint: string, failureFile: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   const client = localDynamoDbClient(endpoint);
   for (;;) {
@@ -20,10 +21,14 @@ async function untilAnswering(endpoint: string): Promise<void> {
       client.destroy();
       return;
     } catch {
+      if (existsSync(failureFile)) {
+        client.destroy();
+        throw new Error(`the run's DynamoDB Local did not start: ${readFileSync(failureFile, "utf8")}`);
+      }
       if (Date.now() > deadline) {
         client.destroy();
         throw new Error(
-          `the run's DynamoDB Local did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s (its start error, if any, is printed at the end of the run)`,
+          `the run's DynamoDB Local did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -31,5 +36,5 @@ async function untilAnswering(endpoint: string): Promise<void> {
   }
 }
 
-worker[readyKey] ??= untilAnswering(inject("dynamoDbEndpoint"));
+worker[readyKey] ??= untilAnswering(inject("dynamoDbEndpoint"), inject("dynamoDbStartFailureFile"));
 await worker[readyKey];

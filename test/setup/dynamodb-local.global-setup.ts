@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import {
   assertJavaAvailable,
@@ -10,6 +12,8 @@ import {
 declare module "vitest" {
   export interface ProvidedContext {
     dynamoDbEndpoint: string;
+    /** Holds why DynamoDB Local failed to start, once it has: the workers waiting on it stop at once. */
+    dynamoDbStartFailureFile: string;
   }
 }
 
@@ -24,6 +28,7 @@ declare module "vitest" {
  */
 interface SharedDynamoDbLocal {
   port: number;
+  failureFile: string;
   starting: Promise<RunningDynamoDbLocal>;
   users: number;
 }
@@ -33,9 +38,10 @@ const shared = globalThis as { [globalKey]?: Promise<SharedDynamoDbLocal> };
 async function startShared(): Promise<SharedDynamoDbLocal> {
   assertJavaAvailable(); // no Java: the run stops here with one clear line
   const port = await findFreePort();
+  const failureFile = join(mkdtempSync(join(tmpdir(), "settlewatch-dynamodb-start-")), "failure.txt");
   const starting = startDynamoDbLocal({ port, startTimeoutMs: 180_000 });
-  starting.catch(() => undefined); // reported by the teardown, and by every file as "did not answer"
-  return { port, starting, users: 0 };
+  starting.catch((error: unknown) => writeFileSync(failureFile, String(error)));
+  return { port, failureFile, starting, users: 0 };
 }
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -43,10 +49,12 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const dynamo = await shared[globalKey];
   dynamo.users += 1;
   project.provide("dynamoDbEndpoint", `http://127.0.0.1:${dynamo.port}`);
+  project.provide("dynamoDbStartFailureFile", dynamo.failureFile);
   return async () => {
     dynamo.users -= 1;
     if (dynamo.users > 0) return;
     delete shared[globalKey];
+    rmSync(dirname(dynamo.failureFile), { recursive: true, force: true });
     const running = await dynamo.starting;
     if (process.env.SETTLEWATCH_TEST_JVM_CPU) reportJvmCpu(running.pid);
     await running.stop();
