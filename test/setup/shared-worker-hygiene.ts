@@ -1,5 +1,3 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -15,16 +13,8 @@ import { afterAll, vi } from "vitest";
  * or fake the timers. Run before every file (vitest re-imports setup files per file): when the file
  * ends, all of that is put back, so the next file starts as if in a fresh worker.
  */
-const SDK_CLIENTS = [
-  DynamoDBClient,
-  DynamoDBStreamsClient,
-  S3Client,
-  SecretsManagerClient,
-  SFNClient,
-  SNSClient,
-  SQSClient,
-  SSMClient,
-];
+/** The clients tests mock at their SDK boundary (DynamoDB is never mocked: it runs locally). */
+const SDK_CLIENTS = [S3Client, SecretsManagerClient, SFNClient, SNSClient, SQSClient, SSMClient];
 
 const environmentAtStart = { ...process.env };
 
