@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -13,5 +14,7 @@ export const unitTier = {
 };
 
 export default defineConfig({
-  test: { ...unitTier, testTimeout: 30_000 },
+  // One thread per core: vitest's default leaves one core idle (cores - 1), which on a 2-core
+  // machine runs the whole tier on one thread (22.8 s here, against 16.6 s on two).
+  test: { ...unitTier, maxWorkers: availableParallelism(), testTimeout: 30_000 },
 });
