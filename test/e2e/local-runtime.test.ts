@@ -20,8 +20,15 @@ interface Served {
   exited: Promise<number | null>;
 }
 
+// The environment an operator's shell has: no telemetry setting of its own (the test run's may have one).
+const { DDB_LOCAL_TELEMETRY: _telemetry, ...operatorEnv } = process.env;
+
 async function serve(cwd: string): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], { cwd, stdio: "pipe" });
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+    cwd,
+    stdio: "pipe",
+    env: operatorEnv,
+  });
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   let output = "";
   const url = await new Promise<string>((found, failed) => {
@@ -85,6 +92,9 @@ describe("the local runtime owns its processes (one owner per data folder)", () 
     const holder = lock();
     expect(holder).toMatchObject({ pid: first.child.pid, url: first.url });
     expect(processAlive(holder.dynamoDbPid as number)).toBe(true);
+    // Its DynamoDB Local sends no usage telemetry to AWS.
+    const javaEnv = readFileSync(`/proc/${holder.dynamoDbPid}/environ`, "utf8").split("\0");
+    expect(javaEnv).toContain("DDB_LOCAL_TELEMETRY=0");
 
     const second = await cli(cwd, ["serve", "--port", "0"]);
     expect(second.code).toBe(2);
