@@ -95,6 +95,7 @@ const lambdaEnv: Record<AnyEnvKey, string> = {
   NOTICE_QUEUE_URL: `https://sqs.${deployment.region}.amazonaws.com/${account}/bench-notices`,
   ESCALATION_HOURS: JSON.stringify(deployment.escalationHours),
   SETTLEMENT_FILE_EXPECTATIONS: "{}",
+  ACQUIRERS_WITHOUT_ORDER_INDEX: "[]",
   ACQUIRER_CONTACTS: "{}",
   SNS_TOPIC_ARN_PREFIX: snsArnPrefix,
   OPS_TOPIC_ARN: `${snsArnPrefix}bench-ops`,

@@ -134,6 +134,8 @@ const confirmFurther = { wru: Number.NaN, rru: Number.NaN };
  * do (`out_trade_no`): their order-index entry is the one write the figures above leave out.
  */
 const confirmWithOrder = { firstOfDay: Number.NaN, rest: Number.NaN, all: Number.NaN };
+/** The same, for an acquirer that switched the order index off (`matchByOrderNumber: false`). */
+const confirmWithOrderUnfiled = { firstOfDay: Number.NaN, rest: Number.NaN, all: Number.NaN };
 /** Bytes read from the file (S3 on AWS): the single run, the plan, and each chunk worker. */
 const reads = {
   single: { bytes: 0, requests: 0 },
@@ -254,21 +256,27 @@ try {
   for (let i = 0; i < CONFIRM_DAYS; i += 1) await further.insert(benchPayment(LINES + CONFIRM_SAMPLE + i));
   confirmFurther.wru = meter.write / CONFIRM_DAYS;
   confirmFurther.rru = meter.read / CONFIRM_DAYS;
-  // Payments with an order number, on merchant days of their own (so each day's first writes its marker).
-  const withOrder = (i: number) => ({
-    ...benchPayment(LINES + 3 * CONFIRM_SAMPLE + i),
-    merchantId: `mo-${i % CONFIRM_DAYS}`,
-    orderId: `ORD-${i}`,
-  });
-  const ordered = new DynamoDbPaymentRepository(db, "bench-single", 16);
-  meter.reset();
-  for (let i = 0; i < CONFIRM_DAYS; i += 1) await ordered.insert(withOrder(i));
-  const orderedFirst = meter.write;
-  meter.reset();
-  for (let i = CONFIRM_DAYS; i < CONFIRM_SAMPLE; i += 1) await ordered.insert(withOrder(i));
-  confirmWithOrder.firstOfDay = orderedFirst / CONFIRM_DAYS;
-  confirmWithOrder.rest = meter.write / (CONFIRM_SAMPLE - CONFIRM_DAYS);
-  confirmWithOrder.all = (orderedFirst + meter.write) / CONFIRM_SAMPLE;
+  // Payments with an order number, on merchant days of their own (so each day's first writes its
+  // marker): filed by order number (the default), then for an acquirer that switched that off.
+  for (const [into, merchants, options] of [
+    [confirmWithOrder, "mo", {}],
+    [confirmWithOrderUnfiled, "mu", { acquirersWithoutOrderIndex: [BENCH_ACQUIRER] }],
+  ] as const) {
+    const withOrder = (i: number) => ({
+      ...benchPayment(LINES + (merchants === "mo" ? 3 : 4) * CONFIRM_SAMPLE + i),
+      merchantId: `${merchants}-${i % CONFIRM_DAYS}`,
+      orderId: `ORD-${merchants}-${i}`,
+    });
+    const repository = new DynamoDbPaymentRepository(db, "bench-single", 16, options);
+    meter.reset();
+    for (let i = 0; i < CONFIRM_DAYS; i += 1) await repository.insert(withOrder(i));
+    const first = meter.write;
+    meter.reset();
+    for (let i = CONFIRM_DAYS; i < CONFIRM_SAMPLE; i += 1) await repository.insert(withOrder(i));
+    into.firstOfDay = first / CONFIRM_DAYS;
+    into.rest = meter.write / (CONFIRM_SAMPLE - CONFIRM_DAYS);
+    into.all = (first + meter.write) / CONFIRM_SAMPLE;
+  }
 } finally {
   client.destroy();
   await dynamo.stop();
@@ -377,7 +385,7 @@ console.log(
   `  WRU per payment: first of its merchant day ${confirmWru.firstOfDay.toFixed(2)} (with the marker), the others ${confirmWru.rest.toFixed(2)}, all ${confirmWru.all.toFixed(2)}; before (commit 2715b74) ${CONFIRM_BEFORE_WRU.toFixed(2)} → ${confirmWru.rest.toFixed(2)} (target ≤ 2 WRU); RRU per payment: first of its merchant day ${confirmRru.firstOfDay.toFixed(2)}, the others ${confirmRru.rest.toFixed(2)}`,
 );
 console.log(
-  `  with the merchant's order number (WeChat Pay / Alipay out_trade_no: + the order-index entry): WRU per payment: first of its merchant day ${confirmWithOrder.firstOfDay.toFixed(2)}, the others ${confirmWithOrder.rest.toFixed(2)}, all ${confirmWithOrder.all.toFixed(2)}`,
+  `  with the merchant's order number (WeChat Pay / Alipay out_trade_no: + the order-index entry): WRU per payment: first of its merchant day ${confirmWithOrder.firstOfDay.toFixed(2)}, the others ${confirmWithOrder.rest.toFixed(2)}, all ${confirmWithOrder.all.toFixed(2)}; the acquirer's matchByOrderNumber false: first ${confirmWithOrderUnfiled.firstOfDay.toFixed(2)}, the others ${confirmWithOrderUnfiled.rest.toFixed(2)}, all ${confirmWithOrderUnfiled.all.toFixed(2)}`,
 );
 console.log(
   `  a further container's first payment of a merchant day already marked: WRU ${confirmFurther.wru.toFixed(2)}, RRU ${confirmFurther.rru.toFixed(2)} (markers on the index, 2715b74..3a2e705: 3 WRU, the marker's put failing on its condition)`,

@@ -45,6 +45,11 @@ export const localConfigSchema = z.strictObject({
   /** Per acquirer: when its settlement file for a day is expected (payments wait for it, not merchants). */
   settlementFiles: z.record(z.string(), settlementFileExpectationSchema).default({}),
   acquirerContacts: acquirerContactsSchema.default({}),
+  /**
+   * Per acquirer, `false`: its payments are not filed by order number (one write unit less per
+   * payment that has one); its settlement lines then find them by payment id or the window rung only.
+   */
+  matchByOrderNumber: z.record(z.string(), z.boolean()).default({}),
   /** Plausible dates (from 2000-01-01, at most 24 h ahead) and amount bounds per currency (10^12). */
   inputLimits: inputLimitsSchema,
   /** SMS routing and provider settings, as in a deployment: the outbox then shows each provider's request. */

@@ -156,12 +156,12 @@ export function localServices(
     );
   };
   const ingest: IngestConfirmationsDeps = {
-    payments: new DynamoDbPaymentRepository(
-      db,
-      config.tableName,
-      config.dueShards,
-      options.timeTravel ? null : undefined,
-    ),
+    payments: new DynamoDbPaymentRepository(db, config.tableName, config.dueShards, {
+      ...(options.timeTravel ? { dueLagMarginMs: null } : {}),
+      acquirersWithoutOrderIndex: Object.entries(config.matchByOrderNumber)
+        .filter(([, matched]) => !matched)
+        .map(([acquirer]) => acquirer),
+    }),
     settlement: settlementStore,
     merchants,
     secrets: new StaticWebhookSecretStore(config.webhookSecrets),

@@ -8,6 +8,7 @@ import { DynamoDbMerchantRepository } from "../adapters/dynamodb/merchant-reposi
 import { DynamoDbPaymentRepository } from "../adapters/dynamodb/payment-repository.js";
 import { DynamoDbSettlementStore } from "../adapters/dynamodb/settlement-store.js";
 import { EmfBusinessMetrics } from "../adapters/metrics/emf-business-metrics.js";
+import { acquirerIdSchema } from "../domain/confirmation/confirmation.js";
 import { defaultMerchantTermsSchema } from "../domain/merchant/merchant-terms.js";
 import { inputLimitsSchema } from "../domain/validation/input-limits.js";
 import type { OperatorApiEnv } from "../shared/env.js";
@@ -17,13 +18,22 @@ import { metrics } from "../shared/observability.js";
 export function awsDependencies(
   env: Pick<
     OperatorApiEnv,
-    "TABLE_NAME" | "DUE_SHARDS" | "CALENDAR_OVERRIDES_PARAMETER" | "DEFAULT_MERCHANT_TERMS" | "INPUT_LIMITS"
+    | "TABLE_NAME"
+    | "DUE_SHARDS"
+    | "CALENDAR_OVERRIDES_PARAMETER"
+    | "DEFAULT_MERCHANT_TERMS"
+    | "INPUT_LIMITS"
+    | "ACQUIRERS_WITHOUT_ORDER_INDEX"
   >,
 ) {
   const db = documentClient(new DynamoDBClient({}));
   const settlementStore = new DynamoDbSettlementStore(db, env.TABLE_NAME);
   return {
-    payments: new DynamoDbPaymentRepository(db, env.TABLE_NAME, env.DUE_SHARDS),
+    payments: new DynamoDbPaymentRepository(db, env.TABLE_NAME, env.DUE_SHARDS, {
+      acquirersWithoutOrderIndex: acquirerIdSchema
+        .array()
+        .parse(JSON.parse(env.ACQUIRERS_WITHOUT_ORDER_INDEX)),
+    }),
     merchants: new CachedMerchantRepository(new DynamoDbMerchantRepository(db, env.TABLE_NAME)),
     settlement: settlementStore,
     settlementFiles: settlementStore,

@@ -20,8 +20,15 @@ const commonEnv = {
   POWERTOOLS_METRICS_NAMESPACE: z.string().default("Settlewatch"),
 };
 
+/** What the functions that store confirmed payments need beyond the common environment. */
+const paymentFilingEnv = {
+  /** JSON array of acquirer ids whose payments get no order-index entry (`matchByOrderNumber: false`). */
+  ACQUIRERS_WITHOUT_ORDER_INDEX: z.string().min(2).default("[]"),
+};
+
 export const ingestConfirmationsEnvSchema = z.object({
   ...commonEnv,
+  ...paymentFilingEnv,
   /** Secrets Manager secret (ARN or name) holding {"<acquirer>": ["secret", "previous secret"]}. */
   WEBHOOK_SECRETS_ID: z.string().min(1),
 });
@@ -37,6 +44,7 @@ const emailTopicsEnv = {
 
 export const operatorApiEnvSchema = z.object({
   ...commonEnv,
+  ...paymentFilingEnv,
   ...emailTopicsEnv,
   /** JSON SMS routing (see SMS_ROUTING of the check): registration refuses numbers no provider covers. */
   SMS_ROUTING: z.string().min(2).optional(),

@@ -65,11 +65,20 @@ export class ApiStack extends Stack {
       POWERTOOLS_METRICS_NAMESPACE: "Settlewatch",
     };
 
+    // The functions that store confirmed payments file them by order number unless the acquirer says not to.
+    const paymentFiling = {
+      ACQUIRERS_WITHOUT_ORDER_INDEX: JSON.stringify(
+        deployment.acquirers
+          .filter((acquirer) => !acquirer.matchByOrderNumber)
+          .map((acquirer) => acquirer.id),
+      ),
+    };
+
     this.ingestConfirmations = new SettlewatchFunction(this, "IngestConfirmations", {
       entry: "functions/handlers/ingest-confirmations.handler.ts",
       description: `settlewatch ${deployment.name}: POST /v1/confirmations (signed webhooks)`,
       envSchema: ingestConfirmationsEnvSchema,
-      environment: common,
+      environment: { ...common, ...paymentFiling },
       logRetention,
       tracing: lambdaActiveTracingAvailable(deployment.region),
     })
@@ -85,6 +94,7 @@ export class ApiStack extends Stack {
       // With a mainland provider, registration refuses numbers no configured provider covers.
       environment: {
         ...common,
+        ...paymentFiling,
         ...(usedSmsProviders(deployment.region, deployment.sms).some((id) => id !== "sns")
           ? { SMS_ROUTING: smsEnvironment(deployment).SMS_ROUTING }
           : {}),

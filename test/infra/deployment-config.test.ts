@@ -122,6 +122,7 @@ describe("deployment configuration", () => {
       name: "WeChat Pay",
       settlementFile: { expectedBy: "10:00", timeZone: "Asia/Shanghai", daysAfter: 1 },
       contact: { names: { "zh-CN": "微信支付" }, hotline: "95017" },
+      matchByOrderNumber: true,
     });
     expect(deployment?.sms).toEqual({ senderId: "Settle1", maxPriceUsd: "0.05", monthlySpendLimitUsd: 100 });
   });

@@ -57,7 +57,7 @@ describe("SettlewatchFunction environment", () => {
       entry: "functions/handlers/operator-api.handler.ts",
       description: "test",
       envSchema: operatorApiEnvSchema,
-      environment,
+      environment: { ...environment, ACQUIRERS_WITHOUT_ORDER_INDEX: "[]" },
       logRetention: RetentionDays.ONE_WEEK,
     });
 
@@ -181,7 +181,7 @@ describe("SettlewatchFunction environment", () => {
         description: "test",
         envSchema: ingestConfirmationsEnvSchema,
         // @ts-expect-error DEPLOYMENT is missing
-        environment: withoutDeployment,
+        environment: { ...withoutDeployment, ACQUIRERS_WITHOUT_ORDER_INDEX: "[]" },
         logRetention: RetentionDays.ONE_WEEK,
       }).bindTable(table, "RW");
       // @ts-expect-error the operator API has no WEBHOOK_SECRETS_ID in its schema

@@ -1,3 +1,4 @@
+import { clearCaches as clearPowertoolsParameterCaches } from "@aws-lambda-powertools/parameters";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -45,6 +46,9 @@ afterAll(() => {
     }
   }
   // Modules this file imported under its environment or stubs (a handler and its clients) are
-  // evaluated afresh by the next file that imports them. node_modules stay loaded.
+  // evaluated afresh by the next file that imports them. node_modules stay loaded, and with them
+  // Powertools' parameter cache (getSecret/getParameter, keyed by name): a secret a handler read
+  // under this file's stubs must not answer the next file's handler under the same name.
+  clearPowertoolsParameterCaches();
   if (touched) vi.resetModules();
 });

@@ -30,15 +30,41 @@ export interface DueMarker {
   overdueAt: string;
 }
 
+/** How a payment's item is filed beyond its key (see {@link toItem}). */
+export interface PaymentFiling {
+  /** See {@link dueInstant}: null only for a simulation checking as of instants before its writes. */
+  dueLagMarginMs?: number | null;
+  /**
+   * False: no order-index entry, even with an order number (one write unit less per payment); its
+   * settlement lines then find it by payment id or by the window rung only. Default true.
+   */
+  orderIndex?: boolean;
+}
+
+/** The due-list margin a filing asks for: undefined means the default, null none. */
+function marginOf(filing: { dueLagMarginMs?: number | null }): number | null {
+  return filing.dueLagMarginMs === undefined ? DUE_INDEX_LAG_MARGIN_MS : filing.dueLagMarginMs;
+}
+
 /** Payments in the single table, keyed by acquirer + payment reference. */
 export class DynamoDbPaymentRepository implements PaymentRepository {
+  private readonly dueLagMarginMs: number | null;
+  private readonly acquirersWithoutOrderIndex: ReadonlySet<string>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly dueShards: number,
-    /** See {@link dueInstant}: null only for a simulation checking as of instants before its writes. */
-    private readonly dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
-  ) {}
+    options: {
+      /** See {@link dueInstant}: null only for a simulation checking as of instants before its writes. */
+      dueLagMarginMs?: number | null;
+      /** Acquirers whose payments get no order-index entry (deployment: `matchByOrderNumber: false`). */
+      acquirersWithoutOrderIndex?: Iterable<string>;
+    } = {},
+  ) {
+    this.dueLagMarginMs = marginOf(options);
+    this.acquirersWithoutOrderIndex = new Set(options.acquirersWithoutOrderIndex ?? []);
+  }
 
   /** Due markers this container wrote (or found written): a payment of the same day skips the put. */
   private readonly knownMarkers = new Set<string>();
@@ -235,7 +261,10 @@ export class DynamoDbPaymentRepository implements PaymentRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: storedItem(payment, this.dueShards, this.dueLagMarginMs),
+          Item: storedItem(payment, this.dueShards, {
+            dueLagMarginMs: this.dueLagMarginMs,
+            orderIndex: !this.acquirersWithoutOrderIndex.has(payment.acquirer),
+          }),
           ConditionExpression: condition,
           ...(extra.names ? { ExpressionAttributeNames: extra.names } : {}),
           ...(extra.values ? { ExpressionAttributeValues: extra.values } : {}),
@@ -304,13 +333,9 @@ export function dueMarkerItem(marker: DueMarker, dueShards: number): PaymentItem
 }
 
 /** The item a confirmation stores: without its own due entry when a due marker stands for it. */
-export function storedItem(
-  payment: Payment,
-  dueShards: number,
-  dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
-): PaymentItem {
-  const item = toItem(payment, dueShards, dueLagMarginMs);
-  if (!dueMarkerOf(payment, dueLagMarginMs)) return item;
+export function storedItem(payment: Payment, dueShards: number, filing: PaymentFiling = {}): PaymentItem {
+  const item = toItem(payment, dueShards, filing);
+  if (!dueMarkerOf(payment, marginOf(filing))) return item;
   const { [DUE_INDEX.partitionKey]: _partition, [DUE_INDEX.sortKey]: _sort, ...rest } = item;
   return rest;
 }
@@ -319,11 +344,8 @@ export function storedItem(
  * Builds the item with the payment's own due entry when PENDING (a sparse index), as every payment
  * had before due markers (and as stored payments still have: the check reads both kinds).
  */
-export function toItem(
-  payment: Payment,
-  dueShards: number,
-  dueLagMarginMs: number | null = DUE_INDEX_LAG_MARGIN_MS,
-): PaymentItem {
+export function toItem(payment: Payment, dueShards: number, filing: PaymentFiling = {}): PaymentItem {
+  const dueLagMarginMs = marginOf(filing);
   const { arrival, ...rest } = payment;
   const item: PaymentItem = {
     ...keys.payment(payment.acquirer, payment.paymentId),
@@ -349,7 +371,7 @@ export function toItem(
       payment.paymentId,
     );
   }
-  if (payment.orderId) {
+  if (payment.orderId && filing.orderIndex !== false) {
     item[ORDER_INDEX.partitionKey] = keys.orderLookup(payment.orderId);
     item[ORDER_INDEX.sortKey] = keys.orderSort(payment.merchantId, payment.acquirer, payment.paymentId);
   }
