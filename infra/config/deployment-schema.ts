@@ -59,8 +59,8 @@ export const acquirerSchema = z.strictObject({
    * entry): confirming one that carries an order number (WeChat Pay's and Alipay's `out_trade_no`)
    * costs one write unit less (3 → 2 WRU). Only for an acquirer whose settlement files name every
    * payment by the id its confirmations carry (WeChat Pay, Alipay and UnionPay bills do, refund and
-   * reversal rows included): its lines that carry only an order number (bank statements'
-   * EndToEndId, CSVs without a reference column) then find their payment by the window rung alone
+   * reversal rows included): its lines that find a payment only by order number (bank statements'
+   * EndToEndId, CSVs whose reference is the acquirer's own id) then find it by the window rung alone
    * (merchant, currency, exact gross, trade dates), or stay unmatched. Default true.
    */
   matchByOrderNumber: z.boolean().default(true),
