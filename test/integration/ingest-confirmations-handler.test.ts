@@ -1,12 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeAll, describe, expect, it } from "vitest";
 import { documentClient } from "../../functions/adapters/dynamodb/document-client.js";
 import { ORDER_INDEX } from "../../functions/shared/table-schema.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
+import { type HttpApiHandler, httpApiEvent, lambdaContext } from "../support/http-api-event.js";
 import { tableKeys } from "../support/table-items.js";
 
 // The webhook's Lambda on DynamoDB Local, with the environment the API stack gives it: acquirers whose
@@ -17,24 +17,14 @@ const LEAN = "acq-lean";
 
 describe("ingest-confirmations handler: ACQUIRERS_WITHOUT_ORDER_INDEX", () => {
   let table: TestTable;
-  let handler: (
-    event: APIGatewayProxyEventV2,
-    context: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
-  const context = { functionName: "ingest-confirmations", awsRequestId: "r1" } as unknown as Context;
+  let handler: HttpApiHandler;
   const post = async (payload: unknown) => {
     const body = JSON.stringify(payload);
-    const event = {
-      version: "2.0",
-      routeKey: "POST /v1/confirmations",
-      rawPath: "/v1/confirmations",
-      rawQueryString: "",
-      headers: { "content-type": "application/json", "settlewatch-signature": signed(body, new Date()) },
-      requestContext: { http: { method: "POST", path: "/v1/confirmations" } },
-      body,
-      isBase64Encoded: false,
-    } as unknown as APIGatewayProxyEventV2;
-    return await handler(event, context);
+    const headers = { "content-type": "application/json", "settlewatch-signature": signed(body, new Date()) };
+    return await handler(
+      httpApiEvent({ method: "POST", path: "/v1/confirmations", headers, body }),
+      lambdaContext("ingest-confirmations"),
+    );
   };
   const stored = async (acquirer: string, paymentId: string) =>
     (

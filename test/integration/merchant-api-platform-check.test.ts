@@ -1,6 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HmacSecretHasher } from "../../functions/adapters/crypto/sign-in-crypto.js";
@@ -19,6 +18,7 @@ import {
   WECHAT_MCHID,
   wechatPayAnswer,
 } from "../support/fake-platforms.js";
+import { type HttpApiHandler, httpApiEvent, lambdaContext } from "../support/http-api-event.js";
 
 // The deployed path of the real-time check: the merchant API Lambda handler with its AWS wiring
 // (MERCHANT_PAGE config, the platforms' credentials read from Secrets Manager, mocked at its SDK
@@ -35,24 +35,19 @@ const SESSION = "platform-check-session-token-0123456789abcdef";
 describe("merchant API function: real-time platform check with credentials from Secrets Manager", () => {
   let table: TestTable;
   let keys: PlatformKeys;
-  let handler: (
-    event: APIGatewayProxyEventV2,
-    context: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
+  let handler: HttpApiHandler;
   let wechat: Awaited<ReturnType<typeof startFakePlatform>>;
   let alipay: Awaited<ReturnType<typeof startFakePlatform>>;
 
   const get = async (rawQueryString: string) => {
-    const event = {
-      version: "2.0",
-      routeKey: "GET /m/api/{action}",
-      rawPath: "/m/api/platform-check",
-      rawQueryString,
+    const event = httpApiEvent({
+      method: "GET",
+      path: "/m/api/platform-check",
+      query: rawQueryString,
       headers: { cookie: `sw_session=${SESSION}`, host: "example.execute-api.cn-north-1.amazonaws.com.cn" },
-      requestContext: { http: { method: "GET", path: "/m/api/platform-check" }, requestId: "r-1" },
-      isBase64Encoded: false,
-    } as unknown as APIGatewayProxyEventV2;
-    const result = await handler(event, { awsRequestId: "r-1", functionName: "merchant-api" } as Context);
+      routeKey: "GET /m/api/{action}",
+    });
+    const result = await handler(event, lambdaContext("merchant-api"));
     return { status: result.statusCode, body: JSON.parse(String(result.body)) as Record<string, unknown> };
   };
 

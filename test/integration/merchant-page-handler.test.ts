@@ -2,34 +2,23 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MERCHANT_PAGE_CSP } from "../../functions/http/merchant-page.js";
 import { esbuildOptionsFor } from "../../infra/constructs/bundling.js";
 import { addMerchantPageToBundle, MERCHANT_PAGE_BUNDLE_DIR } from "../../infra/constructs/merchant-page.js";
 import { REPO_ROOT } from "../../infra/constructs/settlewatch-function.js";
+import { type HttpApiHandler, httpApiEvent, lambdaContext } from "../support/http-api-event.js";
 
 // The page's Lambda as deployed: bundled with the functions' esbuild options, its page files added
 // by the same function the CDK construct runs after bundling, then invoked with HTTP API events.
 
 describe("merchant page Lambda (the deployed bundle)", () => {
   const outDir = mkdtempSync(join(tmpdir(), "settlewatch-page-bundle-"));
-  let handler: (
-    event: APIGatewayProxyEventV2,
-    context: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
-  const context = { functionName: "merchant-page", awsRequestId: "r1" } as unknown as Context;
+  let handler: HttpApiHandler;
   const get = async (rawPath: string, headers: Record<string, string> = {}) => {
-    const event = {
-      version: "2.0",
-      routeKey: "GET /m/{file}",
-      rawPath,
-      rawQueryString: "",
-      headers,
-      requestContext: { http: { method: "GET", path: rawPath } },
-    } as unknown as APIGatewayProxyEventV2;
-    const result = await handler(event, context);
+    const event = httpApiEvent({ method: "GET", path: rawPath, headers, routeKey: "GET /m/{file}" });
+    const result = await handler(event, lambdaContext("merchant-page"));
     return { status: result.statusCode ?? 0, headers: result.headers ?? {}, body: String(result.body ?? "") };
   };
 

@@ -1,10 +1,10 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
 import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
+import { type HttpApiHandler, httpApiEvent, lambdaContext } from "../support/http-api-event.js";
 import { anyBody, anyHeaders, anyMethod, anyPath } from "../support/http-arbitraries.js";
 import { SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 
@@ -13,11 +13,7 @@ const sns = mockClient(SNSClient);
 
 describe("operator API Lambda handler at the HTTP edge", () => {
   let table: TestTable;
-  let handler: (
-    event: APIGatewayProxyEventV2,
-    context: Context,
-  ) => Promise<APIGatewayProxyStructuredResultV2>;
-  const context = { functionName: "operator", awsRequestId: "r1" } as unknown as Context;
+  let handler: HttpApiHandler;
   const invoke = async (
     method: string,
     path: string,
@@ -25,16 +21,15 @@ describe("operator API Lambda handler at the HTTP edge", () => {
     headers: Record<string, string> = {},
   ) => {
     const [rawPath = "/", rawQueryString = ""] = path.split(/\?(.*)/s);
-    const event = {
-      version: "2.0",
-      routeKey: "$default",
-      rawPath,
-      rawQueryString,
+    const event = httpApiEvent({
+      method,
+      path: rawPath,
+      query: rawQueryString,
       headers,
-      requestContext: { http: { method, path: rawPath } },
-      ...(body === undefined ? {} : { body, isBase64Encoded: false }),
-    } as unknown as APIGatewayProxyEventV2;
-    const result = await handler(event, context);
+      routeKey: "$default",
+      ...(body === undefined ? {} : { body }),
+    });
+    const result = await handler(event, lambdaContext("operator"));
     return { status: result.statusCode ?? 0, headers: result.headers ?? {}, body: String(result.body ?? "") };
   };
   const items = async () => {

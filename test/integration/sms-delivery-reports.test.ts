@@ -26,6 +26,7 @@ import { runOverdueCheck } from "../../functions/use-cases/run-overdue-check.js"
 import { checkDeps, forgetDueWatermarks, TestClock } from "../support/check-deps.js";
 import { confirmation, signed } from "../support/confirmations.js";
 import { createTestTable, handlerEnvFor, type TestTable } from "../support/dynamodb.js";
+import { httpApiEvent } from "../support/http-api-event.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { tableKeys as keys } from "../support/table-items.js";
 
@@ -54,17 +55,15 @@ let table: TestTable;
 const printed: string[] = [];
 
 function post(provider: string, body: string, query = `token=${TOKEN}`) {
-  const event = {
-    version: "2.0",
-    routeKey: "POST /v1/sms-reports/{provider}",
-    rawPath: `/v1/sms-reports/${provider}`,
-    rawQueryString: query,
-    queryStringParameters: Object.fromEntries(new URLSearchParams(query)),
+  const event = httpApiEvent({
+    method: "POST",
+    path: `/v1/sms-reports/${provider}`,
+    query,
+    queryParameters: Object.fromEntries(new URLSearchParams(query)),
     headers: { "content-type": "application/json" },
     body,
-    isBase64Encoded: false,
-    requestContext: { http: { method: "POST", path: `/v1/sms-reports/${provider}` } },
-  } as unknown as APIGatewayProxyEventV2;
+    routeKey: "POST /v1/sms-reports/{provider}",
+  });
   return reportsHandler(event, context);
 }
 
