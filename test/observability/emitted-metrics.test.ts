@@ -18,6 +18,7 @@ import {
 import { LocalTableStreamReader } from "../../local/table-stream.js";
 import { confirmation, signed, TEST_ACQUIRER, TEST_SECRET } from "../support/confirmations.js";
 import { createTestTable, type TestTable } from "../support/dynamodb.js";
+import { httpApiEvent } from "../support/http-api-event.js";
 import { ingestDeps, SHANGHAI_MERCHANT } from "../support/ingest-deps.js";
 import { CSV_HEADER, TEST_CSV_COLUMNS } from "../support/settlement.js";
 
@@ -141,36 +142,15 @@ describe("every metric the dashboard and alarms use is emitted by the handlers",
 
   const post = (items: unknown, now: Date, signature?: string) => {
     const rawBody = JSON.stringify(items);
-    const event = {
-      version: "2.0",
-      routeKey: "POST /v1/confirmations",
-      rawPath: "/v1/confirmations",
-      rawQueryString: "",
+    const event = httpApiEvent({
+      method: "POST",
+      path: "/v1/confirmations",
       headers: {
         "content-type": "application/json",
         "settlewatch-signature": signature ?? signed(rawBody, now),
       },
       body: rawBody,
-      isBase64Encoded: false,
-      requestContext: {
-        http: {
-          method: "POST",
-          path: "/v1/confirmations",
-          protocol: "HTTP/1.1",
-          sourceIp: "1.1.1.1",
-          userAgent: "t",
-        },
-        requestId: "req",
-        routeKey: "POST /v1/confirmations",
-        stage: "$default",
-        time: "",
-        timeEpoch: 0,
-        accountId: "123456789012",
-        apiId: "api",
-        domainName: "example.com",
-        domainPrefix: "example",
-      },
-    } as unknown as APIGatewayProxyEventV2;
+    });
     return ingestConfirmations(event, context);
   };
 
